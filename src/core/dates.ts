@@ -1,0 +1,103 @@
+/**
+ * Calendar dates without time zones. At the edges a date is an ISO string
+ * "YYYY-MM-DD" (which also sorts correctly as text); inside the engine it is
+ * an epoch-day integer, so hot loops compare integers. Conversions use the
+ * proleptic Gregorian civil-from-days algorithm; tests cross-check every
+ * function against Temporal.PlainDate.
+ */
+
+export type IsoDate = string;
+export type EpochDay = number;
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function isIsoDate(text: string): boolean {
+  const m = ISO.exec(text);
+  if (!m) return false;
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(Number(m[1]), month);
+}
+
+export function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+export function daysInMonth(year: number, month: number): number {
+  return month === 2 && isLeapYear(year) ? 29 : (MONTH_DAYS[month - 1] ?? 0);
+}
+
+/** Days since 1970-01-01 for a civil date. */
+export function epochDayOf(year: number, month: number, day: number): EpochDay {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const mp = (month + 9) % 12;
+  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+export interface Civil {
+  year: number;
+  month: number;
+  day: number;
+}
+
+export function civilOf(epochDay: EpochDay): Civil {
+  const z = epochDay + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  return { year, month, day };
+}
+
+export function toEpochDay(iso: IsoDate): EpochDay {
+  const m = ISO.exec(iso);
+  if (!m || !isIsoDate(iso)) throw new RangeError(`"${iso}" is not a calendar date (YYYY-MM-DD)`);
+  return epochDayOf(Number(m[1]), Number(m[2]), Number(m[3]));
+}
+
+export function toIsoDate(epochDay: EpochDay): IsoDate {
+  const { year, month, day } = civilOf(epochDay);
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** Adds calendar months, clamping to the month's last day (Feb 29 + 24 months → Feb 28). */
+export function addMonths(epochDay: EpochDay, months: number): EpochDay {
+  const { year, month, day } = civilOf(epochDay);
+  const index = year * 12 + (month - 1) + months;
+  const y = Math.floor(index / 12);
+  const m = (index % 12) + 1;
+  return epochDayOf(y, m, Math.min(day, daysInMonth(y, m)));
+}
+
+export function endOfMonth(epochDay: EpochDay): EpochDay {
+  const { year, month } = civilOf(epochDay);
+  return epochDayOf(year, month, daysInMonth(year, month));
+}
+
+export function yearOf(epochDay: EpochDay): number {
+  return civilOf(epochDay).year;
+}
+
+/** Whole calendar months from a to b, counting a month only when its day is reached. */
+export function monthsBetween(a: EpochDay, b: EpochDay): number {
+  const ca = civilOf(a);
+  const cb = civilOf(b);
+  let months = (cb.year - ca.year) * 12 + (cb.month - ca.month);
+  if (months > 0 && cb.day < ca.day) months -= 1;
+  if (months < 0 && cb.day > ca.day) months += 1;
+  return months;
+}
+
+export function addDaysIso(iso: IsoDate, days: number): IsoDate {
+  return toIsoDate(toEpochDay(iso) + days);
+}
