@@ -174,7 +174,7 @@ export const AcceptRule = requirement('accept', {
   /** Credits approved for these credentials count toward this one… */
   from: z.array(CredentialPattern).min(1),
   /** …multiplied by this factor (NETA: 0.1 NASM CEU = 1.0 NETA CEC → 10). */
-  factor: RatioSchema.default(1),
+  factor: RatioSchema.optional(),
   /** Acceptance by petition rather than automatically. */
   byPetition: z.boolean().default(false),
 });

@@ -1,0 +1,53 @@
+/**
+ * A rule set: every body, credential, source and offering the engine knows,
+ * indexed by id. Built once from validated files and then only read.
+ */
+import type { Offering } from './offerings/schema.ts';
+import type { Body, Credential, PolicyVersion, Source } from './rules/schema.ts';
+
+export interface CredentialEntry extends Credential {
+  readonly body: string;
+}
+
+export interface RuleSet {
+  readonly bodies: ReadonlyMap<string, Body>;
+  readonly credentials: ReadonlyMap<string, CredentialEntry>;
+  readonly sources: ReadonlyMap<string, Source>;
+  readonly offerings: ReadonlyMap<string, Offering>;
+}
+
+export interface RuleSetParts {
+  bodies: Body[];
+  credentials: CredentialEntry[];
+  sources: Source[];
+  offerings: Offering[];
+}
+
+export function buildRuleSet(parts: RuleSetParts): RuleSet {
+  return {
+    bodies: new Map(parts.bodies.map((b) => [b.id, b])),
+    credentials: new Map(parts.credentials.map((c) => [c.id, c])),
+    sources: new Map(parts.sources.map((s) => [s.id, s])),
+    offerings: new Map(parts.offerings.map((o) => [o.id, o])),
+  };
+}
+
+/** The policy version in force on a date; versions never overlap (the schema checks). */
+export function policyOn(credential: Credential, date: string): PolicyVersion | undefined {
+  return credential.policies.find((p) => p.effectiveFrom <= date && (p.effectiveTo === undefined || date <= p.effectiveTo));
+}
+
+/** The policy in force on a date, or the nearest one when the date falls outside every version. */
+export function policyNearest(credential: Credential, date: string): PolicyVersion | undefined {
+  const exact = policyOn(credential, date);
+  if (exact) return exact;
+  const sorted = [...credential.policies].sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
+  const first = sorted[0];
+  if (first && date < first.effectiveFrom) return first;
+  return sorted.at(-1);
+}
+
+export function matchesPattern(pattern: string, credentialId: string): boolean {
+  if (pattern.endsWith('.*')) return credentialId.startsWith(pattern.slice(0, -1));
+  return pattern === credentialId;
+}
