@@ -1,0 +1,46 @@
+/**
+ * Logger settings for the API: every line of a request carries its request
+ * id, and secrets are censored before a line is written — headers that carry
+ * credentials, and any field that holds a password or token at any depth the
+ * API logs.
+ */
+import { randomUUID } from 'node:crypto';
+import type { DestinationStream, LoggerOptions } from 'pino';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+export const REQUEST_ID_LOG_KEY = 'requestId';
+
+const SECRET_FIELDS = ['password', 'newPassword', 'currentPassword', 'token', 'secret', 'csrfToken'];
+
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers.cookie',
+  ...SECRET_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]),
+];
+
+export interface ApiLoggerSettings {
+  level?: string;
+  /** Where lines go (default stdout); tests pass a stream to read them back. */
+  stream?: DestinationStream;
+}
+
+export function loggerOptions(settings: ApiLoggerSettings): LoggerOptions & { stream?: DestinationStream } {
+  const options: LoggerOptions & { stream?: DestinationStream } = {
+    level: settings.level ?? 'info',
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+  };
+  if (settings.stream) options.stream = settings.stream;
+  return options;
+}
+
+/** A caller's request id is kept only when it is short and plain, so it cannot inject into logs. */
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+export function requestIdFrom(header: string | string[] | undefined): string {
+  const value = Array.isArray(header) ? header[0] : header;
+  return value && SAFE_REQUEST_ID.test(value) ? value : randomUUID();
+}

@@ -1,0 +1,3 @@
+import type { RouteGroup } from '../app.ts';
+
+export const rulesRoutes: RouteGroup = () => {};

@@ -1,0 +1,54 @@
+/**
+ * Request validation with the routes' zod schemas. A failure becomes the one
+ * AppError ('invalid-input') listing every bad field with its dotted path and
+ * where in the request it is, so clients can point at the field.
+ */
+import type { FastifySchemaCompiler } from 'fastify';
+import type { z } from 'zod';
+import { AppError } from '../core/errors.ts';
+import { formatPath } from '../io/yaml-source.ts';
+import type { IssueLocation, LocatedIssue } from './problem.ts';
+
+const LOCATIONS: Record<string, IssueLocation> = {
+  body: 'body',
+  querystring: 'query',
+  params: 'path',
+  headers: 'header',
+};
+
+export function issuesOf(error: z.core.$ZodError, location?: IssueLocation): LocatedIssue[] {
+  const out: LocatedIssue[] = [];
+  for (const issue of error.issues) {
+    const at = location ? { in: location } : {};
+    if (issue.code === 'unrecognized_keys') {
+      // Name each unknown key as its own field, so a client can highlight it.
+      for (const key of issue.keys) {
+        out.push({ field: formatPath([...issue.path, key]), message: 'is not a known field', ...at });
+      }
+      continue;
+    }
+    out.push({ field: formatPath(issue.path), message: issue.message, ...at });
+  }
+  return out;
+}
+
+export function invalidInput(
+  error: z.core.$ZodError,
+  location?: IssueLocation,
+  what = 'the request',
+): AppError {
+  const issues = issuesOf(error, location);
+  const fields = [...new Set(issues.map((i) => i.field || '(root)'))];
+  return AppError.invalid(
+    `${what} has ${issues.length === 1 ? 'a bad field' : 'bad fields'}: ${fields.join(', ')}`,
+    issues,
+  );
+}
+
+export const validatorCompiler: FastifySchemaCompiler<z.ZodType> =
+  ({ schema, httpPart }) =>
+  (data) => {
+    const result = schema.safeParse(data);
+    if (result.success) return { value: result.data };
+    return { error: invalidInput(result.error, LOCATIONS[httpPart ?? 'body'] ?? 'body') };
+  };
