@@ -1,0 +1,180 @@
+/**
+ * The store port: what use-cases need from persistence, and nothing more.
+ * One implementation (drizzle over pg-core) serves both backends; the PGlite
+ * and PostgreSQL adapters differ only in how they connect, migrate and
+ * serialise work, which the port exposes as capabilities, never as a
+ * backend switch at call sites.
+ */
+import type { Completion, Holding } from '../core/profile/schema.ts';
+import type {
+  Account,
+  AccountWithSecret,
+  AuditEntry,
+  ConsentGrant,
+  ConsentScope,
+  EvidenceFile,
+  HoldingStatusSummary,
+  Invitation,
+  Membership,
+  NewAuditEntry,
+  Organisation,
+  Person,
+  PersonRecords,
+  Role,
+  RosterEntry,
+  StoredCompletion,
+  StoredHolding,
+} from './model.ts';
+
+export interface AccountRepository {
+  insert(account: AccountWithSecret): Promise<void>;
+  findById(id: string): Promise<Account | undefined>;
+  /** Email is matched case-insensitively. Includes the password hash, for sign-in only. */
+  findByEmailWithSecret(email: string): Promise<AccountWithSecret | undefined>;
+  setPasswordHash(id: string, passwordHash: string): Promise<void>;
+}
+
+export interface OrganisationRepository {
+  insert(organisation: Organisation): Promise<void>;
+  findById(id: string): Promise<Organisation | undefined>;
+  listForAccount(accountId: string): Promise<{ organisation: Organisation; role: Role }[]>;
+}
+
+export interface MembershipRepository {
+  upsert(membership: Membership): Promise<void>;
+  find(organisationId: string, accountId: string): Promise<Membership | undefined>;
+  list(organisationId: string): Promise<(Membership & { email: string; name?: string })[]>;
+  remove(organisationId: string, accountId: string): Promise<void>;
+  countOwners(organisationId: string): Promise<number>;
+}
+
+export interface InvitationRepository {
+  insert(invitation: Invitation, tokenHash: string): Promise<void>;
+  findByTokenHash(tokenHash: string): Promise<Invitation | undefined>;
+  markAccepted(id: string, accountId: string, at: string): Promise<void>;
+  listOpen(organisationId: string): Promise<Invitation[]>;
+}
+
+export interface PersonRepository {
+  insert(person: Person): Promise<void>;
+  insertMany(people: Person[]): Promise<void>;
+  findById(id: string): Promise<Person | undefined>;
+  findByAccount(accountId: string): Promise<Person | undefined>;
+  /** People with this email (case-insensitive) managed by an organisation. */
+  findManagedByEmail(organisationId: string, email: string): Promise<Person | undefined>;
+  update(person: Person): Promise<void>;
+  count(): Promise<number>;
+  /** Person ids in id order after `afterId`, for batched scans of the whole population. */
+  idsAfter(afterId: string, limit: number): Promise<string[]>;
+}
+
+export interface RosterRepository {
+  add(entry: RosterEntry): Promise<void>;
+  addMany(entries: RosterEntry[]): Promise<void>;
+  find(organisationId: string, personId: string): Promise<RosterEntry | undefined>;
+  list(organisationId: string): Promise<(RosterEntry & { person: Person })[]>;
+  remove(organisationId: string, personId: string): Promise<void>;
+}
+
+export interface ConsentRepository {
+  insert(grant: ConsentGrant): Promise<void>;
+  insertMany(grants: ConsentGrant[]): Promise<void>;
+  findActive(personId: string, organisationId: string): Promise<ConsentGrant | undefined>;
+  revoke(id: string, at: string): Promise<void>;
+  listForPerson(personId: string): Promise<ConsentGrant[]>;
+  /** Active grants an organisation holds, keyed by person id. */
+  activeForOrganisation(organisationId: string): Promise<Map<string, ConsentScope>>;
+}
+
+export interface RecordsRepository {
+  /** Holdings and completions of each person asked for, in document order (missing people map to empty records). */
+  load(personIds: readonly string[]): Promise<Map<string, PersonRecords>>;
+  findHolding(id: string): Promise<StoredHolding | undefined>;
+  findCompletion(id: string): Promise<StoredCompletion | undefined>;
+  /** The next free position in a person's holdings or completions list. */
+  nextPosition(personId: string, list: 'holdings' | 'completions'): Promise<number>;
+  insertHoldings(rows: StoredHolding[]): Promise<void>;
+  updateHolding(id: string, holding: Holding): Promise<void>;
+  deleteHolding(id: string): Promise<void>;
+  /** Bulk-capable: one multi-row statement per table per batch. */
+  insertCompletions(rows: StoredCompletion[]): Promise<void>;
+  updateCompletion(id: string, completion: Completion): Promise<void>;
+  deleteCompletion(id: string): Promise<void>;
+  /** Removes every holding and completion of a person (a profile import in replace mode). */
+  deleteAllFor(personId: string): Promise<void>;
+  countCompletions(): Promise<number>;
+}
+
+export interface EvidenceRepository {
+  insert(file: EvidenceFile): Promise<void>;
+  findById(id: string): Promise<EvidenceFile | undefined>;
+  listForPerson(personId: string): Promise<EvidenceFile[]>;
+  delete(id: string): Promise<void>;
+}
+
+export interface StatusRepository {
+  /** Replaces the summaries of the given people with these rows. */
+  replaceFor(personIds: readonly string[], rows: readonly HoldingStatusSummary[]): Promise<void>;
+  listForPeople(personIds: readonly string[]): Promise<HoldingStatusSummary[]>;
+}
+
+export interface AuditFilter {
+  personId?: string;
+  organisationId?: string;
+  /** Only entries with seq greater than this (for paging). */
+  afterSeq?: number;
+  limit?: number;
+}
+
+export interface AuditRepository {
+  append(entries: readonly NewAuditEntry[]): Promise<void>;
+  list(filter: AuditFilter): Promise<AuditEntry[]>;
+}
+
+/** Raw table access for backup and restore only: rows are plain JSON values in schema column names. */
+export interface TableAccess {
+  readonly names: readonly string[];
+  /** Reads a table in primary-key order, in pages. */
+  read(name: string, pageSize: number): AsyncIterable<Record<string, unknown>[]>;
+  write(name: string, rows: readonly Record<string, unknown>[]): Promise<void>;
+  count(name: string): Promise<number>;
+  /** After a restore, moves id sequences past the restored rows. */
+  resetSequences(): Promise<void>;
+}
+
+export interface Repositories {
+  accounts: AccountRepository;
+  organisations: OrganisationRepository;
+  memberships: MembershipRepository;
+  invitations: InvitationRepository;
+  people: PersonRepository;
+  roster: RosterRepository;
+  consents: ConsentRepository;
+  records: RecordsRepository;
+  evidence: EvidenceRepository;
+  statuses: StatusRepository;
+  audit: AuditRepository;
+  tables: TableAccess;
+}
+
+export interface MigrationState {
+  /** Migrations in the folder, in order, with whether each has been applied. */
+  migrations: { tag: string; applied: boolean }[];
+  pending: number;
+}
+
+export interface StoreInfo {
+  /** Human description, e.g. "PGlite at ./data/pglite" or "PostgreSQL at 127.0.0.1:5432/recert". */
+  description: string;
+  /** Whether reads may run concurrently with a write (PostgreSQL) or are queued behind it (PGlite). */
+  concurrentReads: boolean;
+}
+
+export interface Store extends Repositories {
+  readonly info: StoreInfo;
+  /** Runs fn in one transaction: all its writes commit together or not at all. */
+  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+  migrate(): Promise<MigrationState>;
+  migrationState(): Promise<MigrationState>;
+  close(): Promise<void>;
+}
