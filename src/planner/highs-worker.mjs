@@ -1,0 +1,70 @@
+// Runs HiGHS (WebAssembly) off the main thread. Plain JavaScript so the worker
+// starts without a TypeScript loader. One message in, one message out.
+import { parentPort } from 'node:worker_threads';
+import loadHighs from 'highs';
+
+const ready = loadHighs();
+
+parentPort.on('message', async (request) => {
+  const { id, model, timeLimitSeconds } = request;
+  try {
+    const highs = await ready;
+    const numCols = model.cost.length;
+    const numRows = model.rowLower.length;
+    const inf = highs.infinity;
+    const fix = (v) => (v === Number.POSITIVE_INFINITY ? inf : v === Number.NEGATIVE_INFINITY ? -inf : v);
+    const started = performance.now();
+    const result = highs.withModel(
+      {
+        numCols,
+        numRows,
+        colCost: Float64Array.from(model.cost),
+        colLower: Float64Array.from(model.lower, fix),
+        colUpper: Float64Array.from(model.upper, fix),
+        rowLower: Float64Array.from(model.rowLower, fix),
+        rowUpper: Float64Array.from(model.rowUpper, fix),
+        matrix: {
+          format: 'csr',
+          numRows,
+          numCols,
+          starts: Int32Array.from(model.rowStart),
+          indices: Int32Array.from(model.column),
+          values: Float64Array.from(model.value),
+        },
+        integrality: Int32Array.from(model.integer, (b) => (b ? 1 : 0)),
+      },
+      (m) => {
+        m.options.set({
+          output_flag: false,
+          time_limit: timeLimitSeconds,
+          mip_rel_gap: 0,
+          mip_abs_gap: 0.5,
+          random_seed: 0,
+        });
+        m.run();
+        const status = m.getModelStatus();
+        const s = highs.constants.modelStatus;
+        const hasSolution = Number(m.info.get('primal_solution_status')) === 2;
+        const values = hasSolution ? Array.from(m.getSolution().colValue) : [];
+        let gap = 0;
+        if (model.integer.some(Boolean) && hasSolution) gap = Number(m.info.get('mip_gap'));
+        const name =
+          status === s.optimal || status === s.empty
+            ? 'optimal'
+            : status === s.infeasible
+              ? 'infeasible'
+              : status === s.timeLimit
+                ? hasSolution
+                  ? 'feasible'
+                  : 'time-limit'
+                : status === s.unboundedOrInfeasible
+                  ? 'infeasible'
+                  : 'error';
+        return { status: name, values, objective: hasSolution ? m.getObjectiveValue() : 0, gap };
+      },
+    );
+    parentPort.postMessage({ id, ok: true, ...result, ms: performance.now() - started });
+  } catch (error) {
+    parentPort.postMessage({ id, ok: false, message: String(error?.message ?? error) });
+  }
+});
