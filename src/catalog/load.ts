@@ -9,11 +9,17 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { OfferingCatalog } from '../core/offerings/schema.ts';
-import { buildRuleSet, type CredentialEntry, type RuleSet } from '../core/ruleset.ts';
-import { type Body, RuleFile, type Source, SourcesFile } from '../core/rules/schema.ts';
 import type { Offering } from '../core/offerings/schema.ts';
-import { InputError, type Located, parseSource, type SourceDocument, validateSource } from '../io/yaml-source.ts';
+import { OfferingCatalog } from '../core/offerings/schema.ts';
+import { type Body, RuleFile, type Source, SourcesFile } from '../core/rules/schema.ts';
+import { buildRuleSet, type CredentialEntry, type RuleSet } from '../core/ruleset.ts';
+import {
+  InputError,
+  type Located,
+  parseSource,
+  type SourceDocument,
+  validateSource,
+} from '../io/yaml-source.ts';
 import { checkReferences } from './references.ts';
 
 export const DEFAULT_CATALOG_DIR = resolve(fileURLToPath(new URL('../../catalog', import.meta.url)));
@@ -39,7 +45,10 @@ function yamlFiles(dir: string): string[] {
 }
 
 /** Loads and validates a catalog folder; throws InputError listing every problem found. */
-export function loadCatalog(dir: string = DEFAULT_CATALOG_DIR, extraOfferingFiles: string[] = []): LoadedCatalog {
+export function loadCatalog(
+  dir: string = DEFAULT_CATALOG_DIR,
+  extraOfferingFiles: string[] = [],
+): LoadedCatalog {
   const issues: Located[] = [];
   const display = (file: string) => relative(process.cwd(), file) || file;
 
@@ -55,10 +64,14 @@ export function loadCatalog(dir: string = DEFAULT_CATALOG_DIR, extraOfferingFile
   };
 
   const sourcesPath = join(dir, 'sources.yaml');
-  const sourcesFile = existsSync(sourcesPath)
-    ? load<{ sources: Source[] }>(sourcesPath, SourcesFile)
-    : (issues.push({ file: display(sourcesPath), field: '', message: 'missing: the catalog needs a sources file' }),
-      undefined);
+  let sourcesFile: LoadedFile<{ sources: Source[] }> | undefined;
+  if (existsSync(sourcesPath)) sourcesFile = load<{ sources: Source[] }>(sourcesPath, SourcesFile);
+  else
+    issues.push({
+      file: display(sourcesPath),
+      field: '',
+      message: 'missing: the catalog needs a sources file',
+    });
 
   const ruleFiles = yamlFiles(join(dir, 'rules'))
     .map((f) => load<RuleFile>(f, RuleFile))

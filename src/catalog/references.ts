@@ -3,10 +3,9 @@
  * source exists, ids are unique, and every credential, category and topic a
  * rule or offering names is defined.
  */
-import type { OfferingCatalog } from '../core/offerings/schema.ts';
-import type { Offering } from '../core/offerings/schema.ts';
-import { type CredentialEntry, matchesPattern } from '../core/ruleset.ts';
+import type { Offering, OfferingCatalog } from '../core/offerings/schema.ts';
 import type { RuleFile, Source } from '../core/rules/schema.ts';
+import { type CredentialEntry, matchesPattern } from '../core/ruleset.ts';
 import type { Located } from '../io/yaml-source.ts';
 import { formatPath } from '../io/yaml-source.ts';
 import type { LoadedFile } from './load.ts';
@@ -37,7 +36,8 @@ export function checkReferences(input: Input): Located[] {
   const seenCredentials = new Map<string, string>();
   const seenBodies = new Set<string>();
   for (const file of input.ruleFiles) {
-    if (seenBodies.has(file.value.body.id)) at(file, ['body', 'id'], `body "${file.value.body.id}" is defined twice`);
+    if (seenBodies.has(file.value.body.id))
+      at(file, ['body', 'id'], `body "${file.value.body.id}" is defined twice`);
     seenBodies.add(file.value.body.id);
 
     // Every "sources" array anywhere in the file must cite known sources.
@@ -51,21 +51,31 @@ export function checkReferences(input: Input): Located[] {
 
     file.value.credentials.forEach((credential, ci) => {
       const base: PropertyKey[] = ['credentials', ci];
-      if (seenCredentials.has(credential.id)) at(file, [...base, 'id'], `credential "${credential.id}" is defined twice`);
+      if (seenCredentials.has(credential.id))
+        at(file, [...base, 'id'], `credential "${credential.id}" is defined twice`);
       seenCredentials.set(credential.id, file.doc.file);
 
       credential.creditsToward.forEach((t, i) => {
         const target = credentialById.get(t.credential);
-        if (!target) at(file, [...base, 'creditsToward', i, 'credential'], `unknown credential "${t.credential}"`);
+        if (!target)
+          at(file, [...base, 'creditsToward', i, 'credential'], `unknown credential "${t.credential}"`);
         else if (t.category && !definesCode(target, 'categories', t.category)) {
-          at(file, [...base, 'creditsToward', i, 'category'], `"${t.category}" is not a category of ${t.credential}`);
+          at(
+            file,
+            [...base, 'creditsToward', i, 'category'],
+            `"${t.category}" is not a category of ${t.credential}`,
+          );
         }
       });
 
       credential.policies.forEach((policy, pi) => {
         const categories = new Set(policy.categories.map((c) => c.code));
         const topics = new Set(policy.topics.map((t) => t.code));
-        const checkCodes = (path: PropertyKey[], kind: 'category' | 'topic', value: string | string[] | undefined) => {
+        const checkCodes = (
+          path: PropertyKey[],
+          kind: 'category' | 'topic',
+          value: string | string[] | undefined,
+        ) => {
           const known = kind === 'category' ? categories : topics;
           for (const code of value === undefined ? [] : Array.isArray(value) ? value : [value]) {
             if (!known.has(code)) at(file, path, `${kind} "${code}" is not defined in this policy version`);
@@ -109,20 +119,30 @@ export function checkReferences(input: Input): Located[] {
     });
     file.value.offerings.forEach((offering, oi) => {
       const base: PropertyKey[] = ['offerings', oi];
-      if (seenOfferings.has(offering.id)) at(file, [...base, 'id'], `offering "${offering.id}" is defined twice`);
+      if (seenOfferings.has(offering.id))
+        at(file, [...base, 'id'], `offering "${offering.id}" is defined twice`);
       seenOfferings.add(offering.id);
       if (offering.grants && !credentialById.has(offering.grants)) {
         at(file, [...base, 'grants'], `unknown credential "${offering.grants}"`);
       }
       offering.credits.forEach((credit, i) => {
         const target = credentialById.get(credit.credential);
-        if (!target) at(file, [...base, 'credits', i, 'credential'], `unknown credential "${credit.credential}"`);
+        if (!target)
+          at(file, [...base, 'credits', i, 'credential'], `unknown credential "${credit.credential}"`);
         else {
           if (credit.category && !definesCode(target, 'categories', credit.category)) {
-            at(file, [...base, 'credits', i, 'category'], `"${credit.category}" is not a category of ${credit.credential}`);
+            at(
+              file,
+              [...base, 'credits', i, 'category'],
+              `"${credit.category}" is not a category of ${credit.credential}`,
+            );
           }
           if (credit.topic && !definesCode(target, 'topics', credit.topic)) {
-            at(file, [...base, 'credits', i, 'topic'], `"${credit.topic}" is not a topic of ${credit.credential}`);
+            at(
+              file,
+              [...base, 'credits', i, 'topic'],
+              `"${credit.topic}" is not a topic of ${credit.credential}`,
+            );
           }
         }
       });
@@ -135,10 +155,15 @@ function definesCode(credential: CredentialEntry, list: 'categories' | 'topics',
   return credential.policies.some((p) => p[list].some((c) => c.code === code));
 }
 
-function walk(value: unknown, path: PropertyKey[], visit: (value: unknown, path: PropertyKey[]) => void): void {
+function walk(
+  value: unknown,
+  path: PropertyKey[],
+  visit: (value: unknown, path: PropertyKey[]) => void,
+): void {
   visit(value, path);
-  if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i], visit));
-  else if (value && typeof value === 'object') {
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) walk(v, [...path, i], visit);
+  } else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) walk(v, [...path, k], visit);
   }
 }

@@ -34,7 +34,9 @@ export function buildRuleSet(parts: RuleSetParts): RuleSet {
 
 /** The policy version in force on a date; versions never overlap (the schema checks). */
 export function policyOn(credential: Credential, date: string): PolicyVersion | undefined {
-  return credential.policies.find((p) => p.effectiveFrom <= date && (p.effectiveTo === undefined || date <= p.effectiveTo));
+  return credential.policies.find(
+    (p) => p.effectiveFrom <= date && (p.effectiveTo === undefined || date <= p.effectiveTo),
+  );
 }
 
 /** The policy in force on a date, or the nearest one when the date falls outside every version. */

@@ -22,7 +22,9 @@ export class InputError extends Error {
 }
 
 export function formatLocated(issue: Located): string {
-  const where = issue.line ? `${issue.file}:${issue.line}${issue.column ? `:${issue.column}` : ''}` : issue.file;
+  const where = issue.line
+    ? `${issue.file}:${issue.line}${issue.column ? `:${issue.column}` : ''}`
+    : issue.file;
   return `${where}: ${issue.field ? `${issue.field}: ` : ''}${issue.message}`;
 }
 

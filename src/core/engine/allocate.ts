@@ -119,7 +119,12 @@ export function allocate(model: AllocationModel): AllocationOutcome {
   return outcome;
 }
 
-function summarise(model: AllocationModel, groups: CapGroup[], counted: Milli[], path: AllocationOutcome['path']) {
+function summarise(
+  model: AllocationModel,
+  groups: CapGroup[],
+  counted: Milli[],
+  path: AllocationOutcome['path'],
+) {
   const countedTotal = counted.reduce((s, v) => s + v, 0);
   const minimumCounted = model.minimums.map((m) =>
     model.items.reduce((s, item, i) => (matchesFilter(item, m.where) ? s + counted[i]! : s), 0),
@@ -194,7 +199,11 @@ function lowerBound(model: AllocationModel, outcome: ReturnType<typeof summarise
   return bound;
 }
 
-function computeMissing(model: AllocationModel, groups: CapGroup[], outcome: ReturnType<typeof summarise>): Milli | null {
+function computeMissing(
+  model: AllocationModel,
+  groups: CapGroup[],
+  outcome: ReturnType<typeof summarise>,
+): Milli | null {
   const bound = lowerBound(model, outcome);
   const categoriesShort = model.minCategories ? model.minCategories.count - outcome.categoriesUsed.length : 0;
   if (bound === 0 && categoriesShort <= 0) return 0;
@@ -207,7 +216,11 @@ function computeMissing(model: AllocationModel, groups: CapGroup[], outcome: Ret
   if (categoriesShort <= 1) {
     for (const cls of model.classes) {
       if (!shortMinimums.every((m) => matchesFilter(cls, m.where))) continue;
-      if (categoriesShort === 1 && (cls.category === undefined || outcome.categoriesUsed.includes(cls.category))) continue;
+      if (
+        categoriesShort === 1 &&
+        (cls.category === undefined || outcome.categoriesUsed.includes(cls.category))
+      )
+        continue;
       const fits = groups.every((g) => {
         if (!g.bindsExtra || !matchesFilter(cls, g.cap.where)) return true;
         const load = g.members.reduce((s, i) => s + outcome.counted[i]!, 0);
@@ -233,7 +246,10 @@ function missingByLp(model: AllocationModel, groups: CapGroup[]): Milli | null {
   });
   for (const g of groups) {
     const coefficients = new Map<number, number>(g.members.map((i) => [i, 1]));
-    if (g.bindsExtra) model.classes.forEach((cls, c) => matchesFilter(cls, g.cap.where) && coefficients.set(y(c), 1));
+    if (g.bindsExtra)
+      model.classes.forEach((cls, c) => {
+        if (matchesFilter(cls, g.cap.where)) coefficients.set(y(c), 1);
+      });
     if (coefficients.size > 0) base.push({ coefficients, sense: '<=', rhs: g.cap.units });
   }
   const everything = new Map<number, number>();
@@ -241,8 +257,12 @@ function missingByLp(model: AllocationModel, groups: CapGroup[]): Milli | null {
   base.push({ coefficients: everything, sense: '>=', rhs: model.total });
   for (const m of model.minimums) {
     const coefficients = new Map<number, number>();
-    model.items.forEach((item, i) => matchesFilter(item, m.where) && coefficients.set(i, 1));
-    model.classes.forEach((cls, c) => matchesFilter(cls, m.where) && coefficients.set(y(c), 1));
+    model.items.forEach((item, i) => {
+      if (matchesFilter(item, m.where)) coefficients.set(i, 1);
+    });
+    model.classes.forEach((cls, c) => {
+      if (matchesFilter(cls, m.where)) coefficients.set(y(c), 1);
+    });
     base.push({ coefficients, sense: '>=', rhs: m.units });
   }
   const objective = new Map<number, number>();
@@ -254,8 +274,12 @@ function missingByLp(model: AllocationModel, groups: CapGroup[]): Milli | null {
     const constraints = [...base];
     for (const category of chosen) {
       const coefficients = new Map<number, number>();
-      model.items.forEach((item, i) => item.category === category && coefficients.set(i, 1));
-      model.classes.forEach((cls, c) => cls.category === category && coefficients.set(y(c), 1));
+      model.items.forEach((item, i) => {
+        if (item.category === category) coefficients.set(i, 1);
+      });
+      model.classes.forEach((cls, c) => {
+        if (cls.category === category) coefficients.set(y(c), 1);
+      });
       constraints.push({ coefficients, sense: '>=', rhs: 1 });
     }
     const lp: LinearProgram = { variables: n + k, constraints, objective };

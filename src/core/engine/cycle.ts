@@ -3,9 +3,18 @@
  * out from an earned date, how the next one follows a renewal, and how to say
  * so in plain words. Dates are epoch days; both window ends are inclusive.
  */
-import { policyNearest } from '../ruleset.ts';
+
+import {
+  addMonths,
+  civilOf,
+  type EpochDay,
+  endOfMonth,
+  epochDayOf,
+  toEpochDay,
+  toIsoDate,
+} from '../dates.ts';
 import type { Credential, CycleRule, PolicyVersion } from '../rules/schema.ts';
-import { addMonths, civilOf, type EpochDay, endOfMonth, epochDayOf, toEpochDay, toIsoDate } from '../dates.ts';
+import { policyNearest } from '../ruleset.ts';
 
 type AnchorOf<A extends CycleRule['anchor']> = Extract<CycleRule, { anchor: A }>;
 
@@ -49,10 +58,15 @@ export const ANCHORS: { [A in CycleRule['anchor']]: AnchorBehaviour<A> } = {
   rolling: {
     first: (rule, earned) => rolling(earned, rule.months),
     next: (rule, prevEnd) => rolling(prevEnd, rule.months),
-    describe: (rule) => `Renew every ${monthsText(rule.months)}, counted from the day you earned the credential.`,
+    describe: (rule) =>
+      `Renew every ${monthsText(rule.months)}, counted from the day you earned the credential.`,
   },
   'end-of-month': {
-    first: (rule, earned) => ({ start: earned, end: endOfMonth(addMonths(earned, rule.months)), periodStart: earned }),
+    first: (rule, earned) => ({
+      start: earned,
+      end: endOfMonth(addMonths(earned, rule.months)),
+      periodStart: earned,
+    }),
     next: (rule, prevEnd) => ({
       start: prevEnd,
       end: endOfMonth(addMonths(prevEnd, rule.months)),
@@ -66,7 +80,11 @@ export const ANCHORS: { [A in CycleRule['anchor']]: AnchorBehaviour<A> } = {
       const first = toEpochDay(rule.firstPeriodStart);
       const k = Math.max(0, periodIndex(first, rule.months, earned));
       const periodStart = addMonths(first, k * rule.months);
-      return { start: Math.max(periodStart, earned), end: addMonths(first, (k + 1) * rule.months) - 1, periodStart };
+      return {
+        start: Math.max(periodStart, earned),
+        end: addMonths(first, (k + 1) * rule.months) - 1,
+        periodStart,
+      };
     },
     next: (rule, prevEnd) => {
       const first = toEpochDay(rule.firstPeriodStart);
@@ -150,7 +168,10 @@ export function cyclesOf(
     const rule = cyclePolicy?.cycle;
     if (!rule) break;
     if (!previous) window = firstWindow(rule, earned);
-    else if (restart?.kind === 'reinstatement' && previous.policy?.lateRenewal?.reinstatement?.newCycleFromApproval) {
+    else if (
+      restart?.kind === 'reinstatement' &&
+      previous.policy?.lateRenewal?.reinstatement?.newCycleFromApproval
+    ) {
       window = firstWindow(rule, restart.day);
     } else window = nextWindow(rule, previous.end);
 

@@ -8,9 +8,21 @@
 import { type EpochDay, toEpochDay, toIsoDate, yearOf } from '../dates.ts';
 import type { Credit, Offering } from '../offerings/schema.ts';
 import type { Completion, Holding, Profile } from '../profile/schema.ts';
+import {
+  behaviourOf,
+  type DescribeContext,
+  describeRequirement,
+  type ForeignCredit,
+} from '../rules/registry.ts';
+import type {
+  ActivityType,
+  Confidence,
+  PolicyVersion,
+  Provenance,
+  Requirement,
+  RequirementOf,
+} from '../rules/schema.ts';
 import { type CredentialEntry, matchesPattern, type RuleSet } from '../ruleset.ts';
-import { behaviourOf, type DescribeContext, describeRequirement, type ForeignCredit } from '../rules/registry.ts';
-import type { ActivityType, Confidence, PolicyVersion, Provenance, Requirement, RequirementOf } from '../rules/schema.ts';
 import { formatUnits, type Milli } from '../units.ts';
 import { type AllocationModel, type Attributes, allocate, type Item, matchesFilter } from './allocate.ts';
 import { type CardIssue, type Cycle, cardIssues, cyclesOf, type RenewalEvent } from './cycle.ts';
@@ -63,7 +75,12 @@ interface Context {
   holdings: PreparedHolding[];
 }
 
-export function evaluate(profile: Profile, ruleSet: RuleSet, asOf: string, options: EvaluateOptions = {}): Evaluation {
+export function evaluate(
+  profile: Profile,
+  ruleSet: RuleSet,
+  asOf: string,
+  options: EvaluateOptions = {},
+): Evaluation {
   const asOfDay = toEpochDay(asOf);
   const findings: Finding[] = [];
   const completions = profile.completions.map((c, i) => prepareCompletion(c, i, ruleSet, findings));
@@ -130,7 +147,10 @@ function prepareCompletion(completion: Completion, index: number, ruleSet: RuleS
   }
   // Claimed credits override the catalog's approval for the same credential.
   const claimed = new Set(completion.credits.map((c) => c.credential));
-  const credits = [...completion.credits, ...(offering?.credits ?? []).filter((c) => !claimed.has(c.credential))];
+  const credits = [
+    ...completion.credits,
+    ...(offering?.credits ?? []).filter((c) => !claimed.has(c.credential)),
+  ];
   for (const [i, credit] of completion.credits.entries()) {
     if (!ruleSet.credentials.has(credit.credential)) {
       findings.push({
@@ -153,7 +173,8 @@ function prepareCompletion(completion: Completion, index: number, ruleSet: RuleS
     provider,
     type: completion.type ?? offering?.type ?? (completion.college ? 'college' : 'course'),
     event: completion.event ?? `completion:${index}`,
-    activityKey: completion.activity ?? `${title.trim().toLowerCase()}|${(provider ?? '').trim().toLowerCase()}`,
+    activityKey:
+      completion.activity ?? `${title.trim().toLowerCase()}|${(provider ?? '').trim().toLowerCase()}`,
     grants: offering?.grants,
   };
   return prepared;
@@ -166,7 +187,9 @@ function prepareHolding(holding: Holding, index: number, ruleSet: RuleSet): Prep
     credential: ruleSet.credentials.get(holding.credential),
     earned: toEpochDay(holding.earned),
     renewals: holding.renewals.map((r) =>
-      typeof r === 'string' ? { day: toEpochDay(r), kind: 'renewal' } : { day: toEpochDay(r.date), kind: r.kind },
+      typeof r === 'string'
+        ? { day: toEpochDay(r), kind: 'renewal' }
+        : { day: toEpochDay(r.date), kind: r.kind },
     ),
     printed: holding.expires ? toEpochDay(holding.expires) : undefined,
   };
@@ -204,7 +227,9 @@ function evaluateHolding(ctx: Context, h: PreparedHolding): HoldingResult {
       requirements: [],
       allocations: [],
       fees: [],
-      nextActions: [{ code: 'fix-credential', message: 'Check the credential id against `recert rules list`.' }],
+      nextActions: [
+        { code: 'fix-credential', message: 'Check the credential id against `recert rules list`.' },
+      ],
       findings: [
         {
           code: 'unknown-credential',
@@ -238,7 +263,20 @@ function evaluateHolding(ctx: Context, h: PreparedHolding): HoldingResult {
 
 /** The same result with its keys in the order a reader wants them (JSON keeps insertion order). */
 function inReadingOrder(r: HoldingResult): HoldingResult {
-  const { holding, credential, name, kind, status, cycle, daysLeft, unit, required, counted, missing, ...rest } = r;
+  const {
+    holding,
+    credential,
+    name,
+    kind,
+    status,
+    cycle,
+    daysLeft,
+    unit,
+    required,
+    counted,
+    missing,
+    ...rest
+  } = r;
   return {
     holding,
     credential,
@@ -278,7 +316,12 @@ function evaluateSpecialization(
   return result;
 }
 
-function evaluateCard(ctx: Context, h: PreparedHolding, credential: CredentialEntry, facts: FactLog): HoldingResult {
+function evaluateCard(
+  ctx: Context,
+  h: PreparedHolding,
+  credential: CredentialEntry,
+  facts: FactLog,
+): HoldingResult {
   const result = baseResult(h, credential);
   const validity = credential.validity;
   if (!validity) return result;
@@ -296,7 +339,11 @@ function evaluateCard(ctx: Context, h: PreparedHolding, credential: CredentialEn
     return result;
   }
   const daysLeft = current.expires - ctx.asOf;
-  result.cycle = { index: issues.indexOf(current), start: toIsoDate(current.issued), end: toIsoDate(current.expires) };
+  result.cycle = {
+    index: issues.indexOf(current),
+    start: toIsoDate(current.issued),
+    end: toIsoDate(current.expires),
+  };
   if (current.expires !== current.computedExpires) {
     result.cycle.computedEnd = toIsoDate(current.computedExpires);
     result.findings.push(expiryMismatch(h, current.expires, current.computedExpires));
@@ -484,7 +531,12 @@ function evaluateCertification(
   const total = Math.max(0, ...totals.map((t) => t.units));
   const model: AllocationModel = {
     items: eligible,
-    caps: caps.map((r, id) => ({ id, units: r.units, per: r.per as 'cycle' | 'year' | 'event', where: r.where })),
+    caps: caps.map((r, id) => ({
+      id,
+      units: r.units,
+      per: r.per as 'cycle' | 'year' | 'event',
+      where: r.where,
+    })),
     minimums: minimums.map((r, id) => ({ id, units: r.units, where: r.where })),
     total,
     ...(minCategories
@@ -518,19 +570,39 @@ function evaluateCertification(
   let allMet = true;
   for (const rule of rules) {
     facts.use(`${credential.id}: ${behaviourOf(rule.kind).title}`, rule);
-    const base = { kind: rule.kind, description: describeRequirement(rule, describe), confidence: rule.confidence };
+    const base = {
+      kind: rule.kind,
+      description: describeRequirement(rule, describe),
+      confidence: rule.confidence,
+    };
     if (rule.kind === 'total') {
       const met = counted >= rule.units;
       allMet &&= met;
-      rows.push({ ...base, required: u(rule.units), counted: u(counted), missing: u(Math.max(0, rule.units - counted)), met });
+      rows.push({
+        ...base,
+        required: u(rule.units),
+        counted: u(counted),
+        missing: u(Math.max(0, rule.units - counted)),
+        met,
+      });
     } else if (rule.kind === 'minimum') {
       const j = minimums.indexOf(rule);
-      const real = outcome.minimumCounted[j]! - eligible.filter((c) => c.virtual && matchesFilter(c, rule.where)).reduce((s, c) => s + c.units, 0);
+      const real =
+        outcome.minimumCounted[j]! -
+        eligible.filter((c) => c.virtual && matchesFilter(c, rule.where)).reduce((s, c) => s + c.units, 0);
       const met = real >= rule.units;
       allMet &&= met;
-      rows.push({ ...base, required: u(rule.units), counted: u(real), missing: u(Math.max(0, rule.units - real)), met });
+      rows.push({
+        ...base,
+        required: u(rule.units),
+        counted: u(real),
+        missing: u(Math.max(0, rule.units - real)),
+        met,
+      });
     } else if (rule.kind === 'min-categories') {
-      const used = new Set(eligible.filter((c) => !c.virtual && c.units > 0 && c.category).map((c) => c.category!));
+      const used = new Set(
+        eligible.filter((c) => !c.virtual && c.units > 0 && c.category).map((c) => c.category!),
+      );
       const met = used.size >= rule.count;
       allMet &&= met;
       rows.push({ ...base, required: String(rule.count), counted: String(used.size), met });
@@ -575,7 +647,9 @@ function evaluateCertification(
   else result.status = cycle.end - ctx.asOf <= ctx.dueSoonDays ? 'due-soon' : 'in-progress';
 
   result.fees = feesDue(ctx, h, credential, policy, cycle, graceEnd, result.status, eligible, facts);
-  result.nextActions.unshift(...nextActions(ctx, credential, cycle, graceEnd, result, rows, missing, card, policy));
+  result.nextActions.unshift(
+    ...nextActions(ctx, credential, cycle, graceEnd, result, rows, missing, card, policy),
+  );
   return result;
 }
 
@@ -595,7 +669,10 @@ function graceEndOf(end: EpochDay, late: NonNullable<PolicyVersion['lateRenewal'
     const year = y + Math.floor(m / 12);
     const month = (m % 12) + 1;
     const day = Math.min(Number(iso.slice(8)), new Date(Date.UTC(year, month, 0)).getUTCDate());
-    grace = Math.max(grace, toEpochDay(`${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`));
+    grace = Math.max(
+      grace,
+      toEpochDay(`${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`),
+    );
   }
   return grace;
 }
@@ -649,7 +726,10 @@ function completionCandidate(
     };
     for (const rule of rules) {
       const resolve = behaviourOf(rule.kind).resolve as
-        | ((r: Requirement, i: typeof input) => ReturnType<NonNullable<ReturnType<typeof behaviourOf>['resolve']>>)
+        | ((
+            r: Requirement,
+            i: typeof input,
+          ) => ReturnType<NonNullable<ReturnType<typeof behaviourOf>['resolve']>>)
         | undefined;
       const resolution = resolve?.(rule, input);
       if (!resolution) continue;
@@ -663,14 +743,21 @@ function completionCandidate(
       break;
     }
     if (cand.offered === 0 && cand.message === undefined) {
-      return reject('not-approved', `Not approved for ${credential.id}; petition the body to have it counted.`);
+      return reject(
+        'not-approved',
+        `Not approved for ${credential.id}; petition the body to have it counted.`,
+      );
     }
   }
   cand.units = cand.offered;
 
-  if (c.day > ctx.asOf) return reject('future-dated', `Dated ${c.completion.completed}, after the as-of date.`);
+  if (c.day > ctx.asOf)
+    return reject('future-dated', `Dated ${c.completion.completed}, after the as-of date.`);
   if (c.grants && grantsCountFor(ctx, c.grants, credential.id, rules)) {
-    return reject('same-event', `This course earned ${c.grants}, which is credited toward ${credential.id} as a credential.`);
+    return reject(
+      'same-event',
+      `This course earned ${c.grants}, which is credited toward ${credential.id} as a credential.`,
+    );
   }
   if (c.day < h.earned) return reject('before-earned', `Completed before ${credential.id} was earned.`);
   if (c.day < cycle.start || c.day > windowEnd) {
@@ -680,9 +767,13 @@ function completionCandidate(
     );
   }
   if (status === 'denied') return reject('petition-denied', 'The petition was denied; it never counts.');
-  if (status === 'pending') return reject('pending-petition', 'The petition is pending; it counts once approved.');
+  if (status === 'pending')
+    return reject('pending-petition', 'The petition is pending; it counts once approved.');
   if (byPetition) {
-    return reject('petition-required', `${credential.id} accepts this only by petition; record the approved petition to count it.`);
+    return reject(
+      'petition-required',
+      `${credential.id} accepts this only by petition; record the approved petition to count it.`,
+    );
   }
   if (c.day > cycle.end) cand.message = `Completed after the cycle ended, within the late-CE window.`;
   return cand;
@@ -765,7 +856,11 @@ function applyNoRepeat(rules: Requirement[], candidates: Candidate[]): void {
   }
 }
 
-function applyPerCompletionCaps(rules: Requirement[], candidates: Candidate[], describe: DescribeContext): void {
+function applyPerCompletionCaps(
+  rules: Requirement[],
+  candidates: Candidate[],
+  describe: DescribeContext,
+): void {
   for (const rule of rules.filter(isKind('cap')).filter((r) => r.per === 'completion')) {
     for (const cand of candidates) {
       if (cand.reason !== undefined || !matchesFilter(cand, rule.where) || cand.units <= rule.units) continue;
@@ -785,14 +880,17 @@ interface CardCheck {
 }
 
 function checkCard(ctx: Context, rule: RequirementOf<'card'>, cycle: Cycle): CardCheck {
-  const base = rule.checkOn === 'submission' ? (cycle.closedBy?.day ?? Math.min(ctx.asOf, cycle.end)) : cycle.end;
+  const base =
+    rule.checkOn === 'submission' ? (cycle.closedBy?.day ?? Math.min(ctx.asOf, cycle.end)) : cycle.end;
   const checkDay = base + rule.validDaysAfterCheck;
   let bestExpiry: { credential: CredentialEntry; issue: CardIssue } | undefined;
   let handsOnMissing = false;
   for (const other of ctx.holdings) {
     const card = other.credential;
-    if (!card || card.kind !== 'card' || !card.validity || other.earned > ctx.asOf) continue;
-    const accepted = rule.accepts ? rule.accepts.includes(card.id) : rule.covers.every((c) => card.covers.includes(c));
+    if (card?.kind !== 'card' || !card.validity || other.earned > ctx.asOf) continue;
+    const accepted = rule.accepts
+      ? rule.accepts.includes(card.id)
+      : rule.covers.every((c) => card.covers.includes(c));
     if (!accepted) continue;
     if (rule.handsOn && (other.holding.handsOn ?? card.handsOn) === false) {
       handsOnMissing = true;
@@ -831,7 +929,9 @@ function checkCard(ctx: Context, rule: RequirementOf<'card'>, cycle: Cycle): Car
 
 /** Kinds of extra credit a person could still take: each category × topic × own-provider choice the rules distinguish. */
 function extraCreditClasses(policy: PolicyVersion, minimums: RequirementOf<'minimum'>[]): Attributes[] {
-  const categories: (string | undefined)[] = policy.categories.length ? policy.categories.map((c) => c.code) : [undefined];
+  const categories: (string | undefined)[] = policy.categories.length
+    ? policy.categories.map((c) => c.code)
+    : [undefined];
   const topics = new Set<string | undefined>([undefined]);
   const providers = new Set<string | undefined>([undefined]);
   for (const m of minimums) {
@@ -881,11 +981,16 @@ function feesDue(
   const fees: FeeDue[] = [];
   if (cycle.closedBy) return fees;
   const audience = h.holding.member === true ? 'member' : 'non-member';
-  const renewalFees = policy.fees.filter((f) => f.kind === 'renewal' && (f.audience === 'all' || f.audience === audience));
+  const renewalFees = policy.fees.filter(
+    (f) => f.kind === 'renewal' && (f.audience === 'all' || f.audience === audience),
+  );
   const lifetime = policy.fees.find((f) => f.kind === 'lifetime' && f.waives?.includes('renewal'));
-  const own = new Set((ctx.ruleSet.bodies.get(credential.body)?.providerNames ?? []).map((p) => p.toLowerCase()));
+  const own = new Set(
+    (ctx.ruleSet.bodies.get(credential.body)?.providerNames ?? []).map((p) => p.toLowerCase()),
+  );
   const countedCredits = eligible.filter((c) => c.units > 0 && !c.virtual && c.type !== 'card');
-  const allOwn = countedCredits.length > 0 && countedCredits.every((c) => c.provider && own.has(c.provider.toLowerCase()));
+  const allOwn =
+    countedCredits.length > 0 && countedCredits.every((c) => c.provider && own.has(c.provider.toLowerCase()));
   if (status === 'expired') {
     const reinstatement = policy.lateRenewal?.reinstatement;
     if (reinstatement?.fee !== undefined) {
@@ -966,18 +1071,26 @@ function nextActions(
   }
   const deadline = result.status === 'grace' ? toIsoDate(graceEnd) : end;
   if (card && !card.ok) {
-    const by = card.expiresBeforeCheck !== undefined ? Math.min(card.checkDay, card.expiresBeforeCheck) : card.checkDay;
+    const by =
+      card.expiresBeforeCheck !== undefined
+        ? Math.min(card.checkDay, card.expiresBeforeCheck)
+        : card.checkDay;
     actions.push({
       code: 'renew-card',
       by: toIsoDate(Math.max(by, ctx.asOf)),
-      message: card.expiresBeforeCheck !== undefined
-        ? `Renew your CPR/AED card before ${toIsoDate(card.expiresBeforeCheck)} so it is valid on ${toIsoDate(card.checkDay)}.`
-        : `Get a current CPR/AED card${rows.some((r) => r.kind === 'card' && r.description.includes('hands-on')) ? ' with a hands-on skills check' : ''}, valid on ${toIsoDate(card.checkDay)}.`,
+      message:
+        card.expiresBeforeCheck !== undefined
+          ? `Renew your CPR/AED card before ${toIsoDate(card.expiresBeforeCheck)} so it is valid on ${toIsoDate(card.checkDay)}.`
+          : `Get a current CPR/AED card${rows.some((r) => r.kind === 'card' && r.description.includes('hands-on')) ? ' with a hands-on skills check' : ''}, valid on ${toIsoDate(card.checkDay)}.`,
     });
   }
   for (const row of rows) {
     if (row.met || row.kind === 'card' || row.kind === 'total') continue;
-    actions.push({ code: `meet-${row.kind}`, by: deadline, message: `${row.description} (${row.counted ?? '0'} of ${row.required} so far)` });
+    actions.push({
+      code: `meet-${row.kind}`,
+      by: deadline,
+      message: `${row.description} (${row.counted ?? '0'} of ${row.required} so far)`,
+    });
   }
   if (missing !== null && missing > 0) {
     actions.push({
@@ -987,7 +1100,11 @@ function nextActions(
     });
   }
   if (result.status === 'complete') {
-    actions.push({ code: 'submit-renewal', by: end, message: `Requirements met: submit the renewal by ${end}${feeText}.` });
+    actions.push({
+      code: 'submit-renewal',
+      by: end,
+      message: `Requirements met: submit the renewal by ${end}${feeText}.`,
+    });
   } else if (result.status === 'grace') {
     actions.push({
       code: 'submit-late-renewal',
@@ -1013,14 +1130,20 @@ class FactLog {
     for (const id of provenance.sources) this.ids.add(id);
     if (provenance.confidence === 'low' && !this.lowKeys.has(fact)) {
       this.lowKeys.add(fact);
-      this.low.push({ fact, ...(provenance.note ? { note: provenance.note } : {}), sources: provenance.sources });
+      this.low.push({
+        fact,
+        ...(provenance.note ? { note: provenance.note } : {}),
+        sources: provenance.sources,
+      });
     }
   }
 
   sources(): SourceRef[] {
     return [...this.ids].sort().map((id) => {
       const s = this.ruleSet.sources.get(id);
-      return s ? { id, title: s.title, kind: s.kind, ...(s.url ? { url: s.url } : {}) } : { id, title: id, kind: 'unknown' };
+      return s
+        ? { id, title: s.title, kind: s.kind, ...(s.url ? { url: s.url } : {}) }
+        : { id, title: id, kind: 'unknown' };
     });
   }
 

@@ -33,8 +33,10 @@ export function rat(n: bigint | number, d: bigint | number = 1n): Rational {
   return g === 1n ? { n: nn, d: dd } : { n: nn / g, d: dd / g };
 }
 
-const add = (a: Rational, b: Rational) => (a.d === b.d ? rat(a.n + b.n, a.d) : rat(a.n * b.d + b.n * a.d, a.d * b.d));
-const sub = (a: Rational, b: Rational) => (a.d === b.d ? rat(a.n - b.n, a.d) : rat(a.n * b.d - b.n * a.d, a.d * b.d));
+const add = (a: Rational, b: Rational) =>
+  a.d === b.d ? rat(a.n + b.n, a.d) : rat(a.n * b.d + b.n * a.d, a.d * b.d);
+const sub = (a: Rational, b: Rational) =>
+  a.d === b.d ? rat(a.n - b.n, a.d) : rat(a.n * b.d - b.n * a.d, a.d * b.d);
 const mul = (a: Rational, b: Rational) => (a.n === 0n || b.n === 0n ? ZERO : rat(a.n * b.n, a.d * b.d));
 const div = (a: Rational, b: Rational) => rat(a.n * b.d, a.d * b.n);
 const sign = (a: Rational) => (a.n > 0n ? 1 : a.n < 0n ? -1 : 0);
@@ -64,7 +66,10 @@ export interface LinearProgram {
   objective: ReadonlyMap<number, number>;
 }
 
-export type LpResult = { status: 'optimal'; value: Rational; x: Rational[] } | { status: 'infeasible' } | { status: 'unbounded' };
+export type LpResult =
+  | { status: 'optimal'; value: Rational; x: Rational[] }
+  | { status: 'infeasible' }
+  | { status: 'unbounded' };
 
 /**
  * Maximises the objective subject to the constraints and x ≥ 0.
@@ -138,7 +143,12 @@ export function solveLp(lp: LinearProgram): LpResult {
   return { status: 'optimal', value: objectiveValue(tableau, basis, phase2, width), x };
 }
 
-function objectiveValue(tableau: Rational[][], basis: number[], objective: Rational[], width: number): Rational {
+function objectiveValue(
+  tableau: Rational[][],
+  basis: number[],
+  objective: Rational[],
+  width: number,
+): Rational {
   let v = ZERO;
   basis.forEach((b, i) => {
     v = add(v, mul(objective[b]!, tableau[i]![width]!));

@@ -27,7 +27,9 @@ export type Format = z.infer<typeof Format>;
 
 export const Offering = z
   .object({
-    id: z.string().regex(/^[a-z0-9]+(\.[a-z0-9][a-z0-9-]*)+$/, { message: 'must be lowercase dotted, e.g. nasm.ces-course' }),
+    id: z.string().regex(/^[a-z0-9]+(\.[a-z0-9][a-z0-9-]*)+$/, {
+      message: 'must be lowercase dotted, e.g. nasm.ces-course',
+    }),
     title: z.string().min(1),
     provider: z.string().optional(),
     price: Money.optional(),
@@ -49,7 +51,10 @@ export type Offering = z.infer<typeof Offering>;
 
 export const OfferingCatalog = z
   .object({
-    currency: z.string().regex(/^[A-Z]{3}$/).default('USD'),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/)
+      .default('USD'),
     offerings: z.array(Offering),
   })
   .strict();

@@ -74,7 +74,11 @@ export const Completion = z
   .strict()
   .superRefine((c, ctx) => {
     if (!c.activity && !c.title) {
-      ctx.addIssue({ code: 'custom', path: ['title'], message: 'a completion needs an activity id or a title' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['title'],
+        message: 'a completion needs an activity id or a title',
+      });
     }
   });
 export type CompletionInput = z.input<typeof Completion>;
@@ -82,10 +86,7 @@ export type Completion = z.infer<typeof Completion>;
 
 export const Profile = z
   .object({
-    person: z
-      .object({ name: z.string().optional(), email: z.string().optional() })
-      .strict()
-      .optional(),
+    person: z.object({ name: z.string().optional(), email: z.string().optional() }).strict().optional(),
     holdings: z.array(Holding).default([]),
     completions: z.array(Completion).default([]),
   })

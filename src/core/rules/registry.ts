@@ -136,9 +136,12 @@ export const REQUIREMENTS: Registry = {
     stage: 'constraint',
     title: 'Cap',
     describe: (rule, ctx) => {
-      const per = { cycle: 'per cycle', year: 'per calendar year', event: 'per event', completion: 'per activity' }[
-        rule.per
-      ];
+      const per = {
+        cycle: 'per cycle',
+        year: 'per calendar year',
+        event: 'per event',
+        completion: 'per activity',
+      }[rule.per];
       return `At most ${u(rule.units, ctx)} ${per} from ${rule.label ?? describeFilter(rule.where, ctx)}; anything over the cap does not count.`;
     },
   },
@@ -197,8 +200,12 @@ export const REQUIREMENTS: Registry = {
     title: 'College courses',
     describe: (rule, ctx) => {
       const rates = [
-        rule.perSemesterHour !== undefined ? `${u(rule.perSemesterHour, ctx)} per semester credit hour` : undefined,
-        rule.perQuarterHour !== undefined ? `${u(rule.perQuarterHour, ctx)} per quarter credit hour` : undefined,
+        rule.perSemesterHour !== undefined
+          ? `${u(rule.perSemesterHour, ctx)} per semester credit hour`
+          : undefined,
+        rule.perQuarterHour !== undefined
+          ? `${u(rule.perQuarterHour, ctx)} per quarter credit hour`
+          : undefined,
       ].filter(Boolean);
       return `College courses count at ${rates.join(' and ')}${rule.byPetition ? ', by petition' : ''}.`;
     },
@@ -229,13 +236,19 @@ export function describeCondition(when: NonNullable<Requirement['when']>): strin
   const m = when.earnedMonthsIntoCycle;
   if (m) {
     if (m.from === undefined && m.to !== undefined) {
-      parts.push(m.to === 0 ? 'if you certified before the period began' : `if you certified before month ${m.to} of the period`);
+      parts.push(
+        m.to === 0
+          ? 'if you certified before the period began'
+          : `if you certified before month ${m.to} of the period`,
+      );
     } else if (m.from !== undefined && m.to !== undefined) {
       parts.push(`if you certified in months ${m.from + 1}–${m.to} of the period`);
     } else if (m.from !== undefined) parts.push(`if you certified from month ${m.from + 1} of the period on`);
   }
   if (when.cycleIndexFrom !== undefined) {
-    parts.push(when.cycleIndexFrom === 1 ? 'from the second renewal on' : `from renewal ${when.cycleIndexFrom + 1} on`);
+    parts.push(
+      when.cycleIndexFrom === 1 ? 'from the second renewal on' : `from renewal ${when.cycleIndexFrom + 1} on`,
+    );
   }
   return parts.length ? `(Applies ${parts.join(' and ')}.)` : '';
 }

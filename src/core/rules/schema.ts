@@ -16,7 +16,9 @@ export const IsoDateSchema = z.string().refine(isIsoDate, { message: 'must be a 
 /** Decimal units, written as a string ("1.9") or a number (1.9); kept as exact milli-units. */
 export const UnitsSchema = z
   .union([z.string(), z.number()])
-  .refine((v) => tryParseUnits(v) !== undefined, { message: 'must be a decimal with at most 3 decimal places' })
+  .refine((v) => tryParseUnits(v) !== undefined, {
+    message: 'must be a decimal with at most 3 decimal places',
+  })
   .transform((v): Milli => parseUnits(v));
 
 export const NonNegativeUnits = UnitsSchema.refine((v) => v >= 0, { message: 'must not be negative' });
@@ -35,7 +37,9 @@ export const CredentialPattern = z
   .string()
   .regex(/^[a-z0-9]+\.(\*|[a-z0-9][a-z0-9-]*)$/, { message: 'must be "body.code" or "body.*"' });
 
-export const SourceId = z.string().regex(/^S-[A-Z0-9-]+$/, { message: 'must be a source id such as S-NASM-1' });
+export const SourceId = z
+  .string()
+  .regex(/^S-[A-Z0-9-]+$/, { message: 'must be a source id such as S-NASM-1' });
 
 /** Where a fact comes from and how sure we are of it. */
 export const Provenance = z.object({
@@ -45,12 +49,16 @@ export const Provenance = z.object({
 });
 export type Provenance = z.infer<typeof Provenance>;
 
-const withProvenance = <T extends z.ZodRawShape>(shape: T) => z.object({ ...shape, ...Provenance.shape }).strict();
+const withProvenance = <T extends z.ZodRawShape>(shape: T) =>
+  z.object({ ...shape, ...Provenance.shape }).strict();
 
 /** A money amount in whole or fractional currency units, e.g. 99 or "24.50". */
 export const Money = z.number().nonnegative();
 
-export const Currency = z.string().regex(/^[A-Z]{3}$/).default('USD');
+export const Currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/)
+  .default('USD');
 
 // ---------------------------------------------------------------------------
 // Cycle anchors
@@ -254,7 +262,9 @@ export const Audit = withProvenance({
   onFailure: z.string().optional(),
 });
 
-export const Category = z.object({ code: z.string(), name: z.string(), description: z.string().optional() }).strict();
+export const Category = z
+  .object({ code: z.string(), name: z.string(), description: z.string().optional() })
+  .strict();
 export const Topic = z.object({ code: z.string(), name: z.string() }).strict();
 
 export const PolicyVersion = z
@@ -318,7 +328,11 @@ export const Credential = z
   .strict()
   .superRefine((c, ctx) => {
     if (c.kind === 'certification' && c.policies.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['policies'], message: 'a certification needs at least one policy version' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['policies'],
+        message: 'a certification needs at least one policy version',
+      });
     }
     if (c.kind === 'card' && !c.validity) {
       ctx.addIssue({ code: 'custom', path: ['validity'], message: 'a card needs its validity' });

@@ -1,0 +1,12 @@
+/**
+ * Every CLI command, registered in this order. Add a command by writing
+ * commands/<name>.ts that exports a register function, and listing it here.
+ */
+import type { Command } from 'commander';
+import type { CliContext } from '../context.ts';
+import { registerRules } from './rules.ts';
+import { registerStatus } from './status.ts';
+
+export type RegisterCommand = (program: Command, ctx: CliContext) => void;
+
+export const COMMANDS: RegisterCommand[] = [registerStatus, registerRules];
