@@ -1,0 +1,31 @@
+/**
+ * Builds a Store from a drizzle database and what its adapter knows how to do
+ * (migrate, close). Both backends go through here, so the port's behaviour
+ * cannot drift between them.
+ */
+import { readMigrationState } from './migrations.ts';
+import type { MigrationState, Store, StoreInfo } from './port.ts';
+import { type Db, repositories } from './repositories.ts';
+
+export interface AdapterParts {
+  db: Db;
+  info: StoreInfo;
+  /** Applies pending migrations; the adapter serialises concurrent callers. */
+  applyMigrations(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function drizzleStore(parts: AdapterParts): Store {
+  const { db } = parts;
+  return {
+    ...repositories(db),
+    info: parts.info,
+    transaction: (fn) => db.transaction((tx) => fn(repositories(tx as unknown as Db))),
+    async migrate(): Promise<MigrationState> {
+      await parts.applyMigrations();
+      return readMigrationState(db);
+    },
+    migrationState: () => readMigrationState(db),
+    close: parts.close,
+  };
+}

@@ -1,0 +1,356 @@
+/**
+ * The one place rows become domain values and back. Optional fields are
+ * omitted (not undefined) in domain values, so a round trip deep-equals the
+ * parsed profile document.
+ */
+import type { Completion, Holding } from '../core/profile/schema.ts';
+import type {
+  Account,
+  AccountWithSecret,
+  AuditEntry,
+  ConsentGrant,
+  EvidenceFile,
+  HoldingStatusSummary,
+  Invitation,
+  Membership,
+  NewAuditEntry,
+  Organisation,
+  Person,
+  RosterEntry,
+  StoredCompletion,
+  StoredHolding,
+} from './model.ts';
+import type * as t from './schema.ts';
+
+type Row<T extends { $inferSelect: unknown }> = T['$inferSelect'];
+type Insert<T extends { $inferInsert: unknown }> = T['$inferInsert'];
+
+/** Copies the entries whose value is neither null nor undefined. */
+function present<T extends Record<string, unknown>>(values: T): { [K in keyof T]?: NonNullable<T[K]> } {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(values)) if (v !== null && v !== undefined) out[k] = v;
+  return out as { [K in keyof T]?: NonNullable<T[K]> };
+}
+
+/** PostgreSQL prints timestamptz as "2026-01-02 03:04:05.678+00"; the domain speaks ISO 8601. */
+export function isoTimestamp(value: string): string {
+  return new Date(value.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00')).toISOString();
+}
+
+const isoOrUndefined = (value: string | null) => (value === null ? undefined : isoTimestamp(value));
+
+export function accountFromRow(row: Row<typeof t.accounts>): Account {
+  return {
+    id: row.id,
+    email: row.email,
+    ...present({ name: row.name }),
+    createdAt: isoTimestamp(row.createdAt),
+  };
+}
+
+export function accountWithSecretFromRow(row: Row<typeof t.accounts>): AccountWithSecret {
+  return { ...accountFromRow(row), passwordHash: row.passwordHash };
+}
+
+export function accountToRow(a: AccountWithSecret): Insert<typeof t.accounts> {
+  return {
+    id: a.id,
+    email: a.email.toLowerCase(),
+    passwordHash: a.passwordHash,
+    name: a.name ?? null,
+    createdAt: a.createdAt,
+  };
+}
+
+export function organisationFromRow(row: Row<typeof t.organisations>): Organisation {
+  return { id: row.id, name: row.name, createdAt: isoTimestamp(row.createdAt) };
+}
+
+export function personFromRow(row: Row<typeof t.people>): Person {
+  return {
+    id: row.id,
+    ...present({ accountId: row.accountId, managedBy: row.managedBy, name: row.name, email: row.email }),
+    createdAt: isoTimestamp(row.createdAt),
+  };
+}
+
+export function personToRow(p: Person): Insert<typeof t.people> {
+  return {
+    id: p.id,
+    accountId: p.accountId ?? null,
+    managedBy: p.managedBy ?? null,
+    name: p.name ?? null,
+    email: p.email ?? null,
+    createdAt: p.createdAt,
+  };
+}
+
+export function membershipFromRow(row: Row<typeof t.memberships>): Membership {
+  return {
+    organisationId: row.organisationId,
+    accountId: row.accountId,
+    role: row.role,
+    createdAt: isoTimestamp(row.createdAt),
+  };
+}
+
+export function invitationFromRow(row: Row<typeof t.invitations>): Invitation {
+  return {
+    id: row.id,
+    organisationId: row.organisationId,
+    email: row.email,
+    role: row.role,
+    invitedBy: row.invitedBy,
+    createdAt: isoTimestamp(row.createdAt),
+    ...present({ acceptedAt: isoOrUndefined(row.acceptedAt), acceptedBy: row.acceptedBy }),
+  };
+}
+
+export function rosterFromRow(row: Row<typeof t.rosterEntries>): RosterEntry {
+  return {
+    organisationId: row.organisationId,
+    personId: row.personId,
+    ...present({ externalRef: row.externalRef }),
+    createdAt: isoTimestamp(row.createdAt),
+  };
+}
+
+export function consentFromRow(row: Row<typeof t.consentGrants>): ConsentGrant {
+  return {
+    id: row.id,
+    personId: row.personId,
+    organisationId: row.organisationId,
+    scope: row.scope,
+    grantedAt: isoTimestamp(row.grantedAt),
+    ...present({ revokedAt: isoOrUndefined(row.revokedAt) }),
+  };
+}
+
+export function consentToRow(g: ConsentGrant): Insert<typeof t.consentGrants> {
+  return {
+    id: g.id,
+    personId: g.personId,
+    organisationId: g.organisationId,
+    scope: g.scope,
+    grantedAt: g.grantedAt,
+    revokedAt: g.revokedAt ?? null,
+  };
+}
+
+// --- holdings -------------------------------------------------------------
+
+export interface HoldingRows {
+  holding: Insert<typeof t.holdings>;
+  renewals: Insert<typeof t.holdingRenewals>[];
+}
+
+export function holdingToRows(h: StoredHolding): HoldingRows {
+  const x = h.holding;
+  return {
+    holding: {
+      id: h.id,
+      personId: h.personId,
+      position: h.position,
+      credential: x.credential,
+      earned: x.earned,
+      expires: x.expires ?? null,
+      number: x.number ?? null,
+      lifetimePlan: x.lifetimePlan ?? null,
+      member: x.member ?? null,
+      handsOn: x.handsOn ?? null,
+    },
+    renewals: x.renewals.map((r, position) =>
+      typeof r === 'string'
+        ? { holdingId: h.id, position, date: r, kind: null }
+        : { holdingId: h.id, position, date: r.date, kind: r.kind },
+    ),
+  };
+}
+
+export function holdingFromRows(
+  row: Row<typeof t.holdings>,
+  renewals: Row<typeof t.holdingRenewals>[],
+): StoredHolding {
+  const holding: Holding = {
+    credential: row.credential,
+    earned: row.earned,
+    ...present({ expires: row.expires, number: row.number }),
+    renewals: [...renewals]
+      .sort((a, b) => a.position - b.position)
+      .map((r) => (r.kind === null ? r.date : { date: r.date, kind: r.kind })),
+    ...present({ lifetimePlan: row.lifetimePlan, member: row.member, handsOn: row.handsOn }),
+  };
+  return { id: row.id, personId: row.personId, position: row.position, holding };
+}
+
+// --- completions ----------------------------------------------------------
+
+/** Numbers that are not units (hours) go to `numeric` as their shortest decimal text and come back exactly. */
+const numericText = (n: number | undefined) => (n === undefined ? null : String(n));
+const numericValue = (s: string | null) => (s === null ? undefined : Number(s));
+
+export interface CompletionRows {
+  completion: Insert<typeof t.completions>;
+  credits: Insert<typeof t.completionCredits>[];
+  evidence: Insert<typeof t.completionEvidence>[];
+}
+
+export function completionToRows(c: StoredCompletion): CompletionRows {
+  const x = c.completion;
+  return {
+    completion: {
+      id: c.id,
+      personId: c.personId,
+      position: c.position,
+      ref: x.id ?? null,
+      activity: x.activity ?? null,
+      title: x.title ?? null,
+      provider: x.provider ?? null,
+      completed: x.completed,
+      hours: numericText(x.hours),
+      format: x.format ?? null,
+      type: x.type ?? null,
+      event: x.event ?? null,
+      hasCollege: x.college !== undefined,
+      collegeSemesterHours: numericText(x.college?.semesterHours),
+      collegeQuarterHours: numericText(x.college?.quarterHours),
+      collegeGrade: x.college?.grade ?? null,
+      source: x.source,
+    },
+    credits: x.credits.map((cr, position) => ({
+      completionId: c.id,
+      position,
+      credential: cr.credential,
+      unitsMilli: cr.units,
+      category: cr.category ?? null,
+      topic: cr.topic ?? null,
+      status: cr.status,
+    })),
+    evidence: x.evidence.map((e, position) => ({
+      completionId: c.id,
+      position,
+      file: e.file ?? null,
+      sha256: e.sha256 ?? null,
+      signedRecord: e.signedRecord ?? null,
+    })),
+  };
+}
+
+export function completionFromRows(
+  row: Row<typeof t.completions>,
+  credits: Row<typeof t.completionCredits>[],
+  evidence: Row<typeof t.completionEvidence>[],
+): StoredCompletion {
+  const college = row.hasCollege
+    ? present({
+        semesterHours: numericValue(row.collegeSemesterHours),
+        quarterHours: numericValue(row.collegeQuarterHours),
+        grade: row.collegeGrade,
+      })
+    : undefined;
+  const completion: Completion = {
+    ...present({ id: row.ref, activity: row.activity, title: row.title, provider: row.provider }),
+    completed: row.completed,
+    ...present({
+      hours: numericValue(row.hours),
+      format: row.format as Completion['format'] | null,
+      type: row.type as Completion['type'] | null,
+      event: row.event,
+      college,
+    }),
+    credits: [...credits]
+      .sort((a, b) => a.position - b.position)
+      .map((cr) => ({
+        credential: cr.credential,
+        units: cr.unitsMilli,
+        ...present({ category: cr.category, topic: cr.topic }),
+        status: cr.status,
+      })),
+    source: row.source,
+    evidence: [...evidence]
+      .sort((a, b) => a.position - b.position)
+      .map((e) => present({ file: e.file, sha256: e.sha256, signedRecord: e.signedRecord })),
+  };
+  return { id: row.id, personId: row.personId, position: row.position, completion };
+}
+
+// --- evidence files, statuses, audit --------------------------------------
+
+export function evidenceFromRow(row: Row<typeof t.evidenceFiles>): EvidenceFile {
+  return {
+    id: row.id,
+    personId: row.personId,
+    ...present({ completionId: row.completionId }),
+    name: row.name,
+    mediaType: row.mediaType,
+    size: row.size,
+    sha256: row.sha256,
+    storageKey: row.storageKey,
+    createdAt: isoTimestamp(row.createdAt),
+  };
+}
+
+export function statusFromRow(row: Row<typeof t.holdingStatuses>): HoldingStatusSummary {
+  return {
+    holdingId: row.holdingId,
+    personId: row.personId,
+    credential: row.credential,
+    asOf: row.asOf,
+    status: row.status,
+    ...present({
+      cycleStart: row.cycleStart,
+      cycleEnd: row.cycleEnd,
+      requiredMilli: row.requiredMilli,
+      countedMilli: row.countedMilli,
+      missingMilli: row.missingMilli,
+    }),
+  };
+}
+
+export function statusToRow(s: HoldingStatusSummary): Insert<typeof t.holdingStatuses> {
+  return {
+    holdingId: s.holdingId,
+    personId: s.personId,
+    credential: s.credential,
+    asOf: s.asOf,
+    status: s.status,
+    cycleStart: s.cycleStart ?? null,
+    cycleEnd: s.cycleEnd ?? null,
+    requiredMilli: s.requiredMilli ?? null,
+    countedMilli: s.countedMilli ?? null,
+    missingMilli: s.missingMilli ?? null,
+  };
+}
+
+export function auditFromRow(row: Row<typeof t.auditLog>): AuditEntry {
+  return {
+    seq: row.seq,
+    at: isoTimestamp(row.at),
+    actorKind: row.actorKind,
+    ...present({ actorId: row.actorId }),
+    action: row.action,
+    entity: row.entity,
+    entityId: row.entityId,
+    ...present({
+      personId: row.personId,
+      organisationId: row.organisationId,
+      before: row.before,
+      after: row.after,
+    }),
+  };
+}
+
+export function auditToRow(e: NewAuditEntry): Insert<typeof t.auditLog> {
+  return {
+    at: e.at,
+    actorKind: e.actorKind,
+    actorId: e.actorId ?? null,
+    action: e.action,
+    entity: e.entity,
+    entityId: e.entityId,
+    personId: e.personId ?? null,
+    organisationId: e.organisationId ?? null,
+    before: e.before ?? null,
+    after: e.after ?? null,
+  };
+}

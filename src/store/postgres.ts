@@ -1,0 +1,59 @@
+/**
+ * The scale path: PostgreSQL through a node-postgres pool, selected by a
+ * connection URL. Migrations take an advisory lock, so several API processes
+ * starting together apply each migration once.
+ */
+import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import { drizzleStore } from './drizzle-store.ts';
+import { MIGRATIONS_FOLDER } from './migrations.ts';
+import type { Store } from './port.ts';
+import type { Db } from './repositories.ts';
+
+/** An arbitrary, fixed key for pg_advisory_lock: "recert migrations". */
+const MIGRATION_LOCK = 7_271_330_001;
+
+export interface PostgresOptions {
+  url: string;
+  maxConnections?: number;
+  workMem?: string;
+}
+
+/** The URL without its password, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'PostgreSQL';
+  }
+}
+
+export async function openPostgres(options: PostgresOptions): Promise<Store> {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.maxConnections ?? 10,
+    // Timestamps come back in UTC on every connection, as on the embedded store.
+    options: `-c TimeZone=UTC -c work_mem=${options.workMem ?? '64MB'}`,
+  });
+  const db = drizzle({ client: pool }) as unknown as Db;
+  await db.execute(sql`select 1`);
+  return drizzleStore({
+    db,
+    info: { description: `PostgreSQL at ${redactUrl(options.url)}`, concurrentReads: true },
+    async applyMigrations() {
+      const client = await pool.connect();
+      try {
+        await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+        await migrate(drizzle({ client }) as never, { migrationsFolder: MIGRATIONS_FOLDER });
+      } finally {
+        await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  });
+}

@@ -1,0 +1,622 @@
+/**
+ * The repositories: the only code that touches SQL. Written once against
+ * drizzle's pg-core database type, so the same statements run on PGlite and
+ * on PostgreSQL; each adapter hands in its connection (or a transaction).
+ */
+import { and, asc, count, eq, getTableColumns, getTableName, gt, isNull, type SQL, sql } from 'drizzle-orm';
+import type { AnyPgColumn, PgDatabase, PgQueryResultHKT, PgTable } from 'drizzle-orm/pg-core';
+import * as m from './mappers.ts';
+import type { PersonRecords } from './model.ts';
+import type { Repositories, TableAccess } from './port.ts';
+import * as t from './schema.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: both drivers' databases and transactions share this shape
+export type Db = PgDatabase<PgQueryResultHKT, any>;
+
+/** Rows of a raw `execute`: both drivers return them under `rows`. */
+export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}
+
+/** Rows per statement in bulk writes: large enough to amortise a round trip, small enough for WASM memory. */
+const BULK_BATCH = 5000;
+
+/**
+ * Inserts many rows with one statement per batch: each column travels as one
+ * array parameter and `unnest` turns the arrays back into rows. Far cheaper
+ * than thousands of bound parameters, and it runs the same on both backends.
+ */
+export async function bulkInsert<T extends PgTable>(
+  db: Db,
+  table: T,
+  rows: readonly T['$inferInsert'][],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = Object.entries(getTableColumns(table)).filter(([, c]) => c.columnType !== 'PgBigSerial53');
+  const name = sql.identifier(getTableName(table));
+  for (let start = 0; start < rows.length; start += BULK_BATCH) {
+    const batch = rows.slice(start, start + BULK_BATCH);
+    const names: SQL[] = [];
+    const arrays: SQL[] = [];
+    for (const [key, column] of columns) {
+      const sqlType = column.getSQLType();
+      const json = sqlType === 'jsonb';
+      const values = batch.map((row) => {
+        const v = (row as Record<string, unknown>)[key];
+        if (v === undefined || v === null) return null;
+        return json ? JSON.stringify(v) : v;
+      });
+      names.push(sql`${sql.identifier(column.name)}`);
+      arrays.push(sql`${sql.param(values)}::${sql.raw(sqlType)}[]`);
+    }
+    await db.execute(
+      sql`insert into ${name} (${sql.join(names, sql`, `)}) select * from unnest(${sql.join(arrays, sql`, `)})`,
+    );
+  }
+}
+
+/** `column = any($1)`: one array parameter instead of one parameter per id. */
+function anyOf(column: AnyPgColumn, ids: readonly string[]): SQL {
+  return sql`${column} = any(${sql.param([...ids])}::text[])`;
+}
+
+function tableAccess(db: Db): TableAccess {
+  const tables = t.TABLES_IN_ORDER as Record<string, PgTable>;
+  const table = (name: string) => {
+    const found = tables[name];
+    if (!found) throw new Error(`unknown table ${name}`);
+    return found;
+  };
+  const primaryOrder = (name: string) => {
+    const cols = getTableColumns(table(name));
+    // Order by every column that forms the key, so pages are stable.
+    const keyOf: Record<string, string[]> = {
+      memberships: ['organisationId', 'accountId'],
+      rosterEntries: ['organisationId', 'personId'],
+      holdingRenewals: ['holdingId', 'position'],
+      completionCredits: ['completionId', 'position'],
+      completionEvidence: ['completionId', 'position'],
+      holdingStatuses: ['holdingId'],
+      auditLog: ['seq'],
+    };
+    return (keyOf[name] ?? ['id']).map((k) => asc(cols[k]!));
+  };
+  return {
+    names: Object.keys(tables),
+    async *read(name, pageSize) {
+      for (let offset = 0; ; offset += pageSize) {
+        const rows = (await db
+          .select()
+          .from(table(name))
+          .orderBy(...primaryOrder(name))
+          .limit(pageSize)
+          .offset(offset)) as Record<string, unknown>[];
+        if (rows.length > 0) yield rows;
+        if (rows.length < pageSize) return;
+      }
+    },
+    async write(name, rows) {
+      const target = table(name);
+      // The audit log keeps its sequence numbers through a restore.
+      if (name === 'auditLog') {
+        for (let i = 0; i < rows.length; i += 1000)
+          await db.insert(target).values(rows.slice(i, i + 1000) as never);
+      } else {
+        await bulkInsert(db, target, rows as never);
+      }
+    },
+    async count(name) {
+      const [row] = await db.select({ n: count() }).from(table(name));
+      return row?.n ?? 0;
+    },
+    async resetSequences() {
+      await db.execute(
+        sql`select setval(pg_get_serial_sequence('audit_log', 'seq'), coalesce((select max(seq) from audit_log), 0) + 1, false)`,
+      );
+    },
+  };
+}
+
+export function repositories(db: Db): Repositories {
+  return {
+    accounts: {
+      async insert(account) {
+        await db.insert(t.accounts).values(m.accountToRow(account));
+      },
+      async findById(id) {
+        const [row] = await db.select().from(t.accounts).where(eq(t.accounts.id, id));
+        return row && m.accountFromRow(row);
+      },
+      async findByEmailWithSecret(email) {
+        const [row] = await db.select().from(t.accounts).where(eq(t.accounts.email, email.toLowerCase()));
+        return row && m.accountWithSecretFromRow(row);
+      },
+      async setPasswordHash(id, passwordHash) {
+        await db.update(t.accounts).set({ passwordHash }).where(eq(t.accounts.id, id));
+      },
+    },
+
+    organisations: {
+      async insert(o) {
+        await db.insert(t.organisations).values(o);
+      },
+      async findById(id) {
+        const [row] = await db.select().from(t.organisations).where(eq(t.organisations.id, id));
+        return row && m.organisationFromRow(row);
+      },
+      async listForAccount(accountId) {
+        const rows = await db
+          .select({ organisation: t.organisations, role: t.memberships.role })
+          .from(t.memberships)
+          .innerJoin(t.organisations, eq(t.organisations.id, t.memberships.organisationId))
+          .where(eq(t.memberships.accountId, accountId))
+          .orderBy(asc(t.organisations.name), asc(t.organisations.id));
+        return rows.map((r) => ({ organisation: m.organisationFromRow(r.organisation), role: r.role }));
+      },
+    },
+
+    memberships: {
+      async upsert(ms) {
+        await db
+          .insert(t.memberships)
+          .values(ms)
+          .onConflictDoUpdate({
+            target: [t.memberships.organisationId, t.memberships.accountId],
+            set: { role: ms.role },
+          });
+      },
+      async find(organisationId, accountId) {
+        const [row] = await db
+          .select()
+          .from(t.memberships)
+          .where(
+            and(eq(t.memberships.organisationId, organisationId), eq(t.memberships.accountId, accountId)),
+          );
+        return row && m.membershipFromRow(row);
+      },
+      async list(organisationId) {
+        const rows = await db
+          .select({ membership: t.memberships, email: t.accounts.email, name: t.accounts.name })
+          .from(t.memberships)
+          .innerJoin(t.accounts, eq(t.accounts.id, t.memberships.accountId))
+          .where(eq(t.memberships.organisationId, organisationId))
+          .orderBy(asc(t.accounts.email));
+        return rows.map((r) => ({
+          ...m.membershipFromRow(r.membership),
+          email: r.email,
+          ...(r.name === null ? {} : { name: r.name }),
+        }));
+      },
+      async remove(organisationId, accountId) {
+        await db
+          .delete(t.memberships)
+          .where(
+            and(eq(t.memberships.organisationId, organisationId), eq(t.memberships.accountId, accountId)),
+          );
+      },
+      async countOwners(organisationId) {
+        const [row] = await db
+          .select({ n: count() })
+          .from(t.memberships)
+          .where(and(eq(t.memberships.organisationId, organisationId), eq(t.memberships.role, 'owner')));
+        return row?.n ?? 0;
+      },
+    },
+
+    invitations: {
+      async insert(inv, tokenHash) {
+        await db.insert(t.invitations).values({
+          id: inv.id,
+          organisationId: inv.organisationId,
+          email: inv.email.toLowerCase(),
+          role: inv.role,
+          tokenHash,
+          invitedBy: inv.invitedBy,
+          createdAt: inv.createdAt,
+        });
+      },
+      async findByTokenHash(tokenHash) {
+        const [row] = await db.select().from(t.invitations).where(eq(t.invitations.tokenHash, tokenHash));
+        return row && m.invitationFromRow(row);
+      },
+      async markAccepted(id, accountId, at) {
+        await db
+          .update(t.invitations)
+          .set({ acceptedAt: at, acceptedBy: accountId })
+          .where(eq(t.invitations.id, id));
+      },
+      async listOpen(organisationId) {
+        const rows = await db
+          .select()
+          .from(t.invitations)
+          .where(and(eq(t.invitations.organisationId, organisationId), isNull(t.invitations.acceptedAt)))
+          .orderBy(asc(t.invitations.createdAt));
+        return rows.map(m.invitationFromRow);
+      },
+    },
+
+    people: {
+      async insert(person) {
+        await db.insert(t.people).values(m.personToRow(person));
+      },
+      async insertMany(list) {
+        await bulkInsert(db, t.people, list.map(m.personToRow));
+      },
+      async findById(id) {
+        const [row] = await db.select().from(t.people).where(eq(t.people.id, id));
+        return row && m.personFromRow(row);
+      },
+      async findByAccount(accountId) {
+        const [row] = await db.select().from(t.people).where(eq(t.people.accountId, accountId));
+        return row && m.personFromRow(row);
+      },
+      async findManagedByEmail(organisationId, email) {
+        const [row] = await db
+          .select()
+          .from(t.people)
+          .where(
+            and(
+              eq(t.people.managedBy, organisationId),
+              sql`lower(${t.people.email}) = ${email.toLowerCase()}`,
+            ),
+          )
+          .limit(1);
+        return row && m.personFromRow(row);
+      },
+      async update(person) {
+        const { id, ...rest } = m.personToRow(person);
+        await db.update(t.people).set(rest).where(eq(t.people.id, id));
+      },
+      async count() {
+        const [row] = await db.select({ n: count() }).from(t.people);
+        return row?.n ?? 0;
+      },
+      async idsAfter(afterId, limit) {
+        const rows = await db
+          .select({ id: t.people.id })
+          .from(t.people)
+          .where(gt(t.people.id, afterId))
+          .orderBy(asc(t.people.id))
+          .limit(limit);
+        return rows.map((r) => r.id);
+      },
+    },
+
+    roster: {
+      async add(entry) {
+        await db
+          .insert(t.rosterEntries)
+          .values({ ...entry, externalRef: entry.externalRef ?? null })
+          .onConflictDoUpdate({
+            target: [t.rosterEntries.organisationId, t.rosterEntries.personId],
+            set: { externalRef: entry.externalRef ?? null },
+          });
+      },
+      async addMany(entries) {
+        await bulkInsert(
+          db,
+          t.rosterEntries,
+          entries.map((e) => ({ ...e, externalRef: e.externalRef ?? null })),
+        );
+      },
+      async find(organisationId, personId) {
+        const [row] = await db
+          .select()
+          .from(t.rosterEntries)
+          .where(
+            and(eq(t.rosterEntries.organisationId, organisationId), eq(t.rosterEntries.personId, personId)),
+          );
+        return row && m.rosterFromRow(row);
+      },
+      async list(organisationId) {
+        const rows = await db
+          .select({ entry: t.rosterEntries, person: t.people })
+          .from(t.rosterEntries)
+          .innerJoin(t.people, eq(t.people.id, t.rosterEntries.personId))
+          .where(eq(t.rosterEntries.organisationId, organisationId))
+          .orderBy(asc(t.people.name), asc(t.people.id));
+        return rows.map((r) => ({ ...m.rosterFromRow(r.entry), person: m.personFromRow(r.person) }));
+      },
+      async remove(organisationId, personId) {
+        await db
+          .delete(t.rosterEntries)
+          .where(
+            and(eq(t.rosterEntries.organisationId, organisationId), eq(t.rosterEntries.personId, personId)),
+          );
+      },
+    },
+
+    consents: {
+      async insert(grant) {
+        await db.insert(t.consentGrants).values(m.consentToRow(grant));
+      },
+      async insertMany(grants) {
+        await bulkInsert(db, t.consentGrants, grants.map(m.consentToRow));
+      },
+      async findActive(personId, organisationId) {
+        const [row] = await db
+          .select()
+          .from(t.consentGrants)
+          .where(
+            and(
+              eq(t.consentGrants.personId, personId),
+              eq(t.consentGrants.organisationId, organisationId),
+              isNull(t.consentGrants.revokedAt),
+            ),
+          );
+        return row && m.consentFromRow(row);
+      },
+      async revoke(id, at) {
+        await db.update(t.consentGrants).set({ revokedAt: at }).where(eq(t.consentGrants.id, id));
+      },
+      async listForPerson(personId) {
+        const rows = await db
+          .select()
+          .from(t.consentGrants)
+          .where(eq(t.consentGrants.personId, personId))
+          .orderBy(asc(t.consentGrants.grantedAt), asc(t.consentGrants.id));
+        return rows.map(m.consentFromRow);
+      },
+      async activeForOrganisation(organisationId) {
+        const rows = await db
+          .select({ personId: t.consentGrants.personId, scope: t.consentGrants.scope })
+          .from(t.consentGrants)
+          .where(and(eq(t.consentGrants.organisationId, organisationId), isNull(t.consentGrants.revokedAt)));
+        return new Map(rows.map((r) => [r.personId, r.scope]));
+      },
+    },
+
+    records: recordsRepository(db),
+
+    evidence: {
+      async insert(file) {
+        await db.insert(t.evidenceFiles).values({ ...file, completionId: file.completionId ?? null });
+      },
+      async findById(id) {
+        const [row] = await db.select().from(t.evidenceFiles).where(eq(t.evidenceFiles.id, id));
+        return row && m.evidenceFromRow(row);
+      },
+      async listForPerson(personId) {
+        const rows = await db
+          .select()
+          .from(t.evidenceFiles)
+          .where(eq(t.evidenceFiles.personId, personId))
+          .orderBy(asc(t.evidenceFiles.createdAt), asc(t.evidenceFiles.id));
+        return rows.map(m.evidenceFromRow);
+      },
+      async delete(id) {
+        await db.delete(t.evidenceFiles).where(eq(t.evidenceFiles.id, id));
+      },
+    },
+
+    statuses: {
+      async replaceFor(personIds, rows) {
+        if (personIds.length > 0) {
+          await db.delete(t.holdingStatuses).where(anyOf(t.holdingStatuses.personId, personIds));
+        }
+        await bulkInsert(db, t.holdingStatuses, rows.map(m.statusToRow));
+      },
+      async listForPeople(personIds) {
+        if (personIds.length === 0) return [];
+        const rows = await db
+          .select()
+          .from(t.holdingStatuses)
+          .where(anyOf(t.holdingStatuses.personId, personIds));
+        return rows.map(m.statusFromRow);
+      },
+    },
+
+    audit: {
+      async append(entries) {
+        if (entries.length === 0) return;
+        await db.insert(t.auditLog).values(entries.map(m.auditToRow));
+      },
+      async list(filter) {
+        const conditions: SQL[] = [];
+        if (filter.personId !== undefined) conditions.push(eq(t.auditLog.personId, filter.personId));
+        if (filter.organisationId !== undefined)
+          conditions.push(eq(t.auditLog.organisationId, filter.organisationId));
+        if (filter.afterSeq !== undefined) conditions.push(gt(t.auditLog.seq, filter.afterSeq));
+        const rows = await db
+          .select()
+          .from(t.auditLog)
+          .where(and(...conditions))
+          .orderBy(asc(t.auditLog.seq))
+          .limit(filter.limit ?? 100);
+        return rows.map(m.auditFromRow);
+      },
+    },
+
+    tables: tableAccess(db),
+  };
+}
+
+function recordsRepository(db: Db): Repositories['records'] {
+  const insertHoldings = async (rows: Parameters<Repositories['records']['insertHoldings']>[0]) => {
+    const mapped = rows.map(m.holdingToRows);
+    await bulkInsert(
+      db,
+      t.holdings,
+      mapped.map((r) => r.holding),
+    );
+    await bulkInsert(
+      db,
+      t.holdingRenewals,
+      mapped.flatMap((r) => r.renewals),
+    );
+  };
+  const insertCompletions = async (rows: Parameters<Repositories['records']['insertCompletions']>[0]) => {
+    const mapped = rows.map(m.completionToRows);
+    await bulkInsert(
+      db,
+      t.completions,
+      mapped.map((r) => r.completion),
+    );
+    await bulkInsert(
+      db,
+      t.completionCredits,
+      mapped.flatMap((r) => r.credits),
+    );
+    await bulkInsert(
+      db,
+      t.completionEvidence,
+      mapped.flatMap((r) => r.evidence),
+    );
+  };
+  const deleteCompletionChildren = async (ids: string[]) => {
+    if (ids.length === 0) return;
+    await db.delete(t.completionCredits).where(anyOf(t.completionCredits.completionId, ids));
+    await db.delete(t.completionEvidence).where(anyOf(t.completionEvidence.completionId, ids));
+  };
+
+  return {
+    async load(personIds) {
+      const result = new Map<string, PersonRecords>();
+      for (const id of personIds) result.set(id, { holdings: [], completions: [] });
+      if (personIds.length === 0) return result;
+      const ids = [...personIds];
+      // Sequential on purpose: a transaction is one connection on both backends.
+      const holdingRows = await db
+        .select()
+        .from(t.holdings)
+        .where(anyOf(t.holdings.personId, ids))
+        .orderBy(asc(t.holdings.position));
+      const renewalRows = await db
+        .select({ r: t.holdingRenewals })
+        .from(t.holdingRenewals)
+        .innerJoin(t.holdings, eq(t.holdings.id, t.holdingRenewals.holdingId))
+        .where(anyOf(t.holdings.personId, ids));
+      const completionRows = await db
+        .select()
+        .from(t.completions)
+        .where(anyOf(t.completions.personId, ids))
+        .orderBy(asc(t.completions.position));
+      const creditRows = await db
+        .select({ c: t.completionCredits })
+        .from(t.completionCredits)
+        .innerJoin(t.completions, eq(t.completions.id, t.completionCredits.completionId))
+        .where(anyOf(t.completions.personId, ids));
+      const evidenceRows = await db
+        .select({ e: t.completionEvidence })
+        .from(t.completionEvidence)
+        .innerJoin(t.completions, eq(t.completions.id, t.completionEvidence.completionId))
+        .where(anyOf(t.completions.personId, ids));
+      const group = <R, K>(rows: R[], key: (r: R) => K) => {
+        const map = new Map<K, R[]>();
+        for (const r of rows) {
+          const k = key(r);
+          const list = map.get(k);
+          if (list) list.push(r);
+          else map.set(k, [r]);
+        }
+        return map;
+      };
+      const renewals = group(
+        renewalRows.map((r) => r.r),
+        (r) => r.holdingId,
+      );
+      const credits = group(
+        creditRows.map((r) => r.c),
+        (r) => r.completionId,
+      );
+      const evidence = group(
+        evidenceRows.map((r) => r.e),
+        (r) => r.completionId,
+      );
+      for (const row of holdingRows) {
+        result.get(row.personId)?.holdings.push(m.holdingFromRows(row, renewals.get(row.id) ?? []));
+      }
+      for (const row of completionRows) {
+        result
+          .get(row.personId)
+          ?.completions.push(
+            m.completionFromRows(row, credits.get(row.id) ?? [], evidence.get(row.id) ?? []),
+          );
+      }
+      return result;
+    },
+    async findHolding(id) {
+      const [row] = await db.select().from(t.holdings).where(eq(t.holdings.id, id));
+      if (!row) return undefined;
+      const renewals = await db.select().from(t.holdingRenewals).where(eq(t.holdingRenewals.holdingId, id));
+      return m.holdingFromRows(row, renewals);
+    },
+    async findCompletion(id) {
+      const [row] = await db.select().from(t.completions).where(eq(t.completions.id, id));
+      if (!row) return undefined;
+      const credits = await db
+        .select()
+        .from(t.completionCredits)
+        .where(eq(t.completionCredits.completionId, id));
+      const evidence = await db
+        .select()
+        .from(t.completionEvidence)
+        .where(eq(t.completionEvidence.completionId, id));
+      return m.completionFromRows(row, credits, evidence);
+    },
+    async nextPosition(personId, list) {
+      const table = list === 'holdings' ? t.holdings : t.completions;
+      const [row] = await db
+        .select({ max: sql<number | null>`max(${table.position})` })
+        .from(table)
+        .where(eq(table.personId, personId));
+      return row?.max === null || row?.max === undefined ? 0 : Number(row.max) + 1;
+    },
+    insertHoldings,
+    async updateHolding(id, holding) {
+      const existing = await db.select().from(t.holdings).where(eq(t.holdings.id, id));
+      const row = existing[0];
+      if (!row) return;
+      const rows = m.holdingToRows({ id, personId: row.personId, position: row.position, holding });
+      const { id: _id, ...set } = rows.holding;
+      await db.update(t.holdings).set(set).where(eq(t.holdings.id, id));
+      await db.delete(t.holdingRenewals).where(eq(t.holdingRenewals.holdingId, id));
+      await bulkInsert(db, t.holdingRenewals, rows.renewals);
+    },
+    async deleteHolding(id) {
+      await db.delete(t.holdings).where(eq(t.holdings.id, id));
+    },
+    insertCompletions,
+    async updateCompletion(id, completion) {
+      const [row] = await db.select().from(t.completions).where(eq(t.completions.id, id));
+      if (!row) return;
+      const rows = m.completionToRows({ id, personId: row.personId, position: row.position, completion });
+      const { id: _id, ...set } = rows.completion;
+      await db.update(t.completions).set(set).where(eq(t.completions.id, id));
+      await deleteCompletionChildren([id]);
+      await bulkInsert(db, t.completionCredits, rows.credits);
+      await bulkInsert(db, t.completionEvidence, rows.evidence);
+    },
+    async deleteCompletion(id) {
+      await deleteCompletionChildren([id]);
+      await db
+        .update(t.evidenceFiles)
+        .set({ completionId: null })
+        .where(eq(t.evidenceFiles.completionId, id));
+      await db.delete(t.completions).where(eq(t.completions.id, id));
+    },
+    async deleteAllFor(personId) {
+      const ids = (
+        await db
+          .select({ id: t.completions.id })
+          .from(t.completions)
+          .where(eq(t.completions.personId, personId))
+      ).map((r) => r.id);
+      await deleteCompletionChildren(ids);
+      if (ids.length > 0) {
+        await db
+          .update(t.evidenceFiles)
+          .set({ completionId: null })
+          .where(anyOf(t.evidenceFiles.completionId, ids));
+      }
+      await db.delete(t.completions).where(eq(t.completions.personId, personId));
+      await db.delete(t.holdingStatuses).where(eq(t.holdingStatuses.personId, personId));
+      await db.delete(t.holdings).where(eq(t.holdings.personId, personId));
+    },
+    async countCompletions() {
+      const [row] = await db.select({ n: count() }).from(t.completions);
+      return row?.n ?? 0;
+    },
+  };
+}
