@@ -26,6 +26,7 @@ export function drizzleStore(parts: AdapterParts): Store {
       return readMigrationState(db);
     },
     migrationState: () => readMigrationState(db),
+    repositoriesFor: (build) => build(db),
     close: parts.close,
   };
 }

@@ -25,6 +25,7 @@ import type {
   StoredCompletion,
   StoredHolding,
 } from './model.ts';
+import type { Db } from './repositories.ts';
 
 export interface AccountRepository {
   insert(account: AccountWithSecret): Promise<void>;
@@ -175,6 +176,11 @@ export interface Store extends Repositories {
   /** Runs fn in one transaction: all its writes commit together or not at all. */
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
   migrate(): Promise<MigrationState>;
+  /**
+   * Builds repositories that live outside src/store (the API's sessions and
+   * tokens) on this store's connection; inside `transaction`, use the tx's.
+   */
+  repositoriesFor<T>(build: (db: Db) => T): T;
   migrationState(): Promise<MigrationState>;
   close(): Promise<void>;
 }

@@ -9,6 +9,7 @@ import * as m from './mappers.ts';
 import type { PersonRecords } from './model.ts';
 import type { Repositories, TableAccess } from './port.ts';
 import * as t from './schema.ts';
+import { KEY_COLUMNS, TABLES_IN_ORDER } from './tables.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: both drivers' databases and transactions share this shape
 export type Db = PgDatabase<PgQueryResultHKT, any>;
@@ -62,7 +63,7 @@ function anyOf(column: AnyPgColumn, ids: readonly string[]): SQL {
 }
 
 function tableAccess(db: Db): TableAccess {
-  const tables = t.TABLES_IN_ORDER as Record<string, PgTable>;
+  const tables = TABLES_IN_ORDER as Record<string, PgTable>;
   const table = (name: string) => {
     const found = tables[name];
     if (!found) throw new Error(`unknown table ${name}`);
@@ -70,17 +71,7 @@ function tableAccess(db: Db): TableAccess {
   };
   const primaryOrder = (name: string) => {
     const cols = getTableColumns(table(name));
-    // Order by every column that forms the key, so pages are stable.
-    const keyOf: Record<string, string[]> = {
-      memberships: ['organisationId', 'accountId'],
-      rosterEntries: ['organisationId', 'personId'],
-      holdingRenewals: ['holdingId', 'position'],
-      completionCredits: ['completionId', 'position'],
-      completionEvidence: ['completionId', 'position'],
-      holdingStatuses: ['holdingId'],
-      auditLog: ['seq'],
-    };
-    return (keyOf[name] ?? ['id']).map((k) => asc(cols[k]!));
+    return (KEY_COLUMNS[name] ?? ['id']).map((k) => asc(cols[k]!));
   };
   return {
     names: Object.keys(tables),

@@ -311,22 +311,3 @@ export const auditLog = pgTable(
     index('audit_org_idx').on(t.organisationId, t.seq),
   ],
 );
-
-/** Every table in dependency order: backup writes them in this order and restore reads them back. */
-export const TABLES_IN_ORDER = {
-  accounts,
-  organisations,
-  people,
-  memberships,
-  invitations,
-  rosterEntries,
-  consentGrants,
-  holdings,
-  holdingRenewals,
-  completions,
-  completionCredits,
-  completionEvidence,
-  evidenceFiles,
-  holdingStatuses,
-  auditLog,
-} as const;
