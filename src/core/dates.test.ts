@@ -36,7 +36,11 @@ describe('calendar dates', () => {
   );
 
   const isoDate = fc
-    .date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2200-12-31T00:00:00Z'), noInvalidDate: true })
+    .date({
+      min: new Date('1900-01-01T00:00:00Z'),
+      max: new Date('2200-12-31T00:00:00Z'),
+      noInvalidDate: true,
+    })
     .map((d) => d.toISOString().slice(0, 10));
 
   it('round-trips every date through epoch days and agrees with Temporal', () => {

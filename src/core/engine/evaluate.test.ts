@@ -100,13 +100,19 @@ describe('cycle anchors and the date conventions', () => {
   });
 
   it('a printed expiry wins over the computed one and the disagreement is reported', () => {
-    const [cpt] = status({ holdings: [{ credential: 'roll.cpt', earned: '2024-03-15', expires: '2026-03-31' }] }, '2025-01-01');
+    const [cpt] = status(
+      { holdings: [{ credential: 'roll.cpt', earned: '2024-03-15', expires: '2026-03-31' }] },
+      '2025-01-01',
+    );
     expect(cpt!.cycle).toMatchObject({ end: '2026-03-31', computedEnd: '2026-03-15' });
     expect(cpt!.findings.map((f) => f.code)).toContain('expiry-mismatch');
   });
 
   it('a printed expiry that agrees raises no finding', () => {
-    const [cpt] = status({ holdings: [{ credential: 'roll.cpt', earned: '2024-03-15', expires: '2026-03-15' }] }, '2025-01-01');
+    const [cpt] = status(
+      { holdings: [{ credential: 'roll.cpt', earned: '2024-03-15', expires: '2026-03-15' }] },
+      '2025-01-01',
+    );
     expect(cpt!.findings.map((f) => f.code)).not.toContain('expiry-mismatch');
   });
 
@@ -116,7 +122,10 @@ describe('cycle anchors and the date conventions', () => {
       completed,
       credits: [{ credential: 'roll.cpt', units: '0.5' }],
     }));
-    const [cpt] = status({ holdings: [{ credential: 'roll.cpt', earned: '2024-03-15' }], completions }, '2026-03-15');
+    const [cpt] = status(
+      { holdings: [{ credential: 'roll.cpt', earned: '2024-03-15' }], completions },
+      '2026-03-15',
+    );
     expect(cpt!.allocations.filter((a) => a.completion !== null).map((a) => [a.date, a.reason])).toEqual([
       ['2024-03-14', 'before-earned'],
       ['2024-03-15', 'counted'],
@@ -170,7 +179,10 @@ describe('the seed scenario (product brief §1)', () => {
 
   it('the same course without the specialization held counts through its catalog credits', () => {
     const [cpt] = status(
-      { holdings: [holdings[0]!, holdings[2]!], completions: [{ activity: 'roll.spec1-course', completed: '2024-09-01' }] },
+      {
+        holdings: [holdings[0]!, holdings[2]!],
+        completions: [{ activity: 'roll.spec1-course', completed: '2024-09-01' }],
+      },
       '2025-12-01',
     );
     expect(cpt).toMatchObject({ status: 'complete', counted: '2.0' });
@@ -207,7 +219,10 @@ describe('mandatory CPR/AED card', () => {
   });
 
   it('a card without the hands-on skills check does not count where hands-on is required', () => {
-    const [cpt] = status({ holdings: [base, { credential: 'card.online', earned: '2025-01-01' }], completions: ce }, '2025-06-01');
+    const [cpt] = status(
+      { holdings: [base, { credential: 'card.online', earned: '2025-01-01' }], completions: ce },
+      '2025-06-01',
+    );
     expect(cpt!.requirements.find((r) => r.kind === 'card')?.description).toContain('hands-on');
     expect(cpt).toMatchObject({ missing: '0.1' });
   });
@@ -223,7 +238,11 @@ describe('mandatory CPR/AED card', () => {
 
 describe('late renewal, grace and lapse', () => {
   const holdings = [{ credential: 'roll.cpt', earned: '2024-03-15' }, card('2025-06-10')];
-  const ce = (completed: string) => ({ title: `CE ${completed}`, completed, credits: [{ credential: 'roll.cpt', units: '1.9' }] });
+  const ce = (completed: string) => ({
+    title: `CE ${completed}`,
+    completed,
+    credits: [{ credential: 'roll.cpt', units: '1.9' }],
+  });
 
   it.each([
     ['2026-03-15', 'due-soon', []],
@@ -269,7 +288,12 @@ describe('petitions', () => {
       {
         holdings,
         completions: [
-          { title: 'Kettlebell', provider: 'Local', completed: '2025-02-02', credits: [{ credential: 'roll.cpt', units: '0.9', status: petition }] },
+          {
+            title: 'Kettlebell',
+            provider: 'Local',
+            completed: '2025-02-02',
+            credits: [{ credential: 'roll.cpt', units: '0.9', status: petition }],
+          },
         ],
       },
       '2025-07-01',
@@ -279,14 +303,23 @@ describe('petitions', () => {
   });
 
   it('CE from no approved provider is listed as not approved', () => {
-    const [cpt] = status({ holdings, completions: [{ title: 'Yoga', completed: '2025-02-02', hours: 5 }] }, '2025-06-01');
-    expect(cpt!.allocations.find((a) => a.completion === 0)).toMatchObject({ reason: 'not-approved', counted: '0.0' });
+    const [cpt] = status(
+      { holdings, completions: [{ title: 'Yoga', completed: '2025-02-02', hours: 5 }] },
+      '2025-06-01',
+    );
+    expect(cpt!.allocations.find((a) => a.completion === 0)).toMatchObject({
+      reason: 'not-approved',
+      counted: '0.0',
+    });
   });
 });
 
 describe('fees', () => {
   it('a lifetime plan waives the renewal fee but not the CE', () => {
-    const [cpt] = status({ holdings: [{ credential: 'roll.cpt', earned: '2024-03-15', lifetimePlan: true }] }, '2025-06-01');
+    const [cpt] = status(
+      { holdings: [{ credential: 'roll.cpt', earned: '2024-03-15', lifetimePlan: true }] },
+      '2025-06-01',
+    );
     expect(cpt!.fees).toEqual([]);
     expect(cpt!.missing).toBe('2.0');
     const [plain] = status({ holdings: [{ credential: 'roll.cpt', earned: '2024-03-15' }] }, '2025-06-01');
@@ -304,13 +337,25 @@ describe('statuses', () => {
   });
 
   it('an unknown credential is reported, not thrown', () => {
-    const result = evaluate(profileOf({ holdings: [{ credential: 'nope.cpt', earned: '2024-01-01' }] }), ruleSet, '2025-01-01');
+    const result = evaluate(
+      profileOf({ holdings: [{ credential: 'nope.cpt', earned: '2024-01-01' }] }),
+      ruleSet,
+      '2025-01-01',
+    );
     expect(result.holdings[0]!.status).toBe('unknown');
     expect(result.findings.map((f) => f.code)).toContain('unknown-credential');
   });
 
   it('names the rule version and the sources used, and marks low-confidence facts', () => {
-    const [cpt] = status({ holdings: [{ credential: 'roll.cpt', earned: '2024-03-15' }, { credential: 'roll.spec1', earned: '2024-09-01' }] }, '2025-01-01');
+    const [cpt] = status(
+      {
+        holdings: [
+          { credential: 'roll.cpt', earned: '2024-03-15' },
+          { credential: 'roll.spec1', earned: '2024-09-01' },
+        ],
+      },
+      '2025-01-01',
+    );
     expect(cpt!.ruleVersion).toBe('roll.cpt@1');
     expect(cpt!.sources.map((s) => s.id)).toEqual(['S-T-1']);
     expect(cpt!.lowConfidence.map((f) => f.fact)).toEqual(['Specialization One counts toward roll.cpt']);

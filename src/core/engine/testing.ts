@@ -4,9 +4,9 @@
  */
 import { parse } from 'yaml';
 import { Offering } from '../offerings/schema.ts';
-import { type Profile, Profile as ProfileSchema, type ProfileInput } from '../profile/schema.ts';
-import { buildRuleSet, type RuleSet } from '../ruleset.ts';
+import { type Profile, type ProfileInput, Profile as ProfileSchema } from '../profile/schema.ts';
 import { RuleFile } from '../rules/schema.ts';
+import { buildRuleSet, type RuleSet } from '../ruleset.ts';
 
 export function ruleSetOf(...files: string[]): RuleSet {
   const parsed = files.map((text) => {
