@@ -1,0 +1,127 @@
+/**
+ * Profile documents in and out of the store. A document is validated before
+ * it gets here (the CLI with file/line errors, the API with its schema), so
+ * this takes the parsed Profile; `exportProfile(importProfile(p))` equals p.
+ */
+import { AppError } from '../core/errors.ts';
+import { type Completion, type Holding, Profile, type ProfileInput } from '../core/profile/schema.ts';
+import { formatUnits } from '../core/units.ts';
+import type { Person, PersonRecords, StoredCompletion, StoredHolding } from '../store/model.ts';
+import type { Repositories } from '../store/port.ts';
+import { requirePersonRead, requirePersonWrite } from './access.ts';
+import { recordChange } from './audit.ts';
+import type { Actor, UseCaseContext } from './context.ts';
+import { compact, parseInput } from './validate.ts';
+
+export type ImportMode = 'replace' | 'append';
+
+/** Validates a profile document given as plain data (units as decimals); issues name each field. */
+export function parseProfileDocument(input: unknown): Profile {
+  return parseInput(Profile, input, 'the profile document');
+}
+
+export interface ProfileImportResult {
+  holdings: number;
+  completions: number;
+}
+
+/** Writes a profile's holdings and completions for a person, in one transaction. */
+export async function importProfile(
+  ctx: UseCaseContext,
+  actor: Actor,
+  personId: string,
+  profile: Profile,
+  options: { mode?: ImportMode } = {},
+): Promise<ProfileImportResult> {
+  const mode = options.mode ?? 'replace';
+  return ctx.store.transaction(async (tx) => {
+    const person = await requirePersonWrite(tx, actor, personId);
+    await writeProfile(ctx, tx, person, profile, mode);
+    await recordChange(ctx, tx, actor, {
+      action: 'profile.import',
+      entity: 'person',
+      entityId: personId,
+      personId,
+      after: { mode, holdings: profile.holdings.length, completions: profile.completions.length },
+    });
+    return { holdings: profile.holdings.length, completions: profile.completions.length };
+  });
+}
+
+/** The transaction body of importProfile, shared with bulk loaders that audit once for many people. */
+export async function writeProfile(
+  ctx: UseCaseContext,
+  tx: Repositories,
+  person: Person,
+  profile: Profile,
+  mode: ImportMode,
+): Promise<void> {
+  if (mode === 'replace') await tx.records.deleteAllFor(person.id);
+  if (profile.person && (profile.person.name !== undefined || profile.person.email !== undefined)) {
+    await tx.people.update({ ...person, ...compact(profile.person) });
+  }
+  let holdingAt = mode === 'replace' ? 0 : await tx.records.nextPosition(person.id, 'holdings');
+  let completionAt = mode === 'replace' ? 0 : await tx.records.nextPosition(person.id, 'completions');
+  await tx.records.insertHoldings(
+    profile.holdings.map((holding) => ({
+      id: ctx.newId(),
+      personId: person.id,
+      position: holdingAt++,
+      holding,
+    })),
+  );
+  await tx.records.insertCompletions(
+    profile.completions.map((completion) => ({
+      id: ctx.newId(),
+      personId: person.id,
+      position: completionAt++,
+      completion,
+    })),
+  );
+}
+
+/** The engine's input for stored records (the person's name and email do not matter to it). */
+export function profileOfRecords(records: PersonRecords): Profile {
+  return {
+    holdings: records.holdings.map((h) => h.holding),
+    completions: records.completions.map((c) => c.completion),
+  };
+}
+
+export function profileOf(
+  person: Person,
+  holdings: StoredHolding[],
+  completions: StoredCompletion[],
+): Profile {
+  const who = {
+    ...(person.name ? { name: person.name } : {}),
+    ...(person.email ? { email: person.email } : {}),
+  };
+  return {
+    ...(Object.keys(who).length > 0 ? { person: who } : {}),
+    holdings: holdings.map((h) => h.holding),
+    completions: completions.map((c) => c.completion),
+  };
+}
+
+/** A person's stored profile, needing records consent (it includes every completion). */
+export async function exportProfile(ctx: UseCaseContext, actor: Actor, personId: string): Promise<Profile> {
+  const person = await requirePersonRead(ctx.store, actor, personId, 'records');
+  const records = (await ctx.store.records.load([personId])).get(personId);
+  if (!records) throw AppError.notFound(`person ${personId}`);
+  return profileOf(person, records.holdings, records.completions);
+}
+
+/** A Profile as a document to write to a file or send as JSON: units as decimal strings ("1.9"). */
+export function profileToDocument(profile: Profile): ProfileInput {
+  const completion = (c: Completion) => ({
+    ...c,
+    credits: c.credits.map((cr) => ({ ...cr, units: formatUnits(cr.units) })),
+  });
+  const holding = (h: Holding) => h;
+  return {
+    ...(profile.person ? { person: profile.person } : {}),
+    holdings: profile.holdings.map(holding),
+    completions: profile.completions.map(completion),
+  };
+}
