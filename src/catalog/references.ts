@@ -87,9 +87,11 @@ export function checkReferences(input: Input): Located[] {
             checkCodes([...path, 'where', 'category'], 'category', rule.where.category);
             checkCodes([...path, 'where', 'topic'], 'topic', rule.where.topic);
           }
-          if (rule.kind === 'card') {
+          if (rule.kind === 'card' || rule.kind === 'college-credit') {
             checkCodes([...path, 'category'], 'category', rule.category);
             checkCodes([...path, 'topic'], 'topic', rule.topic);
+          }
+          if (rule.kind === 'card') {
             rule.accepts?.forEach((id, i) => {
               const card = credentialById.get(id);
               if (!card) at(file, [...path, 'accepts', i], `unknown credential "${id}"`);

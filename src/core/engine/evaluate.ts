@@ -329,7 +329,8 @@ function evaluateCard(
   const issues = cardIssues(validity, h.earned, h.renewals, h.printed, ctx.asOf);
   const current = issues.filter((i) => i.issued <= ctx.asOf).at(-1);
   if (!current) {
-    result.status = 'expired';
+    // Issued after the as-of date: there is no card yet, which is not the same as an expired one.
+    result.status = 'unknown';
     result.findings.push({
       code: 'future-earned',
       severity: 'warning',

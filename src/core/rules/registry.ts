@@ -114,7 +114,9 @@ export const REQUIREMENTS: Registry = {
       const what = rule.covers.includes('aed') ? 'adult CPR and AED' : rule.covers.join(', ');
       const when =
         rule.checkOn === 'submission'
-          ? `valid at least ${rule.validDaysAfterCheck} days after you submit`
+          ? rule.validDaysAfterCheck > 0
+            ? `valid at least ${rule.validDaysAfterCheck} days after you submit`
+            : 'valid on the day you submit'
           : 'valid on the last day of the cycle';
       const hands = rule.handsOn ? ', from a course with a hands-on skills check' : '';
       const worth = rule.units ? ` It counts for ${u(rule.units, ctx)} toward the total.` : '';
@@ -217,7 +219,13 @@ export const REQUIREMENTS: Registry = {
         Math.floor((semester * (rule.perSemesterHour ?? 0)) / 1000) +
         Math.floor((quarter * (rule.perQuarterHour ?? 0)) / 1000);
       if (units <= 0) return undefined;
-      return { units, byPetition: rule.byPetition, via: 'college credit conversion' };
+      return {
+        units,
+        byPetition: rule.byPetition,
+        category: rule.category,
+        topic: rule.topic,
+        via: 'college credit conversion',
+      };
     },
   },
 };

@@ -197,6 +197,9 @@ export const CollegeCreditRule = requirement('college-credit', {
   perSemesterHour: NonNegativeUnits.optional(),
   perQuarterHour: NonNegativeUnits.optional(),
   byPetition: z.boolean().default(false),
+  /** The category and topic college credit counts in (NSCA and AFAA: category C). */
+  category: z.string().optional(),
+  topic: z.string().optional(),
 });
 
 export const Requirement = z.discriminatedUnion('kind', [
