@@ -44,7 +44,14 @@ export class HighsSolver implements SolverPort {
       clearTimeout(entry.timer);
       this.pending.delete(reply.id);
       if (!reply.ok) {
-        entry.resolve({ status: 'error', values: [], objective: 0, gap: 1, ms: 0, message: reply.message ?? '' });
+        entry.resolve({
+          status: 'error',
+          values: [],
+          objective: 0,
+          gap: 1,
+          ms: 0,
+          message: reply.message ?? '',
+        });
         return;
       }
       entry.resolve({
