@@ -1,25 +1,61 @@
-import { describe, expect, it } from 'vitest';
-import { shippedRuleSet } from '../catalog/load.ts';
-import { buildApp } from './app.ts';
-import { manualClock } from './deps.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApi, type TestApi } from './testing.ts';
+
+let t: TestApi;
+beforeAll(async () => {
+  t = await buildTestApi();
+});
+afterAll(() => t.close());
 
 describe('the API shell', () => {
-  it('answers /health, /openapi.json and /docs', async () => {
-    const app = await buildApp({ ruleSet: shippedRuleSet(), clock: manualClock('2026-03-01T12:00:00Z') });
-    const health = await app.inject({ method: 'GET', url: '/health' });
-    expect(health.statusCode).toBe(200);
-    expect(health.json()).toMatchObject({ status: 'ok', today: '2026-03-01' });
-    expect(health.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-    const doc = await app.inject({ method: 'GET', url: '/openapi.json' });
+  it('answers /health with the catalog size and the server date', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/health' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'ok', today: '2026-03-01' });
+    expect(res.json().catalog.credentials).toBeGreaterThanOrEqual(24);
+  });
+
+  it('gives every response a request id, keeping a safe one the caller sent', async () => {
+    const fresh = await t.app.inject({ method: 'GET', url: '/health' });
+    expect(fresh.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const kept = await t.app.inject({
+      method: 'GET',
+      url: '/health',
+      headers: { 'x-request-id': 'abc-123' },
+    });
+    expect(kept.headers['x-request-id']).toBe('abc-123');
+    const unsafe = await t.app.inject({
+      method: 'GET',
+      url: '/health',
+      headers: { 'x-request-id': 'a b\nc' },
+    });
+    expect(unsafe.headers['x-request-id']).not.toBe('a b\nc');
+  });
+
+  it('serves the OpenAPI document and the browsable docs', async () => {
+    const doc = await t.app.inject({ method: 'GET', url: '/openapi.json' });
     expect(doc.statusCode).toBe(200);
-    expect(doc.json().openapi).toBe('3.1.0');
-    expect(Object.keys(doc.json().paths)).toContain('/health');
-    const docs = await app.inject({ method: 'GET', url: '/docs' });
-    expect([200, 302]).toContain(docs.statusCode);
-    const missing = await app.inject({ method: 'GET', url: '/nope' });
-    expect(missing.statusCode).toBe(404);
-    expect(missing.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(missing.json()).toMatchObject({ status: 404, code: 'not-found', instance: '/nope' });
-    await app.close();
+    const spec = doc.json();
+    expect(spec.openapi).toBe('3.1.0');
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining(['/health', '/evaluate', '/rules/{credentialId}']),
+    );
+    expect(spec.components.schemas.Problem).toBeDefined();
+    const docs = await t.app.inject({ method: 'GET', url: '/docs/' });
+    expect(docs.statusCode).toBe(200);
+    expect(docs.headers['content-type']).toMatch(/text\/html/);
+  });
+
+  it('answers an unknown route with a problem document', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/nope?x=1' });
+    expect(res.statusCode).toBe(404);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toMatchObject({
+      status: 404,
+      code: 'not-found',
+      instance: '/nope',
+      type: '/problems/not-found',
+    });
+    expect(res.json().requestId).toBe(res.headers['x-request-id']);
   });
 });

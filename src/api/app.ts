@@ -7,12 +7,14 @@
 import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
   LogController,
+  type onRequestHookHandler,
   type RawServerDefault,
 } from 'fastify';
 import {
@@ -21,7 +23,13 @@ import {
   serializerCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { AppError } from '../core/errors.ts';
 import type { RuleSet } from '../core/ruleset.ts';
+import type { FileStorage } from '../files/storage.ts';
+import type { Store } from '../store/port.ts';
+import { createContext, type UseCaseContext } from '../usecases/context.ts';
+import { drizzleAuthRepositories } from './auth/repository.ts';
+import { type AuthService, createAuthService } from './auth/service.ts';
 import type { Clock } from './deps.ts';
 import {
   type ApiLoggerSettings,
@@ -30,8 +38,10 @@ import {
   REQUEST_ID_LOG_KEY,
   requestIdFrom,
 } from './logging.ts';
+import { type CookieSettings, registerAuth } from './plugins/auth.ts';
 import { registerProblems } from './plugins/problems.ts';
 import { PROBLEM_CONTENT_TYPE } from './problem.ts';
+import { authRoutes } from './routes/auth.ts';
 import { evaluateRoutes } from './routes/evaluate.ts';
 import { healthRoutes } from './routes/health.ts';
 import { rulesRoutes } from './routes/rules.ts';
@@ -45,9 +55,34 @@ export type Api = FastifyInstance<
   ZodTypeProvider
 >;
 
+export interface RateLimit {
+  max: number;
+  /** Milliseconds. */
+  timeWindow: number;
+}
+
+export interface ApiLimits {
+  /** Sign-in and sign-up attempts per client address. */
+  signIn: RateLimit;
+  /** Token creation, listing and revocation per client address. */
+  tokens: RateLimit;
+}
+
+export const DEFAULT_LIMITS: ApiLimits = {
+  signIn: { max: 10, timeWindow: 60_000 },
+  tokens: { max: 30, timeWindow: 60_000 },
+};
+
 export interface ApiOptions {
+  store: Store;
+  files: FileStorage;
   ruleSet: RuleSet;
   clock: Clock;
+  limits?: ApiLimits;
+  /** Cookie flags; `secure` defaults to true, and `recert serve` turns it off only for plain-HTTP localhost. */
+  cookies?: CookieSettings;
+  /** Trust X-Forwarded-* from a proxy in front (for the client address used by rate limits). */
+  trustProxy?: boolean;
   /** Logger settings, or false for none (the default in tests). */
   logger?: ApiLoggerSettings | false;
   /** A built web app (web/dist) to serve at /; the API stays under its own paths. */
@@ -60,6 +95,12 @@ export interface ApiOptions {
 export interface RouteContext {
   ruleSet: RuleSet;
   clock: Clock;
+  /** The storage use-cases' context; every stored read and write goes through a use-case with it. */
+  uc: UseCaseContext;
+  auth: AuthService;
+  cookies: CookieSettings;
+  /** Hooks that count requests per client address, each shared by a group of routes. */
+  limiters: { credentials: onRequestHookHandler; tokens: onRequestHookHandler };
 }
 
 export type RouteGroup = (app: Api, ctx: RouteContext) => void;
@@ -76,6 +117,7 @@ export async function buildApp(options: ApiOptions): Promise<Api> {
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    trustProxy: options.trustProxy ?? false,
   });
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -88,6 +130,19 @@ export async function buildApp(options: ApiOptions): Promise<Api> {
   });
 
   await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new AppError('rate-limited', `too many requests; try again in ${context.after}`),
+  });
+  const uc = createContext({
+    store: options.store,
+    files: options.files,
+    clock: () => options.clock.now(),
+    ruleSet: () => options.ruleSet,
+  });
+  const auth = createAuthService(uc, options.store.repositoriesFor(drizzleAuthRepositories), options.clock);
+  registerAuth(app, auth);
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
@@ -102,7 +157,15 @@ export async function buildApp(options: ApiOptions): Promise<Api> {
         { name: 'service', description: 'Health and documentation' },
         { name: 'rules', description: 'The rule catalog and its plain-words explanations' },
         { name: 'engine', description: 'Evaluate a profile document without storing it' },
+        { name: 'auth', description: 'Sign-up, sign-in, sessions and API tokens' },
       ],
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'recert_session' },
+          token: { type: 'http', scheme: 'bearer', description: 'An API token from POST /auth/tokens' },
+        },
+      },
+      security: [{ session: [] }, { token: [] }],
     },
     transform: createJsonSchemaTransform({ skipList: ['/openapi.json', '/docs', '/docs/*'] }),
     transformObject: jsonSchemaTransformObject,
@@ -111,8 +174,19 @@ export async function buildApp(options: ApiOptions): Promise<Api> {
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  const ctx: RouteContext = { ruleSet: options.ruleSet, clock: options.clock };
-  const groups: RouteGroup[] = [healthRoutes, rulesRoutes, evaluateRoutes];
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const ctx: RouteContext = {
+    ruleSet: options.ruleSet,
+    clock: options.clock,
+    uc,
+    auth,
+    cookies: options.cookies ?? { secure: true },
+    limiters: {
+      credentials: app.rateLimit({ ...limits.signIn, keyGenerator: (r) => `credentials:${r.ip}` }),
+      tokens: app.rateLimit({ ...limits.tokens, keyGenerator: (r) => `tokens:${r.ip}` }),
+    } as RouteContext['limiters'],
+  };
+  const groups: RouteGroup[] = [healthRoutes, rulesRoutes, evaluateRoutes, authRoutes];
   for (const group of groups) group(app, ctx);
 
   if (options.webRoot && existsSync(options.webRoot)) {

@@ -1,3 +1,25 @@
+/** POST /evaluate: a profile document in, its evaluation out; nothing is stored. */
+import { evaluate } from '../../core/engine/evaluate.ts';
+import { Profile } from '../../core/profile/schema.ts';
 import type { RouteGroup } from '../app.ts';
+import { problemResponses } from '../problem.ts';
+import { AsOfQuery, EvaluationSchema } from '../schemas/evaluation.ts';
 
-export const evaluateRoutes: RouteGroup = () => {};
+export const evaluateRoutes: RouteGroup = (app, { ruleSet, clock }) => {
+  app.post(
+    '/evaluate',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['engine'],
+        summary: 'Evaluate a profile document',
+        description:
+          'The status of every holding on the as-of date, with allocations, fees and next actions.',
+        querystring: AsOfQuery,
+        body: Profile,
+        response: { 200: EvaluationSchema, ...problemResponses(413, 415) },
+      },
+    },
+    async (request) => evaluate(request.body, ruleSet, request.query.on ?? clock.today()),
+  );
+};

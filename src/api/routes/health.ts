@@ -11,7 +11,10 @@ const Health = z.object({
 export const healthRoutes: RouteGroup = (app, { ruleSet, clock }) => {
   app.get(
     '/health',
-    { schema: { tags: ['service'], summary: 'Liveness', response: { 200: Health } } },
+    {
+      config: { access: 'public' },
+      schema: { tags: ['service'], summary: 'Liveness', response: { 200: Health } },
+    },
     async () => ({
       status: 'ok' as const,
       catalog: {

@@ -1,0 +1,85 @@
+/**
+ * Builds the whole API in-process for tests: a real store (PGlite in memory),
+ * real file storage in a temporary folder, a clock the test controls. No
+ * port is opened; tests call `app.inject`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { shippedRuleSet } from '../catalog/load.ts';
+import { localFileStorage } from '../files/storage.ts';
+import { openPglite } from '../store/pglite.ts';
+import type { Store } from '../store/port.ts';
+import { type Api, type ApiOptions, buildApp } from './app.ts';
+import { type ManualClock, manualClock } from './deps.ts';
+import { CSRF_HEADER, SESSION_COOKIE } from './plugins/auth.ts';
+
+export interface TestApi {
+  app: Api;
+  store: Store;
+  clock: ManualClock;
+  close(): Promise<void>;
+}
+
+export async function buildTestApi(options: Partial<ApiOptions> = {}): Promise<TestApi> {
+  const store = await openPglite();
+  await store.migrate();
+  const dir = mkdtempSync(join(tmpdir(), 'recert-api-'));
+  const clock = manualClock('2026-03-01T12:00:00Z');
+  const app = await buildApp({
+    store,
+    files: localFileStorage(dir),
+    ruleSet: shippedRuleSet(),
+    clock,
+    cookies: { secure: false },
+    // Generous, so tests that sign many users up are not throttled; the rate-limit test sets its own.
+    limits: { signIn: { max: 10_000, timeWindow: 60_000 }, tokens: { max: 10_000, timeWindow: 60_000 } },
+    ...options,
+  });
+  return {
+    app,
+    store,
+    clock,
+    async close() {
+      await app.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A signed-in user as a test sees them: how to send their session, with or without the CSRF header. */
+export interface TestUser {
+  accountId: string;
+  personId: string;
+  email: string;
+  cookie: string;
+  csrf: string;
+  /** Headers for a cookie-authenticated request (with the CSRF token). */
+  headers: Record<string, string>;
+}
+
+let counter = 0;
+
+export async function signUp(app: Api, name = 'user'): Promise<TestUser> {
+  counter += 1;
+  const email = `${name}-${counter}@example.test`;
+  const res = await app.inject({
+    method: 'POST',
+    url: '/auth/sign-up',
+    payload: { email, password: 'correct horse battery', name },
+  });
+  if (res.statusCode !== 201) throw new Error(`sign-up failed: ${res.statusCode} ${res.body}`);
+  const body = res.json() as { account: { id: string }; personId: string; csrfToken: string };
+  const session = res.cookies.find((c) => c.name === SESSION_COOKIE);
+  if (!session) throw new Error('sign-up set no session cookie');
+  const cookie = `${SESSION_COOKIE}=${session.value}`;
+  return {
+    accountId: body.account.id,
+    personId: body.personId,
+    email,
+    cookie,
+    csrf: body.csrfToken,
+    headers: { cookie, [CSRF_HEADER]: body.csrfToken },
+  };
+}
