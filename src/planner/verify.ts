@@ -88,7 +88,7 @@ export function verifyPlan(problem: Problem, chosen: readonly ChosenActivity[]):
     const profile = planProfile(problem, chosen, o.end);
     const evaluation = evaluate(profile, problem.ruleSet, toIsoDate(deadline));
     const result = evaluation.holdings.find((h) => h.holding === o.holding);
-    const met = result !== undefined && result.requirements.every((r) => r.met) && result.missing === '0.0';
+    const met = result?.requirements.every((r) => r.met) === true && result.missing === '0.0';
     const check: DeadlineCheck = {
       obligation: o.id,
       met,
