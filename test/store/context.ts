@@ -1,0 +1,17 @@
+/** A use-case context for tests: a fixed clock, counting ids and a temp evidence folder. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { localFileStorage } from '../../src/files/storage.ts';
+import type { Store } from '../../src/store/port.ts';
+import { createContext, type UseCaseContext } from '../../src/usecases/context.ts';
+
+export function testContext(store: Store, prefix = 'id'): UseCaseContext {
+  let n = 0;
+  return createContext({
+    store,
+    files: localFileStorage(mkdtempSync(join(tmpdir(), 'recert-files-'))),
+    clock: () => new Date('2026-01-15T12:00:00.000Z'),
+    newId: () => `${prefix}-${String(++n).padStart(6, '0')}`,
+  });
+}

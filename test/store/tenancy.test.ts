@@ -1,0 +1,270 @@
+/**
+ * Accounts, organisations, consent and tenant isolation, on every backend:
+ * a member of one organisation never reads or changes another's rows, nor a
+ * person's records without consent; revocation takes effect at once.
+ */
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppError } from '../../src/core/errors.ts';
+import type { Store } from '../../src/store/port.ts';
+import { authenticate, changePassword, registerAccount } from '../../src/usecases/accounts.ts';
+import { listAudit } from '../../src/usecases/audit.ts';
+import { grantConsent, listConsents, revokeConsent } from '../../src/usecases/consent.ts';
+import { type Actor, SYSTEM, type UseCaseContext } from '../../src/usecases/context.ts';
+import {
+  acceptInvitation,
+  addMember,
+  changeMemberRole,
+  createOrganisation,
+  inviteMember,
+  listMembers,
+  removeMember,
+} from '../../src/usecases/organisations.ts';
+import { addToRoster, createManagedPerson, getPerson, listRoster } from '../../src/usecases/people.ts';
+import {
+  addHolding,
+  listCompletions,
+  listHoldings,
+  logCompletion,
+  removeCompletion,
+} from '../../src/usecases/records.ts';
+import { getPersonStatus, reevaluate } from '../../src/usecases/status.ts';
+import { BACKENDS, reportSkippedBackends } from './backends.ts';
+import { testContext } from './context.ts';
+
+reportSkippedBackends();
+
+async function rejects(promise: Promise<unknown>, code: AppError['code']): Promise<void> {
+  await expect(promise).rejects.toMatchObject({ name: 'AppError', code });
+}
+
+describe.each(BACKENDS)('tenancy on $name', (backend) => {
+  let store: Store;
+  let ctx: UseCaseContext;
+  const actor = (accountId: string): Actor => ({ kind: 'account', accountId });
+
+  beforeAll(async () => {
+    store = await backend.open();
+    ctx = testContext(store);
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  async function signUp(email: string) {
+    const { account, person } = await registerAccount(ctx, {
+      email,
+      password: 'correct horse battery',
+      name: email,
+    });
+    return { account, person, actor: actor(account.id) };
+  }
+
+  it('registers accounts with hashed passwords and checks them', async () => {
+    const { account } = await signUp('Ada@Example.com');
+    expect(account.email).toBe('ada@example.com');
+    const stored = await store.accounts.findByEmailWithSecret('ADA@example.com');
+    expect(stored?.passwordHash).toMatch(/^scrypt\$/);
+    expect(stored?.passwordHash).not.toContain('correct horse');
+    await expect(
+      authenticate(ctx, { email: 'ada@example.com', password: 'correct horse battery' }),
+    ).resolves.toMatchObject({
+      id: account.id,
+    });
+    await rejects(
+      authenticate(ctx, { email: 'ada@example.com', password: 'wrong password!' }),
+      'unauthenticated',
+    );
+    await rejects(
+      authenticate(ctx, { email: 'nobody@example.com', password: 'correct horse battery' }),
+      'unauthenticated',
+    );
+    await rejects(
+      registerAccount(ctx, { email: 'ADA@example.com', password: 'another password' }),
+      'conflict',
+    );
+    await expect(registerAccount(ctx, { email: 'not-an-email', password: 'short' })).rejects.toMatchObject({
+      code: 'invalid-input',
+      issues: [
+        { field: 'email', message: 'must be an email address' },
+        { field: 'password', message: 'must be at least 10 characters' },
+      ],
+    });
+    await changePassword(ctx, actor(account.id), {
+      currentPassword: 'correct horse battery',
+      newPassword: 'a new long password',
+    });
+    await rejects(
+      authenticate(ctx, { email: 'ada@example.com', password: 'correct horse battery' }),
+      'unauthenticated',
+    );
+    await expect(
+      authenticate(ctx, { email: 'ada@example.com', password: 'a new long password' }),
+    ).resolves.toBeTruthy();
+  });
+
+  it('keeps organisations, rosters and records apart', async () => {
+    const pro = await signUp('pro@example.com');
+    const gymOwner = await signUp('owner@gym-a.example');
+    const gymViewer = await signUp('viewer@gym-a.example');
+    const otherOwner = await signUp('owner@gym-b.example');
+    const gymA = await createOrganisation(ctx, gymOwner.actor, { name: 'Gym A' });
+    const gymB = await createOrganisation(ctx, otherOwner.actor, { name: 'Gym B' });
+    await addMember(ctx, gymOwner.actor, gymA.id, { email: 'viewer@gym-a.example', role: 'viewer' });
+
+    await addHolding(ctx, pro.actor, pro.person.id, { credential: 'nasm.cpt', earned: '2024-03-15' });
+    const logged = await logCompletion(ctx, pro.actor, pro.person.id, {
+      title: 'Kettlebell Fundamentals',
+      completed: '2025-02-02',
+      credits: [{ credential: 'nasm.cpt', units: '0.8' }],
+    });
+    await addToRoster(ctx, gymOwner.actor, gymA.id, pro.person.id, { externalRef: 'E-1' });
+
+    // No consent yet: the gym sees who is on its roster, nothing more.
+    await rejects(getPerson(ctx, gymOwner.actor, pro.person.id), 'forbidden');
+    await rejects(getPersonStatus(ctx, gymOwner.actor, pro.person.id, '2025-06-01'), 'forbidden');
+    const [row] = await listRoster(ctx, gymOwner.actor, gymA.id);
+    expect(row).toMatchObject({ access: null, statuses: [] });
+    expect(row?.person.email).toBeUndefined();
+
+    // Status consent: status and holdings, but no completions, and no allocations naming them.
+    await grantConsent(ctx, pro.actor, pro.person.id, gymA.id, 'status');
+    const status = await getPersonStatus(ctx, gymViewer.actor, pro.person.id, '2025-06-01');
+    expect(status.holdings.map((h) => h.credential)).toEqual(['nasm.cpt']);
+    expect(status.holdings[0]?.allocations).toEqual([]);
+    await expect(listHoldings(ctx, gymViewer.actor, pro.person.id)).resolves.toHaveLength(1);
+    await rejects(listCompletions(ctx, gymViewer.actor, pro.person.id), 'forbidden');
+
+    // Records consent: completions too — but still no writes.
+    await grantConsent(ctx, pro.actor, pro.person.id, gymA.id, 'records');
+    await expect(listCompletions(ctx, gymViewer.actor, pro.person.id)).resolves.toHaveLength(1);
+    const full = await getPersonStatus(ctx, gymViewer.actor, pro.person.id, '2025-06-01');
+    expect(full.holdings[0]?.allocations.length).toBeGreaterThan(0);
+    await rejects(removeCompletion(ctx, gymOwner.actor, logged.id), 'forbidden');
+    await rejects(
+      addHolding(ctx, gymOwner.actor, pro.person.id, { credential: 'ace.cpt', earned: '2024-01-01' }),
+      'forbidden',
+    );
+
+    // Another organisation sees nothing, and cannot touch gym A.
+    await rejects(getPersonStatus(ctx, otherOwner.actor, pro.person.id, '2025-06-01'), 'forbidden');
+    await rejects(listCompletions(ctx, otherOwner.actor, pro.person.id), 'forbidden');
+    await rejects(listRoster(ctx, otherOwner.actor, gymA.id), 'forbidden');
+    await rejects(listMembers(ctx, otherOwner.actor, gymA.id), 'forbidden');
+    await rejects(addToRoster(ctx, otherOwner.actor, gymA.id, pro.person.id), 'forbidden');
+    await rejects(listRoster(ctx, gymOwner.actor, gymB.id), 'forbidden');
+
+    // Revocation takes effect immediately.
+    await revokeConsent(ctx, pro.actor, pro.person.id, gymA.id);
+    await rejects(getPersonStatus(ctx, gymViewer.actor, pro.person.id, '2025-06-01'), 'forbidden');
+    await rejects(listHoldings(ctx, gymViewer.actor, pro.person.id), 'forbidden');
+    const history = await listConsents(ctx, pro.actor, pro.person.id);
+    expect(history.map((g) => [g.scope, g.revokedAt !== undefined])).toEqual([
+      ['status', true],
+      ['records', true],
+    ]);
+    // Only the person manages their consent.
+    await rejects(grantConsent(ctx, gymOwner.actor, pro.person.id, gymA.id, 'records'), 'forbidden');
+  });
+
+  it('lets an organisation manage people without accounts, and only its own', async () => {
+    const owner = await signUp('owner@studio.example');
+    const member = await signUp('coach@studio.example');
+    const outsider = await signUp('owner@elsewhere.example');
+    const studio = await createOrganisation(ctx, owner.actor, { name: 'Studio' });
+    const elsewhere = await createOrganisation(ctx, outsider.actor, { name: 'Elsewhere' });
+    await addMember(ctx, owner.actor, studio.id, { email: 'coach@studio.example', role: 'member' });
+    const staff = await createManagedPerson(ctx, member.actor, studio.id, {
+      name: 'Sam Staff',
+      externalRef: 'S-7',
+    });
+    await addHolding(ctx, member.actor, staff.id, { credential: 'aha.bls', earned: '2025-06-10' });
+    await expect(listHoldings(ctx, owner.actor, staff.id)).resolves.toHaveLength(1);
+    await rejects(listHoldings(ctx, outsider.actor, staff.id), 'forbidden');
+    await rejects(
+      addHolding(ctx, outsider.actor, staff.id, { credential: 'aha.bls', earned: '2025-06-10' }),
+      'forbidden',
+    );
+    await rejects(createManagedPerson(ctx, outsider.actor, studio.id, { name: 'Intruder' }), 'forbidden');
+    await expect(listRoster(ctx, outsider.actor, elsewhere.id)).resolves.toEqual([]);
+
+    await reevaluate(ctx, SYSTEM, '2025-07-01');
+    const roster = await listRoster(ctx, member.actor, studio.id);
+    expect(roster).toHaveLength(1);
+    expect(roster[0]).toMatchObject({ access: 'managed', externalRef: 'S-7' });
+    expect(roster[0]?.statuses).toMatchObject([
+      { credential: 'aha.bls', status: 'valid', asOf: '2025-07-01' },
+    ]);
+  });
+
+  it('enforces roles: managers manage, viewers read, an organisation keeps an owner', async () => {
+    const owner = await signUp('boss@club.example');
+    const admin = await signUp('admin@club.example');
+    const viewer = await signUp('viewer@club.example');
+    const invited = await signUp('new@club.example');
+    const club = await createOrganisation(ctx, owner.actor, { name: 'Club' });
+    await addMember(ctx, owner.actor, club.id, { email: 'admin@club.example', role: 'admin' });
+    await addMember(ctx, admin.actor, club.id, { email: 'viewer@club.example', role: 'viewer' });
+    await rejects(
+      addMember(ctx, viewer.actor, club.id, { email: 'new@club.example', role: 'member' }),
+      'forbidden',
+    );
+    await rejects(changeMemberRole(ctx, admin.actor, club.id, viewer.account.id, 'owner'), 'forbidden');
+    await rejects(removeMember(ctx, owner.actor, club.id, owner.account.id), 'conflict');
+    await rejects(changeMemberRole(ctx, owner.actor, club.id, owner.account.id, 'admin'), 'conflict');
+
+    const { token, invitation } = await inviteMember(ctx, admin.actor, club.id, {
+      email: 'new@club.example',
+      role: 'member',
+    });
+    const stored = await store.invitations.findByTokenHash(token);
+    expect(stored).toBeUndefined(); // only the hash is stored
+    await rejects(acceptInvitation(ctx, viewer.actor, token), 'forbidden');
+    await expect(acceptInvitation(ctx, invited.actor, token)).resolves.toMatchObject({ role: 'member' });
+    await rejects(acceptInvitation(ctx, invited.actor, token), 'not-found');
+    expect((await listMembers(ctx, viewer.actor, club.id)).map((m) => [m.email, m.role])).toEqual([
+      ['admin@club.example', 'admin'],
+      ['boss@club.example', 'owner'],
+      ['new@club.example', 'member'],
+      ['viewer@club.example', 'viewer'],
+    ]);
+    expect(invitation.email).toBe('new@club.example');
+
+    const audit = await listAudit(ctx, owner.actor, { organisationId: club.id });
+    expect(audit.map((e) => e.action)).toEqual([
+      'organisation.create',
+      'membership.add',
+      'membership.add',
+      'invitation.create',
+      'invitation.accept',
+    ]);
+    await rejects(listAudit(ctx, viewer.actor, { organisationId: club.id }), 'forbidden');
+  });
+
+  it('writes an append-only audit trail with before and after', async () => {
+    const pro = await signUp('audited@example.com');
+    const held = await addHolding(ctx, pro.actor, pro.person.id, {
+      credential: 'nasm.cpt',
+      earned: '2024-03-15',
+    });
+    await removeCompletion(ctx, pro.actor, 'missing').catch(() => undefined);
+    const entries = await listAudit(ctx, pro.actor, { personId: pro.person.id });
+    const add = entries.find((e) => e.action === 'holding.add');
+    expect(add).toMatchObject({
+      actorKind: 'account',
+      actorId: pro.account.id,
+      entity: 'holding',
+      entityId: held.id,
+      at: '2026-01-15T12:00:00.000Z',
+      after: { credential: 'nasm.cpt', earned: '2024-03-15', renewals: [] },
+    });
+    expect(JSON.stringify(entries)).not.toContain('scrypt$');
+    const appendOnly = { cause: { message: expect.stringMatching(/append-only/) } };
+    await expect(
+      store.repositoriesFor((db) => db.execute(sql`update audit_log set action = 'tampered'`)),
+    ).rejects.toMatchObject(appendOnly);
+    await expect(store.repositoriesFor((db) => db.execute(sql`delete from audit_log`))).rejects.toMatchObject(
+      appendOnly,
+    );
+  });
+});
