@@ -1,0 +1,107 @@
+/**
+ * The CLI run in-process: output formats, and bad input reported with file,
+ * line and field and exit code 2.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from './main.ts';
+
+async function run(...args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(['node', 'recert', ...args], {
+    out: (t) => {
+      stdout += t.endsWith('\n') ? t : `${t}\n`;
+    },
+    err: (t) => {
+      stderr += t.endsWith('\n') ? t : `${t}\n`;
+    },
+  });
+  return { code, stdout, stderr };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'recert-cli-'));
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('recert status', () => {
+  it('prints one JSON object per holding with the documented fields', async () => {
+    const { code, stdout } = await run('status', 'examples/profile.yaml', '--on', '2025-12-01', '--format', 'json');
+    expect(code).toBe(0);
+    const holdings = JSON.parse(stdout) as Record<string, unknown>[];
+    expect(holdings.map((h) => [h.credential, h.status])).toEqual([
+      ['nasm.cpt', 'complete'],
+      ['nasm.ces', 'permanent'],
+      ['aha.bls', 'valid'],
+    ]);
+    expect(holdings[0]).toMatchObject({ cycle: { start: '2024-03-15', end: '2026-03-15' }, required: '2.0', counted: '2.0', missing: '0.0' });
+    expect(Array.isArray(holdings[0]!.findings)).toBe(true);
+  });
+
+  it('prints a readable table with the deadline, counted/required and low-confidence marks', async () => {
+    const { code, stdout } = await run('status', 'examples/profile.yaml', '--on', '2025-12-01');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/nasm\.cpt\s+✔ complete\s+2026-03-15\s+104 d\s+2\.0\/2\.0 CEU/);
+    expect(stdout).toContain('low confidence');
+  });
+
+  it.each([
+    ['an impossible date', 'holdings:\n  - credential: nasm.cpt\n    earned: 2024-02-30\n', ':3:', 'holdings[0].earned'],
+    ['an unknown field', 'holdings:\n  - credential: nasm.cpt\n    earned: 2024-02-01\n    colour: red\n', ':2:', 'holdings[0]'],
+    ['a bad unit value', 'completions:\n  - title: x\n    completed: 2024-01-01\n    credits:\n      - { credential: nasm.cpt, units: 0.12345 }\n', ':5:', 'completions[0].credits[0].units'],
+    ['a YAML syntax error', 'holdings:\n  - credential: [nasm.cpt\n', ':', ''],
+    ['a badly formed credential id', 'holdings:\n  - credential: NASM CPT\n    earned: 2024-02-01\n', ':2:', 'holdings[0].credential'],
+  ])('rejects %s with file, line and field, exit code 2', async (_, text, line, field) => {
+    const path = file('bad.yaml', text);
+    const { code, stderr } = await run('status', path, '--on', '2025-01-01');
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${path}${line}`);
+    expect(stderr).toContain(field);
+  });
+
+  it('rejects a missing file, and a bad --on date, with exit code 2', async () => {
+    expect((await run('status', join(dir, 'nope.yaml'))).code).toBe(2);
+    const bad = await run('status', 'examples/profile.yaml', '--on', '2025-13-01');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--on');
+  });
+});
+
+describe('recert rules', () => {
+  it('validates the shipped catalog', async () => {
+    const { code, stdout } = await run('rules', 'validate');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/12 bodies, 24 credentials/);
+  });
+
+  it('rejects a bad catalog with file, line and field, exit code 2', async () => {
+    const { code, stderr } = await run('rules', 'validate', 'src/catalog/fixtures/bad-undefined-category');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/\.yaml:\d+:\d+: credentials\[0\]\.policies\[0\]\.requirements\[0\]\.where\.category/);
+  });
+
+  it('lists every credential as JSON', async () => {
+    const { stdout } = await run('rules', 'list', '--format', 'json');
+    const ids = (JSON.parse(stdout) as { id: string }[]).map((r) => r.id);
+    expect(ids).toEqual(expect.arrayContaining(['nasm.cpt', 'nsca.cscs', 'aha.bls', 'redcross.cpr-aed']));
+  });
+
+  it('explains a credential in plain words with sources and low-confidence marks', async () => {
+    const { code, stdout } = await run('rules', 'show', 'nasm.cpt');
+    expect(code).toBe(0);
+    expect(stdout).toContain('Earn 2.0 CEU in each cycle.');
+    expect(stdout).toContain('S-NASM-1');
+    expect(stdout).toContain('LOW CONFIDENCE');
+  });
+
+  it('says which credential is unknown', async () => {
+    const { code, stderr } = await run('rules', 'show', 'nasm.xyz');
+    expect(code).toBe(2);
+    expect(stderr).toContain('nasm.xyz');
+  });
+});
