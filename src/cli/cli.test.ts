@@ -31,7 +31,14 @@ function file(name: string, text: string): string {
 
 describe('recert status', () => {
   it('prints one JSON object per holding with the documented fields', async () => {
-    const { code, stdout } = await run('status', 'examples/profile.yaml', '--on', '2025-12-01', '--format', 'json');
+    const { code, stdout } = await run(
+      'status',
+      'examples/profile.yaml',
+      '--on',
+      '2025-12-01',
+      '--format',
+      'json',
+    );
     expect(code).toBe(0);
     const holdings = JSON.parse(stdout) as Record<string, unknown>[];
     expect(holdings.map((h) => [h.credential, h.status])).toEqual([
@@ -39,7 +46,12 @@ describe('recert status', () => {
       ['nasm.ces', 'permanent'],
       ['aha.bls', 'valid'],
     ]);
-    expect(holdings[0]).toMatchObject({ cycle: { start: '2024-03-15', end: '2026-03-15' }, required: '2.0', counted: '2.0', missing: '0.0' });
+    expect(holdings[0]).toMatchObject({
+      cycle: { start: '2024-03-15', end: '2026-03-15' },
+      required: '2.0',
+      counted: '2.0',
+      missing: '0.0',
+    });
     expect(Array.isArray(holdings[0]!.findings)).toBe(true);
   });
 
@@ -51,11 +63,31 @@ describe('recert status', () => {
   });
 
   it.each([
-    ['an impossible date', 'holdings:\n  - credential: nasm.cpt\n    earned: 2024-02-30\n', ':3:', 'holdings[0].earned'],
-    ['an unknown field', 'holdings:\n  - credential: nasm.cpt\n    earned: 2024-02-01\n    colour: red\n', ':2:', 'holdings[0]'],
-    ['a bad unit value', 'completions:\n  - title: x\n    completed: 2024-01-01\n    credits:\n      - { credential: nasm.cpt, units: 0.12345 }\n', ':5:', 'completions[0].credits[0].units'],
+    [
+      'an impossible date',
+      'holdings:\n  - credential: nasm.cpt\n    earned: 2024-02-30\n',
+      ':3:',
+      'holdings[0].earned',
+    ],
+    [
+      'an unknown field',
+      'holdings:\n  - credential: nasm.cpt\n    earned: 2024-02-01\n    colour: red\n',
+      ':2:',
+      'holdings[0]',
+    ],
+    [
+      'a bad unit value',
+      'completions:\n  - title: x\n    completed: 2024-01-01\n    credits:\n      - { credential: nasm.cpt, units: 0.12345 }\n',
+      ':5:',
+      'completions[0].credits[0].units',
+    ],
     ['a YAML syntax error', 'holdings:\n  - credential: [nasm.cpt\n', ':', ''],
-    ['a badly formed credential id', 'holdings:\n  - credential: NASM CPT\n    earned: 2024-02-01\n', ':2:', 'holdings[0].credential'],
+    [
+      'a badly formed credential id',
+      'holdings:\n  - credential: NASM CPT\n    earned: 2024-02-01\n',
+      ':2:',
+      'holdings[0].credential',
+    ],
   ])('rejects %s with file, line and field, exit code 2', async (_, text, line, field) => {
     const path = file('bad.yaml', text);
     const { code, stderr } = await run('status', path, '--on', '2025-01-01');
@@ -82,7 +114,9 @@ describe('recert rules', () => {
   it('rejects a bad catalog with file, line and field, exit code 2', async () => {
     const { code, stderr } = await run('rules', 'validate', 'src/catalog/fixtures/bad-undefined-category');
     expect(code).toBe(2);
-    expect(stderr).toMatch(/\.yaml:\d+:\d+: credentials\[0\]\.policies\[0\]\.requirements\[0\]\.where\.category/);
+    expect(stderr).toMatch(
+      /\.yaml:\d+:\d+: credentials\[0\]\.policies\[0\]\.requirements\[0\]\.where\.category/,
+    );
   });
 
   it('lists every credential as JSON', async () => {
