@@ -5,7 +5,7 @@
  * reports problems in the data as findings rather than throwing. Each result
  * names the rule version and the sources it relied on.
  */
-import { type EpochDay, toEpochDay, toIsoDate, yearOf } from '../dates.ts';
+import { addMonths, type EpochDay, monthsBetween, toEpochDay, toIsoDate, yearOf } from '../dates.ts';
 import type { Credit, Offering } from '../offerings/schema.ts';
 import type { Completion, Holding, Profile } from '../profile/schema.ts';
 import {
@@ -403,22 +403,11 @@ function applies(rule: Requirement, h: PreparedHolding, cycle: Cycle): boolean {
   return true;
 }
 
-/** Whole months from a to b, negative when b is before a (the earned date before the period). */
+/** Whole months from a to b, rounded down: negative when b is before a (earned before the period began). */
 function monthsFrom(a: EpochDay, b: EpochDay): number {
-  if (b < a) return -monthsFrom(b, a) - (dayOfMonth(b) !== dayOfMonth(a) ? 1 : 0);
-  const ca = toIsoDate(a);
-  const cb = toIsoDate(b);
-  const ya = Number(ca.slice(0, 4));
-  const ma = Number(ca.slice(5, 7));
-  const yb = Number(cb.slice(0, 4));
-  const mb = Number(cb.slice(5, 7));
-  let months = (yb - ya) * 12 + (mb - ma);
-  if (Number(cb.slice(8)) < Number(ca.slice(8))) months--;
+  let months = monthsBetween(a, b);
+  if (addMonths(a, months) > b) months--;
   return months;
-}
-
-function dayOfMonth(d: EpochDay): number {
-  return Number(toIsoDate(d).slice(8));
 }
 
 function describeContext(credential: CredentialEntry, policy: PolicyVersion): DescribeContext {
@@ -663,18 +652,7 @@ function isKind<K extends Requirement['kind']>(kind: K) {
 function graceEndOf(end: EpochDay, late: NonNullable<PolicyVersion['lateRenewal']>): EpochDay {
   let grace = end;
   if (late.graceDays !== undefined) grace = Math.max(grace, end + late.graceDays);
-  if (late.graceMonths !== undefined) {
-    const iso = toIsoDate(end);
-    const y = Number(iso.slice(0, 4));
-    const m = Number(iso.slice(5, 7)) - 1 + late.graceMonths;
-    const year = y + Math.floor(m / 12);
-    const month = (m % 12) + 1;
-    const day = Math.min(Number(iso.slice(8)), new Date(Date.UTC(year, month, 0)).getUTCDate());
-    grace = Math.max(
-      grace,
-      toEpochDay(`${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`),
-    );
-  }
+  if (late.graceMonths !== undefined) grace = Math.max(grace, addMonths(end, late.graceMonths));
   return grace;
 }
 
