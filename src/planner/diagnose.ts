@@ -68,6 +68,15 @@ export async function diagnose(
     const base = { obligations: only, earn: false, keepCards: false };
     const before = toIsoDate(o.windowEnd);
     const from = toIsoDate(Math.max(o.windowStart, problem.asOf));
+    if (o.windowEnd < problem.asOf && !(await feasible({ ...base }))) {
+      reasons.push({
+        code: 'deadline-passed',
+        credential: o.credential.id,
+        cycle,
+        message: `${o.credential.id}'s cycle ended on ${cycle.end} and no CE finished after ${before} counts toward it, so it cannot be completed now with new courses; reinstate it, or leave it out with --let-lapse ${o.credential.id}.`,
+      });
+      continue;
+    }
     if (o.card && !(await feasible({ ...base, kinds: new Set(['card']) }))) {
       const rule = o.card.rule;
       reasons.push({

@@ -530,6 +530,8 @@ function readActivities(
  */
 export function worthToward(activity: Activity, obligation: Obligation): Worth | undefined {
   const target = obligation.credential.id;
+  // A card course worth units by the card rule is the card itself: the engine counts the card, not the course.
+  if (activity.grants?.kind === 'card' && obligation.cardUnits > 0) return undefined;
   let worth: Worth | undefined;
   const toward = activity.grants?.creditsToward.find((t) => t.credential === target);
   if (toward) {

@@ -58,9 +58,7 @@ export function planProfile(
           renewals: [],
           ...(a.offering?.handsOn !== undefined ? { handsOn: a.offering.handsOn } : {}),
         });
-      continue;
-    }
-    if (a.grants && !holdings.some((h) => h.credential === a.grants!.id)) {
+    } else if (a.grants && !holdings.some((h) => h.credential === a.grants!.id)) {
       holdings.push({ credential: a.grants.id, earned: date, renewals: [] });
     }
     completions.push({
