@@ -13,6 +13,8 @@ import {
   type DescribeContext,
   describeRequirement,
   type ForeignCredit,
+  progressOf,
+  type Tally,
 } from '../rules/registry.ts';
 import type {
   ActivityType,
@@ -555,55 +557,29 @@ function evaluateCertification(
   const virtualOffered = eligible.filter((c) => c.virtual).reduce((s, c) => s + c.offered, 0);
   const missing = outcome.missing === null ? null : outcome.missing + virtualOffered;
 
-  // Requirement rows, in the policy's order.
+  // Requirement rows, in the policy's order; each kind reports its own progress.
+  const real = eligible.filter((c) => !c.virtual);
+  const tally: Tally = {
+    counted: (filter) => real.reduce((s, c) => (matchesFilter(c, filter) ? s + c.units : s), 0),
+    categoriesUsed: () => new Set(real.filter((c) => c.units > 0 && c.category).map((c) => c.category)).size,
+    card: () => card,
+  };
   const rows: RequirementResult[] = [];
   let allMet = true;
   for (const rule of rules) {
     facts.use(`${credential.id}: ${behaviourOf(rule.kind).title}`, rule);
-    const base = {
+    const progress = progressOf(rule, tally);
+    allMet &&= progress.met;
+    const description = describeRequirement(rule, describe);
+    rows.push({
       kind: rule.kind,
-      description: describeRequirement(rule, describe),
+      description: progress.detail ? `${description} ${progress.detail}` : description,
       confidence: rule.confidence,
-    };
-    if (rule.kind === 'total') {
-      const met = counted >= rule.units;
-      allMet &&= met;
-      rows.push({
-        ...base,
-        required: u(rule.units),
-        counted: u(counted),
-        missing: u(Math.max(0, rule.units - counted)),
-        met,
-      });
-    } else if (rule.kind === 'minimum') {
-      const j = minimums.indexOf(rule);
-      const real =
-        outcome.minimumCounted[j]! -
-        eligible.filter((c) => c.virtual && matchesFilter(c, rule.where)).reduce((s, c) => s + c.units, 0);
-      const met = real >= rule.units;
-      allMet &&= met;
-      rows.push({
-        ...base,
-        required: u(rule.units),
-        counted: u(real),
-        missing: u(Math.max(0, rule.units - real)),
-        met,
-      });
-    } else if (rule.kind === 'min-categories') {
-      const used = new Set(
-        eligible.filter((c) => !c.virtual && c.units > 0 && c.category).map((c) => c.category!),
-      );
-      const met = used.size >= rule.count;
-      allMet &&= met;
-      rows.push({ ...base, required: String(rule.count), counted: String(used.size), met });
-    } else if (rule.kind === 'card') {
-      const met = card?.ok ?? false;
-      allMet &&= met;
-      rows.push({ ...base, description: `${base.description} ${card?.message ?? ''}`.trim(), met });
-    } else if (rule.kind === 'cap') {
-      const used = eligible.filter((c) => matchesFilter(c, rule.where)).reduce((s, c) => s + c.units, 0);
-      rows.push({ ...base, required: u(rule.units), counted: u(used), met: true });
-    } else rows.push({ ...base, met: true });
+      ...(progress.required !== undefined ? { required: progress.required } : {}),
+      ...(progress.counted !== undefined ? { counted: progress.counted } : {}),
+      ...(progress.missing !== undefined ? { missing: progress.missing } : {}),
+      met: progress.met,
+    });
   }
   if (missing === null) allMet = false;
   result.requirements = rows;

@@ -51,13 +51,39 @@ export type Stage =
   /** a mandatory component checked on its own (the CPR/AED card) */
   | 'component';
 
+/** What the engine counted in a cycle, as each kind needs it to report its own progress. */
+export interface Tally {
+  /** Units counted from credits the person has, among those matching the filter (all when absent). */
+  counted(filter?: CreditFilter): Milli;
+  categoriesUsed(): number;
+  card(): { ok: boolean; message: string } | undefined;
+}
+
+export interface Progress {
+  required?: string;
+  counted?: string;
+  missing?: string;
+  met: boolean;
+  /** A sentence added to the rule's description, e.g. which card satisfies it. */
+  detail?: string;
+}
+
 export interface KindBehaviour<K extends RequirementKind> {
   stage: Stage;
   /** A short name for lists and tables. */
   title: string;
   describe(rule: RequirementOf<K>, ctx: DescribeContext): string;
   resolve?(rule: RequirementOf<K>, input: ResolveInput): Resolution | undefined;
+  /** How far a cycle has come on this rule; rules that only shape credits are always met. */
+  progress?(rule: RequirementOf<K>, tally: Tally): Progress;
 }
+
+const shortfall = (required: Milli, counted: Milli): Progress => ({
+  required: formatUnits(required),
+  counted: formatUnits(counted),
+  missing: formatUnits(Math.max(0, required - counted)),
+  met: counted >= required,
+});
 
 type Registry = { [K in RequirementKind]: KindBehaviour<K> };
 
@@ -106,6 +132,7 @@ export const REQUIREMENTS: Registry = {
     stage: 'constraint',
     title: 'Total CE',
     describe: (rule, ctx) => `Earn ${u(rule.units, ctx)} in each cycle.`,
+    progress: (rule, tally) => shortfall(rule.units, tally.counted()),
   },
   card: {
     stage: 'component',
@@ -122,17 +149,26 @@ export const REQUIREMENTS: Registry = {
       const worth = rule.units ? ` It counts for ${u(rule.units, ctx)} toward the total.` : '';
       return `Hold a current ${what} card, ${when}${hands}.${worth}`;
     },
+    progress: (_rule, tally) => {
+      const card = tally.card();
+      return { met: card?.ok ?? false, ...(card ? { detail: card.message } : {}) };
+    },
   },
   minimum: {
     stage: 'constraint',
     title: 'Minimum',
     describe: (rule, ctx) =>
       `At least ${u(rule.units, ctx)} must come from ${rule.label ?? describeFilter(rule.where, ctx)}.`,
+    progress: (rule, tally) => shortfall(rule.units, tally.counted(rule.where)),
   },
   'min-categories': {
     stage: 'constraint',
     title: 'Categories',
     describe: (rule) => `CE must come from at least ${rule.count} different categories.`,
+    progress: (rule, tally) => {
+      const used = tally.categoriesUsed();
+      return { required: String(rule.count), counted: String(used), met: used >= rule.count };
+    },
   },
   cap: {
     stage: 'constraint',
@@ -146,6 +182,11 @@ export const REQUIREMENTS: Registry = {
       }[rule.per];
       return `At most ${u(rule.units, ctx)} ${per} from ${rule.label ?? describeFilter(rule.where, ctx)}; anything over the cap does not count.`;
     },
+    // A cap is never unmet: it only limits what counts. Per-cycle caps report how much of them is used.
+    progress: (rule, tally) =>
+      rule.per === 'cycle'
+        ? { required: formatUnits(rule.units), counted: formatUnits(tally.counted(rule.where)), met: true }
+        : { met: true },
   },
   'no-repeat': {
     stage: 'window',
@@ -259,4 +300,9 @@ export function describeCondition(when: NonNullable<Requirement['when']>): strin
     );
   }
   return parts.length ? `(Applies ${parts.join(' and ')}.)` : '';
+}
+
+export function progressOf(rule: Requirement, tally: Tally): Progress {
+  const progress = behaviourOf(rule.kind).progress as ((r: Requirement, t: Tally) => Progress) | undefined;
+  return progress ? progress(rule, tally) : { met: true };
 }

@@ -1,0 +1,1407 @@
+/**
+ * The columnar evaluation kernel: the status, required, counted and missing
+ * units of every holding of a population, with the same semantics as
+ * evaluate() but without an object per record.
+ *
+ * Each credential's policy versions are compiled once into flat tables:
+ * filters become bit masks over an attribute code (category × topic × type ×
+ * provider), acceptance rules a factor per source credential, and each
+ * combination of conditional rules (NSCA's proration) a variant compiled on
+ * first use. The loop per holding then only reads typed arrays and writes
+ * into reused scratch arrays.
+ *
+ * Allocation uses allocate.ts's own proofs: when no cap binds, counting
+ * everything is optimal; when caps bind but form a laminar family that no
+ * minimum looks into, the best total is the bottom-up sum of min(cap, …)
+ * (each outermost group is then full in every optimum, so its load is
+ * unique). `missing` takes the single-extra-class shortcut. Anything else is
+ * handed to the exact allocate() and counted in `exactFallbacks`.
+ */
+import { addMonths, civilOf, type EpochDay, endOfMonth, epochDayOf, toEpochDay } from '../dates.ts';
+import type { CreditFilter, PolicyVersion, Requirement, RequirementOf } from '../rules/schema.ts';
+import { type CredentialEntry, matchesPattern, policyNearest, type RuleSet } from '../ruleset.ts';
+import { type AllocationModel, type Attributes, allocate, type Item, matchesFilter } from './allocate.ts';
+import { HANDS_ON, NO_DAY, type PopulationColumns, type Vocabulary } from './population.ts';
+
+/** Status codes of the kernel's output, in the words of HoldingResult.status. */
+export const STATUS_NAMES = [
+  'unknown',
+  'permanent',
+  'complete',
+  'in-progress',
+  'due-soon',
+  'grace',
+  'expired',
+  'valid',
+] as const;
+const UNKNOWN = 0;
+const PERMANENT = 1;
+const COMPLETE = 2;
+const IN_PROGRESS = 3;
+const DUE_SOON = 4;
+const GRACE = 5;
+const EXPIRED = 6;
+const VALID = 7;
+
+/** Marks "no value" in the unit and day outputs (not a certification, or missing is unreachable). */
+export const NONE = -1;
+
+export interface PopulationResult {
+  /** Index into STATUS_NAMES. */
+  status: Uint8Array;
+  required: Int32Array;
+  counted: Int32Array;
+  /** Least additional milli-units; NONE when not a certification or when caps make it unreachable. */
+  missing: Int32Array;
+  cycleStart: Int32Array;
+  cycleEnd: Int32Array;
+  /** Holdings whose allocation needed the exact solver. */
+  exactFallbacks: number;
+  /** Holdings whose caps bound and were settled by the laminar shortcut. */
+  laminar: number;
+}
+
+export interface KernelOptions {
+  dueSoonDays?: number;
+}
+
+// ---------------------------------------------------------------------------
+// Calendar tables: civil fields of every day from 1900 to 2199, so hot loops
+// read a table instead of dividing. Days outside fall back to dates.ts.
+
+const TABLE_FIRST_YEAR = 1900;
+const TABLE_YEARS = 300;
+const TABLE_FROM = epochDayOf(TABLE_FIRST_YEAR, 1, 1);
+const TABLE_TO = epochDayOf(TABLE_FIRST_YEAR + TABLE_YEARS, 1, 1);
+const MONTH_START = new Int32Array(TABLE_YEARS * 12 + 1);
+const DAY_YEAR = new Int16Array(TABLE_TO - TABLE_FROM);
+const DAY_MONTH_INDEX = new Int16Array(TABLE_TO - TABLE_FROM);
+const DAY_OF_MONTH = new Uint8Array(TABLE_TO - TABLE_FROM);
+for (let i = 0; i <= TABLE_YEARS * 12; i++) {
+  MONTH_START[i] = epochDayOf(TABLE_FIRST_YEAR + Math.floor(i / 12), (i % 12) + 1, 1);
+}
+for (let i = 0; i < TABLE_YEARS * 12; i++) {
+  for (let d = MONTH_START[i]!; d < MONTH_START[i + 1]!; d++) {
+    DAY_YEAR[d - TABLE_FROM] = TABLE_FIRST_YEAR + Math.floor(i / 12);
+    DAY_MONTH_INDEX[d - TABLE_FROM] = i;
+    DAY_OF_MONTH[d - TABLE_FROM] = d - MONTH_START[i]! + 1;
+  }
+}
+const inTable = (d: EpochDay) => d >= TABLE_FROM && d < TABLE_TO;
+
+function yearOfDay(d: EpochDay): number {
+  return inTable(d) ? DAY_YEAR[d - TABLE_FROM]! : civilOf(d).year;
+}
+
+function dayOfMonth(d: EpochDay): number {
+  return inTable(d) ? DAY_OF_MONTH[d - TABLE_FROM]! : civilOf(d).day;
+}
+
+/** Months since 1900-01 of a day's month. */
+function monthIndex(d: EpochDay): number {
+  if (inTable(d)) return DAY_MONTH_INDEX[d - TABLE_FROM]!;
+  const c = civilOf(d);
+  return (c.year - TABLE_FIRST_YEAR) * 12 + c.month - 1;
+}
+
+function plusMonths(d: EpochDay, months: number): EpochDay {
+  if (inTable(d)) {
+    const i = DAY_MONTH_INDEX[d - TABLE_FROM]! + months;
+    if (i >= 0 && i < TABLE_YEARS * 12) {
+      const start = MONTH_START[i]!;
+      const length = MONTH_START[i + 1]! - start;
+      const day = DAY_OF_MONTH[d - TABLE_FROM]!;
+      return start + (day < length ? day : length) - 1;
+    }
+  }
+  return addMonths(d, months);
+}
+
+function lastOfMonth(d: EpochDay): EpochDay {
+  if (inTable(d)) return MONTH_START[DAY_MONTH_INDEX[d - TABLE_FROM]! + 1]! - 1;
+  return endOfMonth(d);
+}
+
+/** evaluate.ts's monthsFrom: whole months from a to b, negative when b is before a. */
+function monthsFrom(a: EpochDay, b: EpochDay): number {
+  if (b < a) return -monthsFrom(b, a) - (dayOfMonth(b) !== dayOfMonth(a) ? 1 : 0);
+  let months = monthIndex(b) - monthIndex(a);
+  if (dayOfMonth(b) < dayOfMonth(a)) months--;
+  return months;
+}
+
+// ---------------------------------------------------------------------------
+// Compiled rules
+
+const CYCLE = 0;
+const YEAR = 1;
+const EVENT = 2;
+/** Event keys of the card and of held credentials; completion events are smaller. */
+const CARD_EVENT = 0x40000000;
+const HELD_EVENT = CARD_EVENT + 1;
+/** Printed expiries apply to the first cycle whose computed end is within this many days (cycle.ts). */
+const PRINTED_TOLERANCE_DAYS = 183;
+const PRINTED_NONE = 0x7fffffff;
+
+interface AttributeSpace {
+  topics: number;
+  types: number;
+  providers: number;
+  size: number;
+}
+
+const attrKey = (s: AttributeSpace, category: number, topic: number, type: number, provider: number) =>
+  ((category * s.topics + topic) * s.types + type) * s.providers + provider;
+
+interface CardSpec {
+  /** Per vocabulary credential: 1 when a card of that credential satisfies the rule. */
+  accepts: Uint8Array;
+  handsOn: boolean;
+  units: number;
+  attr: number;
+  validDaysAfterCheck: number;
+  onSubmission: boolean;
+}
+
+interface ExtraClass {
+  category: number;
+  minimumMask: number;
+  cycleCapMask: number;
+  attributes: Attributes;
+}
+
+/** One policy version with one set of conditional rules switched on. */
+interface Variant {
+  rules: Requirement[];
+  total: number;
+  lateDays: number;
+  card: CardSpec | undefined;
+  perCompletionCaps: Int32Array;
+  /** Per attribute code: bit k set when per-completion cap k applies. */
+  perCompletionMask: Uint32Array;
+  capUnits: Int32Array;
+  capPer: Uint8Array;
+  capMask: Uint32Array;
+  cycleCapBits: number;
+  minimumUnits: Int32Array;
+  minimumMask: Uint32Array;
+  /** The first min-categories rule's count (the allocation model's), and the largest (every row must hold). */
+  minCategories: number;
+  minCategoriesRequired: number;
+  policyCategories: number[];
+  noRepeat: boolean;
+  /** Per source credential: index into the accept tables, or -1. */
+  accept: Int32Array;
+  acceptNum: number[];
+  acceptDen: number[];
+  acceptPetition: boolean[];
+  hasAccept: boolean;
+  classes: ExtraClass[];
+  /** No caps, minimums, categories or repeats: counting is a plain sum. */
+  simple: boolean;
+  // For the exact fallback.
+  capRules: RequirementOf<'cap'>[];
+  minimumRules: RequirementOf<'minimum'>[];
+}
+
+interface CompiledPolicy {
+  source: PolicyVersion;
+  from: EpochDay;
+  to: EpochDay;
+  anchor: number;
+  months: number;
+  years: number;
+  firstPeriodStart: EpochDay;
+  graceDays: number;
+  graceMonths: number;
+  reinstateRestarts: boolean;
+  /** Rules with a `when`, whose on/off pattern picks the variant. */
+  conditional: Requirement[];
+  usesEarnedMonths: boolean;
+  variants: Map<number, Variant>;
+}
+
+const ROLLING = 0;
+const END_OF_MONTH = 1;
+const FIXED_PERIOD = 2;
+const YEAR_END = 3;
+const ANCHOR_CODES = {
+  rolling: ROLLING,
+  'end-of-month': END_OF_MONTH,
+  'fixed-period': FIXED_PERIOD,
+  'year-end': YEAR_END,
+};
+
+const CERTIFICATION = 0;
+const SPECIALIZATION = 1;
+const CARD = 2;
+
+interface CompiledCredential {
+  entry: CredentialEntry;
+  kind: number;
+  /** In the order of credential.policies (exact lookups), and sorted by start (nearest lookups). */
+  policies: CompiledPolicy[];
+  sorted: CompiledPolicy[];
+  validityMonths: number;
+  validityEndOfMonth: boolean;
+  handsOnDefault: boolean | undefined;
+  /** Per target credential: units this one credits toward it when held, or -1. */
+  towardUnits: Int32Array;
+  towardCategory: Uint8Array;
+  towardTopic: Uint8Array;
+  provider: number;
+}
+
+export interface CompiledRules {
+  ruleSet: RuleSet;
+  vocab: Vocabulary;
+  space: AttributeSpace;
+  credentials: CompiledCredential[];
+  /** Provider names lowercased, by code, for filter matching. */
+  providerLower: string[];
+}
+
+const TYPE_CARD = 6;
+const TYPE_CREDENTIAL = 5;
+const TYPE_COURSE = 0;
+
+export function compileRules(ruleSet: RuleSet, vocab: Vocabulary): CompiledRules {
+  const space: AttributeSpace = {
+    topics: vocab.topics.length,
+    types: vocab.types.length,
+    providers: vocab.providers.length,
+    size: vocab.categories.length * vocab.topics.length * vocab.types.length * vocab.providers.length,
+  };
+  if (vocab.types[TYPE_CARD] !== 'card' || vocab.types[TYPE_CREDENTIAL] !== 'credential') {
+    throw new Error('activity type codes changed; update the kernel constants');
+  }
+  const code = (table: readonly string[], value: string | undefined) => {
+    if (value === undefined) return 0;
+    const i = table.indexOf(value);
+    if (i < 0) throw new Error(`"${value}" is not in the vocabulary`);
+    return i;
+  };
+  const n = vocab.credentials.length;
+  const credentials = vocab.credentials.map((id): CompiledCredential => {
+    const entry = ruleSet.credentials.get(id)!;
+    const towardUnits = new Int32Array(n).fill(-1);
+    const towardCategory = new Uint8Array(n);
+    const towardTopic = new Uint8Array(n);
+    for (const t of entry.creditsToward) {
+      const target = vocab.credentialIndex.get(t.credential);
+      if (target === undefined || towardUnits[target]! >= 0) continue;
+      towardUnits[target] = t.units;
+      towardCategory[target] = code(vocab.categories, t.category);
+      towardTopic[target] = code(vocab.topics, t.topic);
+    }
+    const policies = entry.policies.map((p) => compilePolicy(p));
+    return {
+      entry,
+      kind: entry.kind === 'card' ? CARD : entry.kind === 'specialization' ? SPECIALIZATION : CERTIFICATION,
+      policies,
+      sorted: [...policies].sort((a, b) => a.from - b.from),
+      validityMonths: entry.validity?.months ?? 0,
+      validityEndOfMonth: entry.validity?.anchor === 'end-of-month',
+      handsOnDefault: entry.handsOn,
+      towardUnits,
+      towardCategory,
+      towardTopic,
+      provider: code(vocab.providers, ruleSet.bodies.get(entry.body)?.providerNames[0]),
+    };
+  });
+  return {
+    ruleSet,
+    vocab,
+    space,
+    credentials,
+    providerLower: vocab.providers.map((p) => p.toLowerCase()),
+  };
+}
+
+function compilePolicy(p: PolicyVersion): CompiledPolicy {
+  const c = p.cycle;
+  const conditional = p.requirements.filter((r) => r.when !== undefined);
+  return {
+    source: p,
+    from: toEpochDay(p.effectiveFrom),
+    to: p.effectiveTo === undefined ? PRINTED_NONE : toEpochDay(p.effectiveTo),
+    anchor: ANCHOR_CODES[c.anchor],
+    months: c.anchor === 'year-end' ? 0 : c.months,
+    years: c.anchor === 'year-end' ? c.years : 0,
+    firstPeriodStart: c.anchor === 'fixed-period' ? toEpochDay(c.firstPeriodStart) : 0,
+    graceDays: p.lateRenewal?.graceDays ?? -1,
+    graceMonths: p.lateRenewal?.graceMonths ?? -1,
+    reinstateRestarts: p.lateRenewal?.reinstatement?.newCycleFromApproval === true,
+    conditional,
+    usesEarnedMonths: conditional.some((r) => r.when?.earnedMonthsIntoCycle !== undefined),
+    variants: new Map(),
+  };
+}
+
+function isKind<K extends Requirement['kind']>(kind: K) {
+  return (rule: Requirement): rule is RequirementOf<K> => rule.kind === kind;
+}
+
+/** Per attribute code, whether the filter matches: the same test as allocate.ts's matchesFilter. */
+function filterTable(compiled: CompiledRules, filter: CreditFilter | undefined): Uint8Array {
+  const { vocab, space } = compiled;
+  const table = new Uint8Array(space.size);
+  for (let c = 0; c < vocab.categories.length; c++) {
+    for (let t = 0; t < vocab.topics.length; t++) {
+      for (let y = 0; y < vocab.types.length; y++) {
+        for (let p = 0; p < vocab.providers.length; p++) {
+          const attrs: Attributes = { type: vocab.types[y]! };
+          if (c > 0) attrs.category = vocab.categories[c]!;
+          if (t > 0) attrs.topic = vocab.topics[t]!;
+          if (p > 0) attrs.provider = vocab.providers[p]!;
+          table[attrKey(space, c, t, y, p)] = matchesFilter(attrs, filter) ? 1 : 0;
+        }
+      }
+    }
+  }
+  return table;
+}
+
+function variantOf(compiled: CompiledRules, policy: CompiledPolicy, rules: Requirement[]): Variant {
+  const { vocab, space } = compiled;
+  const code = (table: readonly string[], v: string | undefined) => (v === undefined ? 0 : table.indexOf(v));
+  const totals = rules.filter(isKind('total'));
+  const lates = rules.filter(isKind('late-credit'));
+  const cardRule = rules.find(isKind('card'));
+  let card: CardSpec | undefined;
+  if (cardRule) {
+    const accepts = new Uint8Array(vocab.credentials.length);
+    vocab.credentials.forEach((id, i) => {
+      const c = compiled.ruleSet.credentials.get(id)!;
+      if (c.kind !== 'card' || !c.validity) return;
+      const ok = cardRule.accepts
+        ? cardRule.accepts.includes(c.id)
+        : cardRule.covers.every((x) => c.covers.includes(x));
+      accepts[i] = ok ? 1 : 0;
+    });
+    card = {
+      accepts,
+      handsOn: cardRule.handsOn,
+      units: cardRule.units ?? 0,
+      attr: attrKey(
+        space,
+        code(vocab.categories, cardRule.category),
+        code(vocab.topics, cardRule.topic),
+        TYPE_CARD,
+        0,
+      ),
+      validDaysAfterCheck: cardRule.validDaysAfterCheck,
+      onSubmission: cardRule.checkOn === 'submission',
+    };
+  }
+  const allCaps = rules.filter(isKind('cap'));
+  const perCompletion = allCaps.filter((r) => r.per === 'completion');
+  const capRules = allCaps.filter((r) => r.per !== 'completion');
+  const minimumRules = rules.filter(isKind('minimum'));
+  if (perCompletion.length > 32 || capRules.length > 32 || minimumRules.length > 32) {
+    throw new Error('the kernel handles at most 32 caps and 32 minimums per policy');
+  }
+  const maskOf = (filters: (CreditFilter | undefined)[]) => {
+    const mask = new Uint32Array(space.size);
+    filters.forEach((f, k) => {
+      const table = filterTable(compiled, f);
+      for (let a = 0; a < space.size; a++) if (table[a]) mask[a]! |= 1 << k;
+    });
+    return mask;
+  };
+  const capPer = new Uint8Array(
+    capRules.map((r) => (r.per === 'cycle' ? CYCLE : r.per === 'year' ? YEAR : EVENT)),
+  );
+  let cycleCapBits = 0;
+  capPer.forEach((per, k) => {
+    if (per === CYCLE) cycleCapBits |= 1 << k;
+  });
+  const capMask = maskOf(capRules.map((r) => r.where));
+  const minimumMask = maskOf(minimumRules.map((r) => r.where));
+
+  const accept = new Int32Array(vocab.credentials.length).fill(-1);
+  const acceptNum: number[] = [];
+  const acceptDen: number[] = [];
+  const acceptPetition: boolean[] = [];
+  // A foreign credit resolves through the first resolving rule; without hours or college data only
+  // acceptance rules can resolve, so the first accept rule whose pattern matches wins.
+  const acceptRules = rules.filter(isKind('accept'));
+  vocab.credentials.forEach((id, i) => {
+    const rule = acceptRules.find((r) => r.from.some((p) => matchesPattern(p, id)));
+    if (!rule) return;
+    accept[i] = acceptNum.length;
+    acceptNum.push(rule.factor?.num ?? 1);
+    acceptDen.push(rule.factor?.den ?? 1);
+    acceptPetition.push(rule.byPetition);
+  });
+
+  const minCategoryRules = rules.filter(isKind('min-categories'));
+  const policyCategories = policy.source.categories.map((c) => code(vocab.categories, c.code));
+  const classes = extraCreditClasses(policy.source, minimumRules).map((attributes): ExtraClass => {
+    const a = attrKey(
+      space,
+      code(vocab.categories, attributes.category),
+      code(vocab.topics, attributes.topic),
+      TYPE_COURSE,
+      code(vocab.providers, attributes.provider),
+    );
+    return {
+      category: code(vocab.categories, attributes.category),
+      minimumMask: minimumMask[a]!,
+      cycleCapMask: capMask[a]! & cycleCapBits,
+      attributes,
+    };
+  });
+  const noRepeat = rules.some((r) => r.kind === 'no-repeat');
+  return {
+    rules,
+    total: Math.max(0, ...totals.map((t) => t.units)),
+    lateDays: Math.max(0, ...lates.map((r) => r.days)),
+    card,
+    perCompletionCaps: new Int32Array(perCompletion.map((r) => r.units)),
+    perCompletionMask: maskOf(perCompletion.map((r) => r.where)),
+    capUnits: new Int32Array(capRules.map((r) => r.units)),
+    capPer,
+    capMask,
+    cycleCapBits,
+    minimumUnits: new Int32Array(minimumRules.map((r) => r.units)),
+    minimumMask,
+    minCategories: minCategoryRules[0]?.count ?? 0,
+    minCategoriesRequired: Math.max(0, ...minCategoryRules.map((r) => r.count)),
+    policyCategories,
+    noRepeat,
+    accept,
+    acceptNum,
+    acceptDen,
+    acceptPetition,
+    hasAccept: acceptNum.length > 0,
+    classes,
+    simple:
+      capRules.length === 0 &&
+      perCompletion.length === 0 &&
+      minimumRules.length === 0 &&
+      minCategoryRules.length === 0 &&
+      !noRepeat,
+    capRules,
+    minimumRules,
+  };
+}
+
+/** evaluate.ts's extraCreditClasses: each category × topic × own-provider choice the rules distinguish. */
+function extraCreditClasses(policy: PolicyVersion, minimums: RequirementOf<'minimum'>[]): Attributes[] {
+  const categories: (string | undefined)[] = policy.categories.length
+    ? policy.categories.map((c) => c.code)
+    : [undefined];
+  const topics = new Set<string | undefined>([undefined]);
+  const providers = new Set<string | undefined>([undefined]);
+  for (const m of minimums) {
+    for (const t of [m.where.topic].flat()) if (t) topics.add(t);
+    const p = [m.where.provider].flat()[0];
+    if (p) providers.add(p);
+  }
+  const classes: Attributes[] = [];
+  for (const category of categories) {
+    for (const topic of topics) {
+      for (const provider of providers) classes.push({ category, topic, provider, type: 'course' });
+    }
+  }
+  return classes;
+}
+
+// ---------------------------------------------------------------------------
+// The kernel
+
+export function evaluatePopulation(
+  columns: PopulationColumns,
+  compiled: CompiledRules,
+  asOf: EpochDay,
+  options: KernelOptions = {},
+): PopulationResult {
+  return new Kernel(columns, compiled, asOf, options.dueSoonDays ?? 90).run();
+}
+
+class Kernel {
+  readonly result: PopulationResult;
+  // Scratch for one holding's eligible credits, reused across holdings.
+  cap = 64;
+  units = new Int32Array(64);
+  attr = new Int32Array(64);
+  category = new Uint8Array(64);
+  year = new Int32Array(64);
+  event = new Int32Array(64);
+  key = new Int32Array(64);
+  virtual = new Uint8Array(64);
+  n = 0;
+  // Cap groups of one holding.
+  groupCap = new Int32Array(64);
+  groupKey = new Int32Array(64);
+  groupSum = new Float64Array(64);
+  groups = 0;
+  minimumSum = new Float64Array(32);
+  cycleLoad = new Float64Array(32);
+  // The current cycle, set by cycleOf.
+  start = 0;
+  end = 0;
+  periodStart = 0;
+  index = 0;
+  policy: CompiledPolicy | undefined;
+  // The card check, set by checkCard.
+  cardIssued = 0;
+
+  constructor(
+    readonly columns: PopulationColumns,
+    readonly compiled: CompiledRules,
+    readonly asOf: EpochDay,
+    readonly dueSoonDays: number,
+  ) {
+    const h = columns.holdings;
+    this.result = {
+      status: new Uint8Array(h),
+      required: new Int32Array(h).fill(NONE),
+      counted: new Int32Array(h).fill(NONE),
+      missing: new Int32Array(h).fill(NONE),
+      cycleStart: new Int32Array(h).fill(NONE),
+      cycleEnd: new Int32Array(h).fill(NONE),
+      exactFallbacks: 0,
+      laminar: 0,
+    };
+  }
+
+  run(): PopulationResult {
+    const { columns, compiled } = this;
+    const creds = compiled.credentials;
+    for (let p = 0; p < columns.persons; p++) {
+      const first = columns.personHoldingStart[p]!;
+      const last = columns.personHoldingStart[p + 1]!;
+      for (let h = first; h < last; h++) {
+        const cred = creds[columns.holdingCredential[h]!]!;
+        if (cred.kind === CERTIFICATION) this.certification(h, cred, first, last);
+        else if (cred.kind === SPECIALIZATION) this.result.status[h] = PERMANENT;
+        else this.card(h, cred);
+      }
+    }
+    return this.result;
+  }
+
+  card(h: number, cred: CompiledCredential): void {
+    if (cred.validityMonths === 0) return;
+    const found = this.currentIssue(h, cred);
+    if (!found) {
+      this.result.status[h] = EXPIRED;
+      return;
+    }
+    const daysLeft = this.cardExpires - this.asOf;
+    this.result.cycleStart[h] = this.cardIssued;
+    this.result.cycleEnd[h] = this.cardExpires;
+    this.result.status[h] = daysLeft < 0 ? EXPIRED : daysLeft <= this.dueSoonDays ? DUE_SOON : VALID;
+  }
+
+  cardExpires = 0;
+
+  /**
+   * Walks a card's issues (the earned date and each renewal up to the as-of
+   * date, sorted, with the printed expiry on the first issue it fits) and
+   * keeps the last one issued by the as-of date. Mirrors cycle.ts's cardIssues.
+   */
+  currentIssue(h: number, cred: CompiledCredential): boolean {
+    const c = this.columns;
+    const earned = c.holdingEarned[h]!;
+    const rEnd = c.holdingRenewalStart[h + 1]!;
+    let r = c.holdingRenewalStart[h]!;
+    let printed = c.holdingPrinted[h] === NO_DAY ? PRINTED_NONE : c.holdingPrinted[h]!;
+    let earnedDone = false;
+    let found = false;
+    for (;;) {
+      let issued: number;
+      const renewal = r < rEnd && c.renewalDay[r]! <= this.asOf ? c.renewalDay[r]! : PRINTED_NONE;
+      if (!earnedDone && earned <= renewal) {
+        issued = earned;
+        earnedDone = true;
+      } else if (renewal !== PRINTED_NONE) {
+        issued = renewal;
+        r++;
+      } else break;
+      const after = plusMonths(issued, cred.validityMonths);
+      let expires = cred.validityEndOfMonth ? lastOfMonth(after) : after;
+      if (printed !== PRINTED_NONE && expires + PRINTED_TOLERANCE_DAYS >= printed) {
+        expires = printed;
+        printed = PRINTED_NONE;
+      }
+      if (issued <= this.asOf) {
+        this.cardIssued = issued;
+        this.cardExpires = expires;
+        found = true;
+      }
+    }
+    return found;
+  }
+
+  /** checkCard: whether some accepted card of the person is valid on the check day. */
+  checkCard(spec: CardSpec, first: number, last: number): boolean {
+    const c = this.columns;
+    const creds = this.compiled.credentials;
+    const base = spec.onSubmission ? Math.min(this.asOf, this.end) : this.end;
+    const checkDay = base + spec.validDaysAfterCheck;
+    for (let g = first; g < last; g++) {
+      const ci = c.holdingCredential[g]!;
+      if (spec.accepts[ci] === 0) continue;
+      const cred = creds[ci]!;
+      const earned = c.holdingEarned[g]!;
+      if (earned > this.asOf) continue;
+      if (spec.handsOn) {
+        const flag = c.holdingHandsOn[g]!;
+        const handsOn = flag === HANDS_ON.unknown ? cred.handsOnDefault : flag === HANDS_ON.yes;
+        if (handsOn === false) continue;
+      }
+      const rEnd = c.holdingRenewalStart[g + 1]!;
+      let r = c.holdingRenewalStart[g]!;
+      let printed = c.holdingPrinted[g] === NO_DAY ? PRINTED_NONE : c.holdingPrinted[g]!;
+      let earnedDone = false;
+      for (;;) {
+        let issued: number;
+        const renewal = r < rEnd && c.renewalDay[r]! <= this.asOf ? c.renewalDay[r]! : PRINTED_NONE;
+        if (!earnedDone && earned <= renewal) {
+          issued = earned;
+          earnedDone = true;
+        } else if (renewal !== PRINTED_NONE) {
+          issued = renewal;
+          r++;
+        } else break;
+        const after = plusMonths(issued, cred.validityMonths);
+        let expires = cred.validityEndOfMonth ? lastOfMonth(after) : after;
+        if (printed !== PRINTED_NONE && expires + PRINTED_TOLERANCE_DAYS >= printed) {
+          expires = printed;
+          printed = PRINTED_NONE;
+        }
+        if (issued <= checkDay && checkDay <= expires) {
+          this.cardIssued = issued;
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The policy for a cycle ending on `day`: the version in force, else the nearest (ruleset.ts). */
+  policyFor(cred: CompiledCredential, day: EpochDay): CompiledPolicy | undefined {
+    for (const p of cred.policies) if (p.from <= day && day <= p.to) return p;
+    const sorted = cred.sorted;
+    if (sorted.length === 0) return undefined;
+    if (day < sorted[0]!.from) return sorted[0];
+    return sorted[sorted.length - 1];
+  }
+
+  /** Sets start/end/periodStart of the first window under a policy's anchor. */
+  firstWindow(p: CompiledPolicy, earned: EpochDay): void {
+    switch (p.anchor) {
+      case ROLLING:
+        this.start = earned;
+        this.end = plusMonths(earned, p.months);
+        this.periodStart = earned;
+        return;
+      case END_OF_MONTH:
+        this.start = earned;
+        this.end = lastOfMonth(plusMonths(earned, p.months));
+        this.periodStart = earned;
+        return;
+      case FIXED_PERIOD: {
+        const k = Math.max(0, periodIndex(p.firstPeriodStart, p.months, earned));
+        const periodStart = plusMonths(p.firstPeriodStart, k * p.months);
+        this.start = periodStart > earned ? periodStart : earned;
+        this.end = plusMonths(p.firstPeriodStart, (k + 1) * p.months) - 1;
+        this.periodStart = periodStart;
+        return;
+      }
+      default:
+        this.start = earned;
+        this.end = epochDayOf(yearOfDay(earned) + p.years, 12, 31);
+        this.periodStart = earned;
+    }
+  }
+
+  nextWindow(p: CompiledPolicy, prevEnd: EpochDay): void {
+    switch (p.anchor) {
+      case ROLLING:
+        this.start = prevEnd;
+        this.end = plusMonths(prevEnd, p.months);
+        this.periodStart = prevEnd;
+        return;
+      case END_OF_MONTH:
+        this.start = prevEnd;
+        this.end = lastOfMonth(plusMonths(prevEnd, p.months));
+        this.periodStart = prevEnd;
+        return;
+      case FIXED_PERIOD: {
+        const k = periodIndex(p.firstPeriodStart, p.months, prevEnd + 1);
+        this.start = plusMonths(p.firstPeriodStart, k * p.months);
+        this.end = plusMonths(p.firstPeriodStart, (k + 1) * p.months) - 1;
+        this.periodStart = this.start;
+        return;
+      }
+      default:
+        this.start = prevEnd + 1;
+        this.end = epochDayOf(yearOfDay(prevEnd) + p.years, 12, 31);
+        this.periodStart = prevEnd + 1;
+    }
+  }
+
+  /** The cycle current on the as-of date, as cycle.ts's cyclesOf lays it out. */
+  cycleOf(h: number, cred: CompiledCredential): void {
+    const c = this.columns;
+    const earned = c.holdingEarned[h]!;
+    let printed = c.holdingPrinted[h] === NO_DAY ? PRINTED_NONE : c.holdingPrinted[h]!;
+    let policy = this.policyFor(cred, earned);
+    const rFirst = c.holdingRenewalStart[h]!;
+    const rEnd = c.holdingRenewalStart[h + 1]!;
+    let r = rFirst;
+    let index = 0;
+    this.policy = undefined;
+    for (;;) {
+      if (!policy) return;
+      if (index === 0) this.firstWindow(policy, earned);
+      else if (c.renewalKind[r - 1] === 1 && this.policy?.reinstateRestarts) {
+        this.firstWindow(policy, c.renewalDay[r - 1]!);
+      } else this.nextWindow(policy, this.end);
+      if (printed !== PRINTED_NONE && this.end + PRINTED_TOLERANCE_DAYS >= printed) {
+        this.end = printed;
+        printed = PRINTED_NONE;
+      }
+      policy = this.policyFor(cred, this.end);
+      this.policy = policy;
+      this.index = index;
+      if (r >= rEnd || c.renewalDay[r]! > this.asOf) return;
+      r++;
+      index++;
+    }
+  }
+
+  variantFor(policy: CompiledPolicy, earned: EpochDay): Variant {
+    let mask = 0;
+    const conditional = policy.conditional;
+    if (conditional.length > 0) {
+      const months = policy.usesEarnedMonths ? monthsFrom(this.periodStart, earned) : 0;
+      for (let k = 0; k < conditional.length; k++) {
+        const when = conditional[k]!.when!;
+        let on = true;
+        if (when.cycleIndexFrom !== undefined && this.index < when.cycleIndexFrom) on = false;
+        const w = when.earnedMonthsIntoCycle;
+        if (on && w) {
+          if (w.from !== undefined && months < w.from) on = false;
+          if (w.to !== undefined && months >= w.to) on = false;
+        }
+        if (on) mask |= 1 << k;
+      }
+    }
+    let variant = policy.variants.get(mask);
+    if (!variant) {
+      const rules = policy.source.requirements.filter((r) => {
+        const k = conditional.indexOf(r);
+        return k < 0 || (mask & (1 << k)) !== 0;
+      });
+      variant = variantOf(this.compiled, policy, rules);
+      policy.variants.set(mask, variant);
+    }
+    return variant;
+  }
+
+  push(units: number, attr: number, category: number, year: number, event: number, key: number): void {
+    if (this.n === this.cap) this.grow();
+    const i = this.n++;
+    this.units[i] = units;
+    this.attr[i] = attr;
+    this.category[i] = category;
+    this.year[i] = year;
+    this.event[i] = event;
+    this.key[i] = key;
+    this.virtual[i] = 0;
+  }
+
+  grow(): void {
+    const cap = this.cap * 2;
+    const grow32 = (a: Int32Array) => {
+      const b = new Int32Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.units = grow32(this.units);
+    this.attr = grow32(this.attr);
+    this.year = grow32(this.year);
+    this.event = grow32(this.event);
+    this.key = grow32(this.key);
+    const c = new Uint8Array(cap);
+    c.set(this.category);
+    this.category = c;
+    const v = new Uint8Array(cap);
+    v.set(this.virtual);
+    this.virtual = v;
+    this.cap = cap;
+  }
+
+  certification(h: number, cred: CompiledCredential, first: number, last: number): void {
+    const c = this.columns;
+    const res = this.result;
+    const asOf = this.asOf;
+    this.cycleOf(h, cred);
+    const policy = this.policy;
+    if (!policy) return;
+    const earned = c.holdingEarned[h]!;
+    const v = this.variantFor(policy, earned);
+    const start = this.start;
+    const end = this.end;
+    res.cycleStart[h] = start;
+    res.cycleEnd[h] = end;
+    const pastEnd = asOf > end;
+    const windowEnd = pastEnd && v.lateDays > 0 ? end + v.lateDays : end;
+    // Every eligibility test in one range: not future, not before earned, inside the window.
+    const lo = earned > start ? earned : start;
+    const hi = windowEnd < asOf ? windowEnd : asOf;
+    const card = v.card;
+    const cardOk = card ? this.checkCard(card, first, last) : true;
+    const virtualOffered = card && card.units > 0 && !cardOk ? card.units : 0;
+
+    let counted: number;
+    let missing: number;
+    let allMet: boolean;
+    if (v.simple) {
+      // Nothing but totals: the sum of eligible credits is the allocation.
+      let sum = 0;
+      const cs = c.holdingCompletionStart;
+      const self = c.holdingCredential[h]!;
+      for (let g = first; g < last; g++) {
+        let num = 1;
+        let den = 1;
+        if (g !== h && c.holdingCredential[g] !== self) {
+          if (!v.hasAccept) continue;
+          const a = v.accept[c.holdingCredential[g]!]!;
+          if (a < 0 || v.acceptPetition[a]) continue;
+          num = v.acceptNum[a]!;
+          den = v.acceptDen[a]!;
+        }
+        const to = cs[g + 1]!;
+        if (num === den) {
+          for (let r = cs[g]!; r < to; r++) {
+            const d = c.completionDay[r]!;
+            if (d >= lo && d <= hi && c.completionStatus[r] === 0) sum += c.completionUnits[r]!;
+          }
+        } else {
+          for (let r = cs[g]!; r < to; r++) {
+            const d = c.completionDay[r]!;
+            if (d >= lo && d <= hi && c.completionStatus[r] === 0) {
+              sum += Math.floor((c.completionUnits[r]! * num) / den);
+            }
+          }
+        }
+      }
+      sum += this.heldSum(h, first, last, lo, hi);
+      if (card && card.units > 0) sum += card.units;
+      counted = sum - virtualOffered;
+      const short = v.total - sum;
+      missing = (short > 0 ? short : 0) + virtualOffered;
+      allMet = counted >= v.total && cardOk;
+    } else {
+      this.n = 0;
+      this.collect(h, v, first, last, lo, hi);
+      if (card && card.units > 0) {
+        const year = yearOfDay(cardOk ? this.cardIssued : end);
+        this.push(card.units, card.attr, this.categoryOfAttr(card.attr), year, CARD_EVENT, -1);
+        if (!cardOk) this.virtual[this.n - 1] = 1;
+      }
+      this.allocateHolding(v, cardOk);
+      counted = this.aCounted;
+      missing = this.aMissing;
+      allMet = this.aAllMet;
+    }
+    res.required[h] = v.total;
+    res.counted[h] = counted;
+    if (missing === NONE) {
+      res.missing[h] = NONE;
+      allMet = false;
+    } else res.missing[h] = allMet ? 0 : missing > 0 ? missing : 0;
+    res.status[h] = statusOf(pastEnd, asOf, end, this.graceEnd(policy, end), allMet, this.dueSoonDays);
+  }
+
+  graceEnd(policy: CompiledPolicy, end: EpochDay): EpochDay {
+    let grace = end;
+    if (policy.graceDays >= 0 && end + policy.graceDays > grace) grace = end + policy.graceDays;
+    if (policy.graceMonths >= 0) {
+      const g = plusMonths(end, policy.graceMonths);
+      if (g > grace) grace = g;
+    }
+    return grace;
+  }
+
+  categoryOfAttr(attr: number): number {
+    const s = this.compiled.space;
+    return Math.floor(attr / (s.topics * s.types * s.providers));
+  }
+
+  /** Units credited by the person's other held credentials (credential as CE), eligible ones only. */
+  heldSum(h: number, first: number, last: number, lo: number, hi: number): number {
+    const c = this.columns;
+    const creds = this.compiled.credentials;
+    const target = c.holdingCredential[h]!;
+    let sum = 0;
+    for (let g = first; g < last; g++) {
+      if (g === h) continue;
+      const ci = c.holdingCredential[g]!;
+      const units = creds[ci]!.towardUnits[target]!;
+      if (units < 0 || this.seenBefore(g, first, ci)) continue;
+      const d = c.holdingEarned[g]!;
+      if (d >= lo && d <= hi) sum += units;
+    }
+    return sum;
+  }
+
+  /** Only the first holding of a credential credits as CE (evaluate.ts's `seen`). */
+  seenBefore(g: number, first: number, ci: number): boolean {
+    for (let k = first; k < g; k++) if (this.columns.holdingCredential[k] === ci) return true;
+    return false;
+  }
+
+  /** Eligible credits into scratch, in evaluate's candidate order, with repeats and per-completion caps applied. */
+  collect(h: number, v: Variant, first: number, last: number, lo: number, hi: number): void {
+    const c = this.columns;
+    const s = this.compiled.space;
+    const cs = c.holdingCompletionStart;
+    const self = c.holdingCredential[h]!;
+    for (let g = first; g < last; g++) {
+      let num = 1;
+      let den = 1;
+      if (g !== h && c.holdingCredential[g] !== self) {
+        if (!v.hasAccept) continue;
+        const a = v.accept[c.holdingCredential[g]!]!;
+        if (a < 0 || v.acceptPetition[a]) continue;
+        num = v.acceptNum[a]!;
+        den = v.acceptDen[a]!;
+      }
+      const to = cs[g + 1]!;
+      for (let r = cs[g]!; r < to; r++) {
+        const d = c.completionDay[r]!;
+        if (d < lo || d > hi || c.completionStatus[r] !== 0) continue;
+        const units = num === den ? c.completionUnits[r]! : Math.floor((c.completionUnits[r]! * num) / den);
+        const cat = c.completionCategory[r]!;
+        const provider = c.completionProvider[r]!;
+        const attr = attrKey(s, cat, c.completionTopic[r]!, c.completionType[r]!, provider);
+        const event = c.completionEvent[r]! !== 0 ? c.completionEvent[r]! : -(r + 1);
+        const key = c.completionActivity[r]! * s.providers + provider;
+        if (v.noRepeat && this.repeats(units, key)) continue;
+        this.push(units, attr, cat, yearOfDay(d), event, key);
+      }
+    }
+    const creds = this.compiled.credentials;
+    for (let g = first; g < last; g++) {
+      if (g === h) continue;
+      const ci = c.holdingCredential[g]!;
+      const other = creds[ci]!;
+      const units = other.towardUnits[self]!;
+      if (units < 0 || this.seenBefore(g, first, ci)) continue;
+      const d = c.holdingEarned[g]!;
+      if (d < lo || d > hi) continue;
+      const cat = other.towardCategory[self]!;
+      const attr = attrKey(s, cat, other.towardTopic[self]!, TYPE_CREDENTIAL, other.provider);
+      this.push(units, attr, cat, yearOfDay(d), HELD_EVENT + ci, -1);
+    }
+    const caps = v.perCompletionCaps;
+    if (caps.length > 0) {
+      for (let i = 0; i < this.n; i++) {
+        const mask = v.perCompletionMask[this.attr[i]!]!;
+        if (mask === 0) continue;
+        for (let k = 0; k < caps.length; k++) {
+          if (mask & (1 << k) && this.units[i]! > caps[k]!) this.units[i] = caps[k]!;
+        }
+      }
+    }
+  }
+
+  /**
+   * No-repeat: the same course counts once, the larger credit kept, the
+   * earlier on a tie. Returns true when the new credit is the repeat;
+   * otherwise the earlier, smaller one is dropped from scratch.
+   */
+  repeats(units: number, key: number): boolean {
+    for (let i = 0; i < this.n; i++) {
+      if (this.key[i] !== key) continue;
+      if (units <= this.units[i]!) return true;
+      this.remove(i);
+      return false;
+    }
+    return false;
+  }
+
+  remove(i: number): void {
+    this.units.copyWithin(i, i + 1, this.n);
+    this.attr.copyWithin(i, i + 1, this.n);
+    this.category.copyWithin(i, i + 1, this.n);
+    this.year.copyWithin(i, i + 1, this.n);
+    this.event.copyWithin(i, i + 1, this.n);
+    this.key.copyWithin(i, i + 1, this.n);
+    this.virtual.copyWithin(i, i + 1, this.n);
+    this.n--;
+  }
+
+  // Allocation outputs of one holding: counted (real), missing before the allMet rule (or NONE), allMet.
+  aCounted = 0;
+  aMissing = 0;
+  aAllMet = false;
+
+  allocateHolding(v: Variant, cardOk: boolean): void {
+    const n = this.n;
+    const caps = v.capUnits.length;
+    const minimums = v.minimumUnits.length;
+    this.groups = 0;
+    let countedTotal = 0;
+    let virtualUnits = 0;
+    let usedAll = 0;
+    let usedReal = 0;
+    let virtualMinimum = 0;
+    for (let j = 0; j < minimums; j++) this.minimumSum[j] = 0;
+    for (let i = 0; i < n; i++) {
+      const u = this.units[i]!;
+      const a = this.attr[i]!;
+      const isVirtual = this.virtual[i] === 1;
+      countedTotal += u;
+      if (isVirtual) virtualUnits += u;
+      if (u > 0 && this.category[i] !== 0) {
+        usedAll |= 1 << this.category[i]!;
+        if (!isVirtual) usedReal |= 1 << this.category[i]!;
+      }
+      if (minimums > 0) {
+        const mm = v.minimumMask[a]!;
+        if (mm !== 0) {
+          for (let j = 0; j < minimums; j++) if (mm & (1 << j)) this.minimumSum[j]! += u;
+          if (isVirtual) virtualMinimum |= mm;
+        }
+      }
+      if (caps > 0) {
+        const cm = v.capMask[a]!;
+        if (cm !== 0) {
+          for (let k = 0; k < caps; k++) {
+            if ((cm & (1 << k)) === 0) continue;
+            const per = v.capPer[k]!;
+            this.addToGroup(k, per === CYCLE ? 0 : per === YEAR ? this.year[i]! : this.event[i]!, u);
+          }
+        }
+      }
+    }
+    for (let k = 0; k < caps; k++) this.cycleLoad[k] = 0;
+    let binding = false;
+    for (let gi = 0; gi < this.groups; gi++) {
+      const k = this.groupCap[gi]!;
+      if (this.groupSum[gi]! > v.capUnits[k]!) binding = true;
+      if (v.capPer[k] === CYCLE) this.cycleLoad[k] = this.groupSum[gi]!;
+    }
+    if (binding) {
+      const total = this.laminarTotal(v);
+      if (total < 0) {
+        this.exact(v, cardOk);
+        return;
+      }
+      this.result.laminar++;
+      countedTotal = total;
+      usedAll = this.laminarAll;
+      usedReal = this.laminarReal;
+    }
+    // computeMissing's shortcut, on the outcome that still includes a virtual (missing) card.
+    let bound = v.total - countedTotal;
+    if (bound < 0) bound = 0;
+    let shortMask = 0;
+    for (let j = 0; j < minimums; j++) {
+      const gap = v.minimumUnits[j]! - this.minimumSum[j]!;
+      if (gap > bound) bound = gap;
+      if (gap > 0) shortMask |= 1 << j;
+    }
+    const short = v.minCategories > 0 ? v.minCategories - popcount(usedAll) : 0;
+    let outcomeMissing = 0;
+    if (bound !== 0 || short > 0) {
+      const amount = short > 0 && bound < 1 ? 1 : bound;
+      outcomeMissing = -1;
+      if (short <= 1) {
+        for (const cls of v.classes) {
+          if ((cls.minimumMask & shortMask) !== shortMask) continue;
+          if (short === 1 && (cls.category === 0 || usedAll & (1 << cls.category))) continue;
+          let fits = true;
+          for (let k = 0; k < caps; k++) {
+            if ((cls.cycleCapMask & (1 << k)) === 0) continue;
+            const load = this.cycleLoad[k]!;
+            if (load < 0) {
+              // A cycle cap's load inside a binding tree is not unique: only the exact model can say.
+              this.exact(v, cardOk);
+              return;
+            }
+            if (load + amount > v.capUnits[k]!) {
+              fits = false;
+              break;
+            }
+          }
+          if (fits) {
+            outcomeMissing = amount;
+            break;
+          }
+        }
+      }
+      if (outcomeMissing < 0) {
+        this.exact(v, cardOk);
+        return;
+      }
+    }
+    const counted = countedTotal - virtualUnits;
+    let allMet = counted >= v.total && cardOk;
+    for (let j = 0; j < minimums && allMet; j++) {
+      // Virtual credits count toward a minimum in the model but not in its row.
+      let real = this.minimumSum[j]!;
+      if (virtualMinimum & (1 << j)) {
+        for (let i = 0; i < n; i++) {
+          if (this.virtual[i] && v.minimumMask[this.attr[i]!]! & (1 << j)) real -= this.units[i]!;
+        }
+      }
+      if (real < v.minimumUnits[j]!) allMet = false;
+    }
+    if (v.minCategoriesRequired > 0 && popcount(usedReal) < v.minCategoriesRequired) allMet = false;
+    this.aCounted = counted;
+    this.aMissing = outcomeMissing + virtualUnits;
+    this.aAllMet = allMet;
+  }
+
+  addToGroup(cap: number, key: number, units: number): void {
+    for (let gi = 0; gi < this.groups; gi++) {
+      if (this.groupCap[gi] === cap && this.groupKey[gi] === key) {
+        this.groupSum[gi]! += units;
+        return;
+      }
+    }
+    if (this.groups === this.groupCap.length) {
+      const size = this.groups * 2;
+      const a = new Int32Array(size);
+      a.set(this.groupCap);
+      this.groupCap = a;
+      const b = new Int32Array(size);
+      b.set(this.groupKey);
+      this.groupKey = b;
+      const s = new Float64Array(size);
+      s.set(this.groupSum);
+      this.groupSum = s;
+    }
+    this.groupCap[this.groups] = cap;
+    this.groupKey[this.groups] = key;
+    this.groupSum[this.groups] = units;
+    this.groups++;
+  }
+
+  // Categories used after the laminar shortcut, all and real (without a virtual card).
+  laminarAll = 0;
+  laminarReal = 0;
+
+  /**
+   * The best total when the cap groups form a laminar family (any two are
+   * disjoint or nested): bottom-up, each group counts min(cap, what its
+   * items and subgroups offer), and in every optimum each outermost group
+   * holds exactly that. Returns -1 when the shortcut does not apply:
+   * overlapping groups, or a virtual credit, a credit a minimum looks at, or
+   * (with a category rule) mixed categories inside a tree where a cap binds.
+   * Sets cycleLoad of cycle caps inside binding trees (-1 when not unique).
+   * Runs only for holdings whose caps bind, so it may allocate.
+   */
+  laminarTotal(v: Variant): number {
+    const n = this.n;
+    const G = this.groups;
+    const members: Uint8Array[] = [];
+    const sizes: number[] = [];
+    for (let gi = 0; gi < G; gi++) {
+      const k = this.groupCap[gi]!;
+      const per = v.capPer[k]!;
+      const m = new Uint8Array(n);
+      let size = 0;
+      for (let i = 0; i < n; i++) {
+        if ((v.capMask[this.attr[i]!]! & (1 << k)) === 0) continue;
+        const key = per === CYCLE ? 0 : per === YEAR ? this.year[i]! : this.event[i]!;
+        if (key === this.groupKey[gi]) {
+          m[i] = 1;
+          size++;
+        }
+      }
+      members.push(m);
+      sizes.push(size);
+    }
+    // By size, so a group's container comes after it; equal sets nest in index order.
+    const order = [...Array(G).keys()].sort((a, b) => sizes[a]! - sizes[b]! || a - b);
+    const parent = new Array<number>(G).fill(-1);
+    for (let x = 0; x < G; x++) {
+      const inner = members[order[x]!]!;
+      for (let y = x + 1; y < G; y++) {
+        const outer = members[order[y]!]!;
+        let overlap = false;
+        let contained = true;
+        for (let i = 0; i < n; i++) {
+          if (inner[i] && outer[i]) overlap = true;
+          if (inner[i] && !outer[i]) contained = false;
+        }
+        if (!overlap) continue;
+        if (!contained) return -1;
+        if (parent[order[x]!] === -1) parent[order[x]!] = order[y]!;
+      }
+    }
+    const value = new Array<number>(G).fill(0);
+    const innermost = new Int32Array(n).fill(-1);
+    for (let i = 0; i < n; i++) {
+      for (let x = 0; x < G; x++) {
+        if (members[order[x]!]![i]) {
+          innermost[i] = order[x]!;
+          break;
+        }
+      }
+      if (innermost[i]! >= 0) value[innermost[i]!]! += this.units[i]!;
+    }
+    const rootOf = (g: number) => {
+      let r = g;
+      while (parent[r]! >= 0) r = parent[r]!;
+      return r;
+    };
+    const binds = new Uint8Array(G);
+    for (let x = 0; x < G; x++) {
+      const g = order[x]!;
+      const cap = v.capUnits[this.groupCap[g]!]!;
+      if (value[g]! > cap) {
+        binds[rootOf(g)] = 1;
+        value[g] = cap;
+      }
+      if (parent[g]! >= 0) value[parent[g]!]! += value[g]!;
+    }
+    let total = 0;
+    let usedAll = 0;
+    let usedReal = 0;
+    for (let i = 0; i < n; i++) {
+      const g = innermost[i]!;
+      if (g >= 0 && binds[rootOf(g)]) continue;
+      total += this.units[i]!;
+      if (this.units[i]! > 0 && this.category[i] !== 0) {
+        usedAll |= 1 << this.category[i]!;
+        if (!this.virtual[i]) usedReal |= 1 << this.category[i]!;
+      }
+    }
+    const categoryRule = v.minCategories + v.minCategoriesRequired > 0;
+    for (let g = 0; g < G; g++) {
+      if (parent[g]! >= 0 || !binds[g]) continue;
+      total += value[g]!;
+      let category = -2;
+      for (let i = 0; i < n; i++) {
+        if (!members[g]![i]) continue;
+        if (this.virtual[i] || v.minimumMask[this.attr[i]!]! !== 0) return -1;
+        const c = this.category[i]!;
+        category = category === -2 || category === c ? c : -1;
+      }
+      if (category === -1 && categoryRule) return -1;
+      if (category > 0 && value[g]! > 0) {
+        usedAll |= 1 << category;
+        usedReal |= 1 << category;
+      }
+    }
+    for (let g = 0; g < G; g++) {
+      const k = this.groupCap[g]!;
+      if (v.capPer[k] !== CYCLE) continue;
+      const r = rootOf(g);
+      if (binds[r]) this.cycleLoad[k] = r === g ? value[g]! : -1;
+    }
+    this.laminarAll = usedAll;
+    this.laminarReal = usedReal;
+    return total;
+  }
+
+  /** The exact path: the same model evaluate() builds, solved by allocate(). */
+  exact(v: Variant, cardOk: boolean): void {
+    this.result.exactFallbacks++;
+    const { vocab, space } = this.compiled;
+    const items: Item[] = [];
+    const virtual: boolean[] = [];
+    for (let i = 0; i < this.n; i++) {
+      const a = this.attr[i]!;
+      const provider = a % space.providers;
+      const type = Math.floor(a / space.providers) % space.types;
+      const topic = Math.floor(a / (space.providers * space.types)) % space.topics;
+      const category = this.category[i]!;
+      const item: Item = {
+        units: this.units[i]!,
+        year: this.year[i]!,
+        event: String(this.event[i]!),
+        type: vocab.types[type]!,
+      };
+      if (category) item.category = vocab.categories[category]!;
+      if (topic) item.topic = vocab.topics[topic]!;
+      if (provider) item.provider = vocab.providers[provider]!;
+      items.push(item);
+      virtual.push(this.virtual[i] === 1);
+    }
+    const minCategories = v.rules.find(isKind('min-categories'));
+    const model: AllocationModel = {
+      items,
+      caps: v.capRules.map((r, id) => ({
+        id,
+        units: r.units,
+        per: r.per as 'cycle' | 'year' | 'event',
+        where: r.where,
+      })),
+      minimums: v.minimumRules.map((r, id) => ({ id, units: r.units, where: r.where })),
+      total: v.total,
+      ...(minCategories
+        ? {
+            minCategories: {
+              count: minCategories.count,
+              categories: v.policyCategories.map((c) => vocab.categories[c]!),
+            },
+          }
+        : {}),
+      classes: v.classes.map((c) => c.attributes),
+    };
+    const outcome = allocate(model);
+    let virtualCounted = 0;
+    let virtualOffered = 0;
+    items.forEach((item, i) => {
+      if (!virtual[i]) return;
+      virtualCounted += outcome.counted[i]!;
+      virtualOffered += item.units;
+    });
+    const counted = outcome.countedTotal - virtualCounted;
+    let allMet = counted >= v.total && cardOk;
+    v.minimumRules.forEach((rule, j) => {
+      let real = outcome.minimumCounted[j]!;
+      items.forEach((item, i) => {
+        if (virtual[i] && matchesFilter(item, rule.where)) real -= outcome.counted[i]!;
+      });
+      if (real < rule.units) allMet = false;
+    });
+    const used = new Set<string>();
+    items.forEach((item, i) => {
+      if (!virtual[i] && outcome.counted[i]! > 0 && item.category) used.add(item.category);
+    });
+    if (used.size < v.minCategoriesRequired) allMet = false;
+    this.aCounted = counted;
+    this.aMissing = outcome.missing === null ? NONE : outcome.missing + virtualOffered;
+    this.aAllMet = allMet;
+  }
+}
+
+function statusOf(
+  pastEnd: boolean,
+  asOf: EpochDay,
+  end: EpochDay,
+  graceEnd: EpochDay,
+  allMet: boolean,
+  dueSoonDays: number,
+): number {
+  // The current cycle is never closed by a renewal: a renewal on file starts the next cycle.
+  if (pastEnd) return asOf <= graceEnd ? GRACE : EXPIRED;
+  if (allMet) return COMPLETE;
+  return end - asOf <= dueSoonDays ? DUE_SOON : IN_PROGRESS;
+}
+
+function periodIndex(first: EpochDay, months: number, day: EpochDay): number {
+  let k = Math.floor((monthIndex(day) - monthIndex(first)) / months);
+  while (k > 0 && plusMonths(first, k * months) > day) k--;
+  while (plusMonths(first, (k + 1) * months) <= day) k++;
+  return k;
+}
+
+function popcount(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
