@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import fastifyCookie from '@fastify/cookie';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -28,6 +29,7 @@ import type { RuleSet } from '../core/ruleset.ts';
 import type { FileStorage } from '../files/storage.ts';
 import type { Store } from '../store/port.ts';
 import { createContext, type UseCaseContext } from '../usecases/context.ts';
+import { MAX_EVIDENCE_BYTES } from '../usecases/evidence.ts';
 import { drizzleAuthRepositories } from './auth/repository.ts';
 import { type AuthService, createAuthService } from './auth/service.ts';
 import type { Clock } from './deps.ts';
@@ -42,8 +44,13 @@ import { type CookieSettings, registerAuth } from './plugins/auth.ts';
 import { registerProblems } from './plugins/problems.ts';
 import { PROBLEM_CONTENT_TYPE } from './problem.ts';
 import { authRoutes } from './routes/auth.ts';
+import { consentRoutes } from './routes/consent.ts';
 import { evaluateRoutes } from './routes/evaluate.ts';
+import { evidenceRoutes } from './routes/evidence.ts';
 import { healthRoutes } from './routes/health.ts';
+import { organisationRoutes } from './routes/organisations.ts';
+import { peopleRoutes } from './routes/people.ts';
+import { recordsRoutes } from './routes/records.ts';
 import { rulesRoutes } from './routes/rules.ts';
 import { validatorCompiler } from './validation.ts';
 
@@ -130,6 +137,10 @@ export async function buildApp(options: ApiOptions): Promise<Api> {
   });
 
   await app.register(fastifyCookie);
+  // Multipart is parsed only where a route asks for it (evidence upload), with tight limits there.
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: MAX_EVIDENCE_BYTES, files: 1, fields: 0, parts: 2 },
+  });
   await app.register(fastifyRateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) =>
@@ -158,6 +169,18 @@ export async function buildApp(options: ApiOptions): Promise<Api> {
         { name: 'rules', description: 'The rule catalog and its plain-words explanations' },
         { name: 'engine', description: 'Evaluate a profile document without storing it' },
         { name: 'auth', description: 'Sign-up, sign-in, sessions and API tokens' },
+        { name: 'people', description: 'Your profile, a person’s status on a date, their audit trail' },
+        { name: 'holdings', description: 'Credentials a person holds' },
+        { name: 'renewals', description: 'Renewal submissions of a holding' },
+        { name: 'completions', description: 'Continuing education a person completed' },
+        { name: 'petitions', description: 'Petitioned credits and their outcome' },
+        { name: 'evidence', description: 'Certificates attached to completions' },
+        { name: 'consent', description: 'What organisations may see of a person' },
+        { name: 'organisations', description: 'Gyms, studios and clinics' },
+        { name: 'memberships', description: 'Who belongs to an organisation, with which role' },
+        { name: 'invitations', description: 'Inviting people into an organisation' },
+        { name: 'roster', description: 'An organisation’s staff and their status' },
+        { name: 'imports and exports', description: 'Profile documents in and out' },
       ],
       components: {
         securitySchemes: {
@@ -186,7 +209,17 @@ export async function buildApp(options: ApiOptions): Promise<Api> {
       tokens: app.rateLimit({ ...limits.tokens, keyGenerator: (r) => `tokens:${r.ip}` }),
     } as RouteContext['limiters'],
   };
-  const groups: RouteGroup[] = [healthRoutes, rulesRoutes, evaluateRoutes, authRoutes];
+  const groups: RouteGroup[] = [
+    healthRoutes,
+    rulesRoutes,
+    evaluateRoutes,
+    authRoutes,
+    peopleRoutes,
+    recordsRoutes,
+    evidenceRoutes,
+    consentRoutes,
+    organisationRoutes,
+  ];
   for (const group of groups) group(app, ctx);
 
   if (options.webRoot && existsSync(options.webRoot)) {

@@ -83,3 +83,23 @@ export async function signUp(app: Api, name = 'user'): Promise<TestUser> {
     headers: { cookie, [CSRF_HEADER]: body.csrfToken },
   };
 }
+
+/** A multipart/form-data body with one file part, as a browser would send it. */
+export function multipartFile(
+  filename: string,
+  mediaType: string,
+  bytes: Uint8Array,
+): { payload: Buffer; headers: Record<string, string> } {
+  const boundary = `----recert${Math.random().toString(16).slice(2)}`;
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${mediaType}\r\n\r\n`,
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  return {
+    payload: Buffer.concat([head, Buffer.from(bytes), tail]),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}
+
+/** The smallest bytes that pass as a PDF (the evidence check reads the signature). */
+export const TINY_PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');

@@ -4,7 +4,7 @@
  * where in the request it is, so clients can point at the field.
  */
 import type { FastifySchemaCompiler } from 'fastify';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { AppError } from '../core/errors.ts';
 import { formatPath } from '../io/yaml-source.ts';
 import type { IssueLocation, LocatedIssue } from './problem.ts';
@@ -45,10 +45,23 @@ export function invalidInput(
   );
 }
 
+/**
+ * Schemas whose request value reaches the handler as sent (validated, not
+ * transformed): for bodies a use-case parses itself, where parsing twice
+ * would apply a transform twice (decimal units become milli-units).
+ */
+const AS_SENT = z.registry<Record<string, never>>();
+
+export function validatedAsSent<T extends z.ZodType>(schema: T, description: string): T {
+  const copy = schema.describe(description) as T;
+  AS_SENT.add(copy, {});
+  return copy;
+}
+
 export const validatorCompiler: FastifySchemaCompiler<z.ZodType> =
   ({ schema, httpPart }) =>
   (data) => {
     const result = schema.safeParse(data);
-    if (result.success) return { value: result.data };
+    if (result.success) return { value: AS_SENT.has(schema) ? data : result.data };
     return { error: invalidInput(result.error, LOCATIONS[httpPart ?? 'body'] ?? 'body') };
   };
