@@ -19,7 +19,7 @@
  */
 import { addMonths, civilOf, type EpochDay, endOfMonth, epochDayOf, toEpochDay } from '../dates.ts';
 import type { CreditFilter, PolicyVersion, Requirement, RequirementOf } from '../rules/schema.ts';
-import { type CredentialEntry, matchesPattern, policyNearest, type RuleSet } from '../ruleset.ts';
+import { type CredentialEntry, matchesPattern, type RuleSet } from '../ruleset.ts';
 import { type AllocationModel, type Attributes, allocate, type Item, matchesFilter } from './allocate.ts';
 import { HANDS_ON, NO_DAY, type PopulationColumns, type Vocabulary } from './population.ts';
 
@@ -34,7 +34,7 @@ export const STATUS_NAMES = [
   'expired',
   'valid',
 ] as const;
-const UNKNOWN = 0;
+const _UNKNOWN = 0;
 const PERMANENT = 1;
 const COMPLETE = 2;
 const IN_PROGRESS = 3;
@@ -111,7 +111,7 @@ function plusMonths(d: EpochDay, months: number): EpochDay {
       const start = MONTH_START[i]!;
       const length = MONTH_START[i + 1]! - start;
       const day = DAY_OF_MONTH[d - TABLE_FROM]!;
-      return start + (day < length ? day : length) - 1;
+      return start + Math.min(day, length) - 1;
     }
   }
   return addMonths(d, months);
@@ -122,11 +122,15 @@ function lastOfMonth(d: EpochDay): EpochDay {
   return endOfMonth(d);
 }
 
-/** evaluate.ts's monthsFrom: whole months from a to b, negative when b is before a. */
+/** evaluate.ts's monthsFrom: whole months from a to b, rounded down (negative when b is before a). */
 function monthsFrom(a: EpochDay, b: EpochDay): number {
-  if (b < a) return -monthsFrom(b, a) - (dayOfMonth(b) !== dayOfMonth(a) ? 1 : 0);
+  // dates.ts's monthsBetween, then one less when a plus that many months passes b.
   let months = monthIndex(b) - monthIndex(a);
-  if (dayOfMonth(b) < dayOfMonth(a)) months--;
+  const da = dayOfMonth(a);
+  const db = dayOfMonth(b);
+  if (months > 0 && db < da) months--;
+  else if (months < 0 && db > da) months++;
+  if (plusMonths(a, months) > b) months--;
   return months;
 }
 
@@ -586,10 +590,8 @@ class Kernel {
   card(h: number, cred: CompiledCredential): void {
     if (cred.validityMonths === 0) return;
     const found = this.currentIssue(h, cred);
-    if (!found) {
-      this.result.status[h] = EXPIRED;
-      return;
-    }
+    // Issued after the as-of date: no card yet, which is not an expired one.
+    if (!found) return;
     const daysLeft = this.cardExpires - this.asOf;
     this.result.cycleStart[h] = this.cardIssued;
     this.result.cycleEnd[h] = this.cardExpires;
@@ -853,8 +855,8 @@ class Kernel {
     const pastEnd = asOf > end;
     const windowEnd = pastEnd && v.lateDays > 0 ? end + v.lateDays : end;
     // Every eligibility test in one range: not future, not before earned, inside the window.
-    const lo = earned > start ? earned : start;
-    const hi = windowEnd < asOf ? windowEnd : asOf;
+    const lo = Math.max(earned, start);
+    const hi = Math.min(windowEnd, asOf);
     const card = v.card;
     const cardOk = card ? this.checkCard(card, first, last) : true;
     const virtualOffered = card && card.units > 0 && !cardOk ? card.units : 0;
@@ -896,7 +898,7 @@ class Kernel {
       if (card && card.units > 0) sum += card.units;
       counted = sum - virtualOffered;
       const short = v.total - sum;
-      missing = (short > 0 ? short : 0) + virtualOffered;
+      missing = Math.max(short, 0) + virtualOffered;
       allMet = counted >= v.total && cardOk;
     } else {
       this.n = 0;
@@ -916,7 +918,7 @@ class Kernel {
     if (missing === NONE) {
       res.missing[h] = NONE;
       allMet = false;
-    } else res.missing[h] = allMet ? 0 : missing > 0 ? missing : 0;
+    } else res.missing[h] = allMet ? 0 : Math.max(missing, 0);
     res.status[h] = statusOf(pastEnd, asOf, end, this.graceEnd(policy, end), allMet, this.dueSoonDays);
   }
 
