@@ -6,8 +6,9 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { registerPlan } from './plan.ts';
 import { registerRules } from './rules.ts';
+import { registerServe } from './serve.ts';
 import { registerStatus } from './status.ts';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerStatus, registerPlan, registerRules];
+export const COMMANDS: RegisterCommand[] = [registerStatus, registerPlan, registerRules, registerServe];
