@@ -52,7 +52,7 @@ import { organisationRoutes } from './routes/organisations.ts';
 import { peopleRoutes } from './routes/people.ts';
 import { recordsRoutes } from './routes/records.ts';
 import { rulesRoutes } from './routes/rules.ts';
-import { validatorCompiler } from './validation.ts';
+import { rejectNulCharacters, validatorCompiler } from './validation.ts';
 
 export type Api = FastifyInstance<
   RawServerDefault,
@@ -130,6 +130,7 @@ export async function buildApp(options: ApiOptions): Promise<Api> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerProblems(app);
+  rejectNulCharacters(app);
 
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header(REQUEST_ID_HEADER, request.id);

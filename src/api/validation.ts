@@ -3,7 +3,7 @@
  * AppError ('invalid-input') listing every bad field with its dotted path and
  * where in the request it is, so clients can point at the field.
  */
-import type { FastifySchemaCompiler } from 'fastify';
+import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../core/errors.ts';
 import { formatPath } from '../io/yaml-source.ts';
@@ -65,3 +65,45 @@ export const validatorCompiler: FastifySchemaCompiler<z.ZodType> =
     if (result.success) return { value: AS_SENT.has(schema) ? data : result.data };
     return { error: invalidInput(result.error, LOCATIONS[httpPart ?? 'body'] ?? 'body') };
   };
+
+/** The path of the first string holding a NUL character, which PostgreSQL text cannot store. */
+function nulPath(value: unknown, path: (string | number)[] = []): (string | number)[] | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = nulPath(value[i], [...path, i]);
+      if (found) return found;
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value)) {
+      const found = key.includes('\u0000') ? [...path, key] : nulPath(child, [...path, key]);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * JSON bodies are parsed by Fastify's own safe parser (prototype poisoning
+ * refused), then refused when any text holds a NUL character: no stored
+ * text may, and naming the field beats a database error.
+ */
+export function rejectNulCharacters(app: FastifyInstance): void {
+  const parse = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    parse(request, body as string, (error, value) => {
+      if (error) return done(error, undefined);
+      const at = nulPath(value);
+      if (at) {
+        return done(
+          AppError.invalid('text may not contain NUL characters', [
+            { field: formatPath(at), message: 'contains a NUL character', in: 'body' } as LocatedIssue,
+          ]),
+          undefined,
+        );
+      }
+      return done(null, value);
+    });
+  });
+}

@@ -104,6 +104,16 @@ describe('POST /evaluate', () => {
       payload: '{"holdings": [], "__proto__": {"polluted": true}}',
     });
     expect(poisoned.statusCode).toBe(400);
+    const nul = await t.app.inject({
+      method: 'POST',
+      url: '/evaluate',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ person: { name: 'A\u0000B' }, holdings: [] }),
+    });
+    expect(nul.statusCode).toBe(400);
+    expect(nul.json().errors).toEqual([
+      { field: 'person.name', in: 'body', message: 'contains a NUL character' },
+    ]);
   });
 });
 
