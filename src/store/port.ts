@@ -63,6 +63,8 @@ export interface PersonRepository {
   findByAccount(accountId: string): Promise<Person | undefined>;
   /** People with this email (case-insensitive) managed by an organisation. */
   findManagedByEmail(organisationId: string, email: string): Promise<Person | undefined>;
+  /** People whose id, or email (case-insensitive), is one of the keys; a key may match several people by email. */
+  findByKeys(keys: readonly string[]): Promise<Person[]>;
   update(person: Person): Promise<void>;
   count(): Promise<number>;
   /** Person ids in id order after `afterId`, for batched scans of the whole population. */
@@ -94,6 +96,8 @@ export interface RecordsRepository {
   findCompletion(id: string): Promise<StoredCompletion | undefined>;
   /** The next free position in a person's holdings or completions list. */
   nextPosition(personId: string, list: 'holdings' | 'completions'): Promise<number>;
+  /** nextPosition for the completions of many people at once. */
+  nextCompletionPositions(personIds: readonly string[]): Promise<Map<string, number>>;
   insertHoldings(rows: StoredHolding[]): Promise<void>;
   updateHolding(id: string, holding: Holding): Promise<void>;
   deleteHolding(id: string): Promise<void>;

@@ -41,7 +41,7 @@ export async function bulkInsert<T extends PgTable>(
     const names: SQL[] = [];
     const arrays: SQL[] = [];
     for (const [key, column] of columns) {
-      const sqlType = column.getSQLType();
+      const sqlType = column.getSQLType() === 'bigserial' ? 'bigint' : column.getSQLType();
       const json = sqlType === 'jsonb';
       const values = batch.map((row) => {
         const v = (row as Record<string, unknown>)[key];
@@ -255,6 +255,17 @@ export function repositories(db: Db): Repositories {
           .limit(1);
         return row && m.personFromRow(row);
       },
+      async findByKeys(keys) {
+        if (keys.length === 0) return [];
+        const lower = keys.map((k) => k.toLowerCase());
+        const rows = await db
+          .select()
+          .from(t.people)
+          .where(
+            sql`${anyOf(t.people.id, keys)} or lower(${t.people.email}) = any(${sql.param(lower)}::text[])`,
+          );
+        return rows.map(m.personFromRow);
+      },
       async update(person) {
         const { id, ...rest } = m.personToRow(person);
         await db.update(t.people).set(rest).where(eq(t.people.id, id));
@@ -400,8 +411,7 @@ export function repositories(db: Db): Repositories {
 
     audit: {
       async append(entries) {
-        if (entries.length === 0) return;
-        await db.insert(t.auditLog).values(entries.map(m.auditToRow));
+        await bulkInsert(db, t.auditLog, entries.map(m.auditToRow));
       },
       async list(filter) {
         const conditions: SQL[] = [];
@@ -553,6 +563,17 @@ function recordsRepository(db: Db): Repositories['records'] {
         .from(table)
         .where(eq(table.personId, personId));
       return row?.max === null || row?.max === undefined ? 0 : Number(row.max) + 1;
+    },
+    async nextCompletionPositions(personIds) {
+      const result = new Map<string, number>(personIds.map((id) => [id, 0]));
+      if (personIds.length === 0) return result;
+      const rows = await db
+        .select({ personId: t.completions.personId, max: sql<number>`max(${t.completions.position})` })
+        .from(t.completions)
+        .where(anyOf(t.completions.personId, personIds))
+        .groupBy(t.completions.personId);
+      for (const row of rows) result.set(row.personId, Number(row.max) + 1);
+      return result;
     },
     insertHoldings,
     async updateHolding(id, holding) {

@@ -1,0 +1,455 @@
+/**
+ * CSV import and export of completions and rosters. An import streams the
+ * file through one transaction: rows are checked one by one and written in
+ * batches as they come, and if any row is bad the transaction is rolled back
+ * (unless only the valid rows were asked for), so a file is imported whole or
+ * not at all — a killed process leaves nothing half-imported.
+ */
+import type { Readable, Writable } from 'node:stream';
+import { stringify } from 'csv-stringify';
+import { AppError } from '../core/errors.ts';
+import { formatUnits } from '../core/units.ts';
+import {
+  COMPLETION_COLUMNS,
+  COMPLETIONS_SPEC,
+  type CompletionRow,
+  completionFromCsv,
+  completionToCsvRows,
+  ROSTER_SPEC,
+  type RowError,
+  readCsv,
+  rosterFromCsv,
+} from '../files/csv.ts';
+import type { Person, StoredCompletion } from '../store/model.ts';
+import type { Repositories } from '../store/port.ts';
+import {
+  EDITORS,
+  personAccess,
+  requireOrganisationRole,
+  requirePersonRead,
+  requirePersonWrite,
+} from './access.ts';
+import { recordChange } from './audit.ts';
+import { type Actor, actorId, nowIso, type UseCaseContext } from './context.ts';
+import { listRoster } from './people.ts';
+
+export interface ImportReport {
+  /** Data rows read (the header not counted). */
+  rows: number;
+  /** Records written: completions, or roster entries. */
+  imported: number;
+  errors: RowError[];
+  /** Whether anything was written (false when errors stopped the import). */
+  committed: boolean;
+}
+
+export interface ImportOptions {
+  /** Import the valid rows even when some rows are bad. */
+  onlyValid?: boolean;
+  onProgress?: (rows: number) => void;
+  /** Rows per write batch. */
+  batchSize?: number;
+}
+
+/** Errors kept in a report; beyond this they are counted, not listed, so a garbage file cannot exhaust memory. */
+const MAX_LISTED_ERRORS = 1000;
+
+class RollBack extends Error {}
+
+function errorCollector() {
+  const errors: RowError[] = [];
+  let count = 0;
+  return {
+    errors,
+    get count() {
+      return count;
+    },
+    add(e: RowError) {
+      count++;
+      if (errors.length < MAX_LISTED_ERRORS) errors.push(e);
+    },
+  };
+}
+
+export interface CompletionsTarget {
+  /** Import into this person; a `person` column, if present, must name them. */
+  personId?: string;
+}
+
+/**
+ * Imports completions from CSV. Without a target person the file's `person`
+ * column (a person id or email) says whose each row is, and the actor must
+ * be allowed to write each of them.
+ */
+export async function importCompletionsCsv(
+  ctx: UseCaseContext,
+  actor: Actor,
+  input: Readable,
+  target: CompletionsTarget,
+  options: ImportOptions = {},
+): Promise<ImportReport> {
+  const batchSize = options.batchSize ?? 5000;
+  const errors = errorCollector();
+  let rows = 0;
+  let imported = 0;
+  try {
+    await ctx.store.transaction(async (tx) => {
+      const people = new Map<string, Person | null>();
+      const positions = new Map<string, number>();
+      let batch: CompletionRow[] = [];
+      let pending: { personId: string; row: CompletionRow } | undefined;
+      let buffered: StoredCompletion[] = [];
+      const perPerson = new Map<string, number>();
+
+      const flushWrites = async () => {
+        if (buffered.length === 0) return;
+        await tx.records.insertCompletions(buffered);
+        imported += buffered.length;
+        buffered = [];
+      };
+      const emit = async (personId: string, row: CompletionRow) => {
+        let position = positions.get(personId);
+        if (position === undefined) {
+          position = (await tx.records.nextCompletionPositions([personId])).get(personId) ?? 0;
+        }
+        positions.set(personId, position + 1);
+        buffered.push({ id: ctx.newId(), personId, position, completion: row.completion });
+        perPerson.set(personId, (perPerson.get(personId) ?? 0) + 1);
+        if (buffered.length >= batchSize) await flushWrites();
+      };
+      const resolveBatch = async () => {
+        const keys = [...new Set(batch.map((r) => r.person ?? target.personId ?? ''))].filter(
+          (k) => !people.has(k),
+        );
+        if (keys.length > 0) await resolvePeople(tx, actor, keys, people, positions);
+        for (const row of batch) {
+          const key = target.personId ?? row.person;
+          if (target.personId && row.person && row.person !== target.personId) {
+            const named = people.get(row.person);
+            if (named?.id !== target.personId) {
+              errors.add({
+                row: row.row,
+                column: 'person',
+                reason: 'this file is imported for another person',
+              });
+              continue;
+            }
+          }
+          if (!key) {
+            errors.add({
+              row: row.row,
+              column: 'person',
+              reason: 'say whose completion this is (a person id or email)',
+            });
+            continue;
+          }
+          const person = people.get(key);
+          if (!person) {
+            errors.add({
+              row: row.row,
+              column: 'person',
+              reason: `no person you may write to is known as "${key}"`,
+            });
+            continue;
+          }
+          // Rows sharing a completion id (one after another) are one completion with several credits.
+          if (
+            pending &&
+            row.completion.id !== undefined &&
+            pending.personId === person.id &&
+            pending.row.completion.id === row.completion.id
+          ) {
+            pending.row.completion.credits.push(...row.completion.credits);
+            continue;
+          }
+          if (pending) await emit(pending.personId, pending.row);
+          pending = { personId: person.id, row };
+        }
+        batch = [];
+      };
+
+      for await (const csvRow of readCsv(input, COMPLETIONS_SPEC, errors.add)) {
+        rows++;
+        const parsed = completionFromCsv(csvRow);
+        if (Array.isArray(parsed)) parsed.forEach(errors.add);
+        else batch.push(parsed);
+        if (batch.length >= batchSize) await resolveBatch();
+        if (rows % 1000 === 0) options.onProgress?.(rows);
+      }
+      await resolveBatch();
+      if (pending) await emit(pending.personId, pending.row);
+      await flushWrites();
+      options.onProgress?.(rows);
+      if (errors.count > 0 && !options.onlyValid) throw new RollBack();
+      const at = nowIso(ctx);
+      await tx.audit.append(
+        [...perPerson].map(([personId, count]) => ({
+          at,
+          actorKind: actor.kind,
+          actorId: actorId(actor),
+          action: 'completions.import',
+          entity: 'person',
+          entityId: personId,
+          personId,
+          after: { imported: count },
+        })),
+      );
+    });
+  } catch (error) {
+    if (error instanceof RollBack) return { rows, imported: 0, errors: errors.errors, committed: false };
+    throw error;
+  }
+  return { rows, imported, errors: errors.errors, committed: true };
+}
+
+/** Finds the people a file names and keeps those the actor may write; the others map to null. */
+async function resolvePeople(
+  tx: Repositories,
+  actor: Actor,
+  keys: string[],
+  people: Map<string, Person | null>,
+  positions: Map<string, number>,
+): Promise<void> {
+  const found = await tx.people.findByKeys(keys);
+  const byKey = new Map<string, Person[]>();
+  for (const person of found) {
+    for (const key of [person.id, person.email?.toLowerCase()]) {
+      if (key === undefined) continue;
+      byKey.set(key, [...(byKey.get(key) ?? []), person]);
+    }
+  }
+  const allowed: Person[] = [];
+  for (const key of keys) {
+    const matches = byKey.get(key) ?? byKey.get(key.toLowerCase()) ?? [];
+    let chosen: Person | null = null;
+    for (const person of matches) {
+      if (actor.kind === 'system' || (await canWrite(tx, actor, person))) {
+        // An email shared by several people the actor may write is ambiguous.
+        chosen = chosen === null ? person : null;
+        if (chosen === null) break;
+      }
+    }
+    people.set(key, chosen);
+    if (chosen) allowed.push(chosen);
+  }
+  const next = await tx.records.nextCompletionPositions(
+    allowed.map((p) => p.id).filter((id) => !positions.has(id)),
+  );
+  for (const [id, position] of next) positions.set(id, position);
+}
+
+async function canWrite(tx: Repositories, actor: Actor, person: Person): Promise<boolean> {
+  try {
+    await requirePersonWrite(tx, actor, person.id);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Imports an organisation's staff roster: each email becomes (or matches) a person the organisation manages. */
+export async function importRosterCsv(
+  ctx: UseCaseContext,
+  actor: Actor,
+  organisationId: string,
+  input: Readable,
+  options: ImportOptions = {},
+): Promise<ImportReport> {
+  const errors = errorCollector();
+  let rows = 0;
+  let imported = 0;
+  try {
+    await ctx.store.transaction(async (tx) => {
+      await requireOrganisationRole(tx, actor, organisationId, EDITORS);
+      const seen = new Map<string, number>();
+      for await (const csvRow of readCsv(input, ROSTER_SPEC, errors.add)) {
+        rows++;
+        const parsed = rosterFromCsv(csvRow);
+        if (Array.isArray(parsed)) {
+          parsed.forEach(errors.add);
+          continue;
+        }
+        const first = seen.get(parsed.email);
+        if (first !== undefined) {
+          errors.add({ row: parsed.row, column: 'email', reason: `the same email is on row ${first}` });
+          continue;
+        }
+        seen.set(parsed.email, parsed.row);
+        const at = nowIso(ctx);
+        let person = await tx.people.findManagedByEmail(organisationId, parsed.email);
+        if (!person) {
+          person = {
+            id: ctx.newId(),
+            managedBy: organisationId,
+            email: parsed.email,
+            ...(parsed.name ? { name: parsed.name } : {}),
+            createdAt: at,
+          };
+          await tx.people.insert(person);
+        } else if (parsed.name && parsed.name !== person.name) {
+          person = { ...person, name: parsed.name };
+          await tx.people.update(person);
+        }
+        const before = await tx.roster.find(organisationId, person.id);
+        await tx.roster.add({
+          organisationId,
+          personId: person.id,
+          ...(parsed.externalRef ? { externalRef: parsed.externalRef } : {}),
+          createdAt: before?.createdAt ?? at,
+        });
+        imported++;
+        if (rows % 1000 === 0) options.onProgress?.(rows);
+      }
+      options.onProgress?.(rows);
+      if (errors.count > 0 && !options.onlyValid) throw new RollBack();
+      await recordChange(ctx, tx, actor, {
+        action: 'roster.import',
+        entity: 'organisation',
+        entityId: organisationId,
+        organisationId,
+        after: { rows, imported },
+      });
+    });
+  } catch (error) {
+    if (error instanceof RollBack) return { rows, imported: 0, errors: errors.errors, committed: false };
+    throw error;
+  }
+  return { rows, imported, errors: errors.errors, committed: true };
+}
+
+async function writeCsv(
+  output: Writable,
+  header: readonly string[],
+  rows: AsyncIterable<string[][]>,
+): Promise<number> {
+  const stringifier = stringify();
+  const done = new Promise<void>((resolve, reject) => {
+    stringifier.on('error', reject);
+    output.on('error', reject);
+    stringifier.pipe(output, { end: false });
+    stringifier.on('end', resolve);
+  });
+  const write = async (row: string[]) => {
+    if (!stringifier.write(row)) await new Promise((resolve) => stringifier.once('drain', resolve));
+  };
+  await write([...header]);
+  let count = 0;
+  for await (const chunk of rows) {
+    for (const row of chunk) {
+      await write(row);
+      count++;
+    }
+  }
+  stringifier.end();
+  await done;
+  return count;
+}
+
+export type CompletionsScope = { personId: string } | { organisationId: string } | { everyone: true };
+
+/**
+ * Writes completions as CSV: one person's (records consent), an
+ * organisation's roster (the people whose records it may see), or everyone's
+ * (the operator). Returns the number of data rows.
+ */
+export async function exportCompletionsCsv(
+  ctx: UseCaseContext,
+  actor: Actor,
+  scope: CompletionsScope,
+  output: Writable,
+): Promise<number> {
+  let personIds: AsyncIterable<string[]>;
+  if ('personId' in scope) {
+    await requirePersonRead(ctx.store, actor, scope.personId, 'records');
+    personIds = (async function* () {
+      yield [scope.personId];
+    })();
+  } else if ('organisationId' in scope) {
+    await requireOrganisationRole(ctx.store, actor, scope.organisationId, [
+      'owner',
+      'admin',
+      'member',
+      'viewer',
+    ]);
+    const visible: string[] = [];
+    for (const entry of await ctx.store.roster.list(scope.organisationId)) {
+      const access = await personAccess(ctx.store, actor, entry.person);
+      if (access === 'owner' || access === 'managed' || access === 'records') visible.push(entry.personId);
+    }
+    personIds = (async function* () {
+      for (let i = 0; i < visible.length; i += 1000) yield visible.slice(i, i + 1000);
+    })();
+  } else {
+    if (actor.kind !== 'system') throw AppError.forbidden('only the operator exports everyone');
+    const store = ctx.store;
+    personIds = (async function* () {
+      let after = '';
+      for (;;) {
+        const ids = await store.people.idsAfter(after, 1000);
+        if (ids.length === 0) return;
+        yield ids;
+        after = ids.at(-1)!;
+      }
+    })();
+  }
+  const store = ctx.store;
+  const rows = (async function* () {
+    for await (const ids of personIds) {
+      const records = await store.records.load(ids);
+      for (const [personId, r] of records) {
+        yield r.completions.flatMap((c) => completionToCsvRows(personId, c.completion));
+      }
+    }
+  })();
+  return writeCsv(output, COMPLETION_COLUMNS, rows);
+}
+
+export const ROSTER_EXPORT_COLUMNS = [
+  'person_id',
+  'name',
+  'email',
+  'external_ref',
+  'access',
+  'credential',
+  'status',
+  'as_of',
+  'cycle_end',
+  'required',
+  'counted',
+  'missing',
+] as const;
+
+/** Writes an organisation's roster with each visible holding's stored status, one row per holding. */
+export async function exportRosterCsv(
+  ctx: UseCaseContext,
+  actor: Actor,
+  organisationId: string,
+  output: Writable,
+): Promise<number> {
+  const roster = await listRoster(ctx, actor, organisationId);
+  const units = (m: number | undefined) => (m === undefined ? '' : formatUnits(m));
+  const rows = (async function* () {
+    for (const r of roster) {
+      const base = [
+        r.person.id,
+        r.person.name ?? '',
+        r.person.email ?? '',
+        r.externalRef ?? '',
+        r.access ?? 'none',
+      ];
+      yield r.statuses.length === 0
+        ? [[...base, '', '', '', '', '', '', '']]
+        : r.statuses.map((s) => [
+            ...base,
+            s.credential,
+            s.status,
+            s.asOf,
+            s.cycleEnd ?? '',
+            units(s.requiredMilli),
+            units(s.countedMilli),
+            units(s.missingMilli),
+          ]);
+    }
+  })();
+  return writeCsv(output, ROSTER_EXPORT_COLUMNS, rows);
+}

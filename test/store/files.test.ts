@@ -1,0 +1,256 @@
+/**
+ * CSV import/export and backup/restore, on every backend: row-by-row error
+ * reports, nothing written on error unless only valid rows are asked for,
+ * and a backup restores table by table to exactly the same rows.
+ */
+import { Readable, Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/store/port.ts';
+import { registerAccount } from '../../src/usecases/accounts.ts';
+import { backup, restore } from '../../src/usecases/backup.ts';
+import { grantConsent } from '../../src/usecases/consent.ts';
+import { type Actor, SYSTEM, type UseCaseContext } from '../../src/usecases/context.ts';
+import {
+  exportCompletionsCsv,
+  exportRosterCsv,
+  importCompletionsCsv,
+  importRosterCsv,
+} from '../../src/usecases/imports.ts';
+import { createOrganisation } from '../../src/usecases/organisations.ts';
+import { addToRoster, listRoster } from '../../src/usecases/people.ts';
+import { exportProfile } from '../../src/usecases/profile.ts';
+import { addHolding } from '../../src/usecases/records.ts';
+import { reevaluate } from '../../src/usecases/status.ts';
+import { BACKENDS, reportSkippedBackends } from './backends.ts';
+import { testContext } from './context.ts';
+
+reportSkippedBackends();
+
+const csv = (text: string) => Readable.from([text]);
+
+function sink(): { stream: Writable; text: () => string } {
+  const chunks: Buffer[] = [];
+  return {
+    stream: new Writable({
+      write(chunk, _enc, done) {
+        chunks.push(Buffer.from(chunk));
+        done();
+      },
+    }),
+    text: () => Buffer.concat(chunks).toString('utf8'),
+  };
+}
+
+async function dumpAll(store: Store): Promise<Record<string, unknown[]>> {
+  const out: Record<string, unknown[]> = {};
+  for (const name of store.tables.names) {
+    out[name] = [];
+    for await (const page of store.tables.read(name, 7)) out[name].push(...page);
+  }
+  return out;
+}
+
+const GOOD = `person,completed,title,provider,hours,credential,units,category,status
+pro@example.com,2025-01-12,Stretching webinar,NASM,1,nasm.cpt,0.1,,approved
+pro@example.com,2025-02-02,Kettlebell Fundamentals,Local Workshop Co,8,nasm.cpt,0.8,,pending
+pro@example.com,2025-03-01,NSCA quiz,,,nsca.cscs,0.2,D,
+`;
+
+describe.each(BACKENDS)('files on $name', (backend) => {
+  let store: Store;
+  let ctx: UseCaseContext;
+  let pro: { personId: string; actor: Actor };
+  let owner: Actor;
+  let organisationId: string;
+
+  beforeAll(async () => {
+    store = await backend.open();
+    ctx = testContext(store);
+    const registered = await registerAccount(ctx, {
+      email: 'pro@example.com',
+      password: 'long enough password',
+    });
+    pro = { personId: registered.person.id, actor: { kind: 'account', accountId: registered.account.id } };
+    const gymOwner = await registerAccount(ctx, {
+      email: 'owner@gym.example',
+      password: 'long enough password',
+    });
+    owner = { kind: 'account', accountId: gymOwner.account.id };
+    organisationId = (await createOrganisation(ctx, owner, { name: 'Gym' })).id;
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  it('reports every bad row and writes nothing', async () => {
+    const report = await importCompletionsCsv(
+      ctx,
+      SYSTEM,
+      csv(`person,completed,title,hours,credential,units,status
+pro@example.com,2025-01-12,Good row,1,nasm.cpt,0.1,approved
+pro@example.com,2025-02-30,Bad date,1,nasm.cpt,0.1,approved
+pro@example.com,2025-03-01,,x,NASM CPT,1.2345,maybe
+nobody@example.com,2025-03-01,Unknown person,,,,
+`),
+      {},
+    );
+    expect(report).toMatchObject({ rows: 4, imported: 0, committed: false });
+    expect(report.errors).toEqual([
+      { row: 3, column: 'completed', reason: '"2025-02-30" is not a calendar date YYYY-MM-DD' },
+      { row: 4, column: 'title', reason: 'a completion needs a title or an activity id' },
+      { row: 4, column: 'hours', reason: '"x" is not a number of hours' },
+      { row: 4, column: 'credential', reason: '"NASM CPT" is not a credential id like nasm.cpt' },
+      { row: 4, column: 'units', reason: '"1.2345" is not a decimal with at most 3 decimal places' },
+      { row: 4, column: 'status', reason: 'must be one of approved, pending, denied' },
+      { row: 5, column: 'person', reason: 'no person you may write to is known as "nobody@example.com"' },
+    ]);
+    expect(await store.records.countCompletions()).toBe(0);
+
+    const header = await importCompletionsCsv(ctx, SYSTEM, csv('who,completed\nx,2025-01-01\n'), {});
+    expect(header.errors).toEqual([
+      { row: 1, column: 'who', reason: expect.stringContaining('unknown column') },
+    ]);
+  });
+
+  it('imports only the valid rows when asked', async () => {
+    const report = await importCompletionsCsv(
+      ctx,
+      pro.actor,
+      csv(`completed,title\n2025-01-01,Valid\n2025-13-01,Invalid\n`),
+      { personId: pro.personId },
+      { onlyValid: true },
+    );
+    expect(report).toMatchObject({
+      rows: 2,
+      imported: 1,
+      committed: true,
+      errors: [{ row: 3, column: 'completed' }],
+    });
+    const profile = await exportProfile(ctx, pro.actor, pro.personId);
+    expect(profile.completions.map((c) => [c.title, c.source])).toEqual([['Valid', 'imported']]);
+  });
+
+  it('round-trips completions through CSV, merging rows of one completion', async () => {
+    const report = await importCompletionsCsv(ctx, SYSTEM, csv(GOOD), {});
+    expect(report).toEqual({ rows: 3, imported: 3, errors: [], committed: true });
+    const multi = await importCompletionsCsv(
+      ctx,
+      pro.actor,
+      csv(
+        `id,completed,title,credential,units\nc-9,2025-04-01,Shared course,nasm.cpt,0.5\nc-9,2025-04-01,Shared course,ace.cpt,0.5\n`,
+      ),
+      { personId: pro.personId },
+    );
+    expect(multi.imported).toBe(1);
+    const profile = await exportProfile(ctx, pro.actor, pro.personId);
+    expect(profile.completions.at(-1)?.credits.map((c) => [c.credential, c.units])).toEqual([
+      ['nasm.cpt', 500],
+      ['ace.cpt', 500],
+    ]);
+
+    const out = sink();
+    const written = await exportCompletionsCsv(ctx, pro.actor, { personId: pro.personId }, out.stream);
+    expect(written).toBe(6);
+    // Re-import the export into a second person: same completions.
+    const second = await registerAccount(ctx, {
+      email: 'copy@example.com',
+      password: 'long enough password',
+    });
+    const back = await importCompletionsCsv(
+      ctx,
+      SYSTEM,
+      csv(out.text().replaceAll(pro.personId, second.person.id)),
+      {},
+    );
+    expect(back.errors).toEqual([]);
+    const copy = await exportProfile(ctx, SYSTEM, second.person.id);
+    expect(copy.completions).toEqual(profile.completions);
+  });
+
+  it('refuses rows for people the importer may not write', async () => {
+    const report = await importCompletionsCsv(
+      ctx,
+      owner,
+      csv(`person,completed,title\n${pro.personId},2025-01-01,Sneaky\n`),
+      {},
+    );
+    expect(report.committed).toBe(false);
+    expect(report.errors).toEqual([
+      { row: 2, column: 'person', reason: expect.stringContaining('no person you may write') },
+    ]);
+  });
+
+  it('imports a roster and exports it with consented statuses', async () => {
+    const report = await importRosterCsv(
+      ctx,
+      owner,
+      organisationId,
+      csv(
+        `email,name,external_ref\nsam@gym.example,Sam,E-1\nbad-email,Nope,E-2\nsam@gym.example,Sam again,E-3\n`,
+      ),
+    );
+    expect(report).toMatchObject({ committed: false, imported: 0 });
+    expect(report.errors).toEqual([
+      { row: 3, column: 'email', reason: '"bad-email" is not an email address' },
+      { row: 4, column: 'email', reason: 'the same email is on row 2' },
+    ]);
+    expect(await listRoster(ctx, owner, organisationId)).toEqual([]);
+    const ok = await importRosterCsv(
+      ctx,
+      owner,
+      organisationId,
+      csv(`email,name,external_ref\nsam@gym.example,Sam,E-1\n`),
+    );
+    expect(ok).toMatchObject({ committed: true, imported: 1 });
+
+    await addToRoster(ctx, owner, organisationId, pro.personId);
+    await addHolding(ctx, pro.actor, pro.personId, { credential: 'nasm.cpt', earned: '2024-03-15' });
+    await grantConsent(ctx, pro.actor, pro.personId, organisationId, 'status');
+    await reevaluate(ctx, SYSTEM, '2025-06-01');
+    const out = sink();
+    await exportRosterCsv(ctx, owner, organisationId, out.stream);
+    const lines = out.text().trim().split('\n');
+    expect(lines[0]).toBe(
+      'person_id,name,email,external_ref,access,credential,status,as_of,cycle_end,required,counted,missing',
+    );
+    expect(lines.some((l) => l.includes('sam@gym.example,E-1,managed'))).toBe(true);
+    expect(
+      lines.some((l) => l.includes(',status,nasm.cpt,') && l.includes('2025-06-01,2026-03-15,2.0,')),
+    ).toBe(true);
+  });
+
+  it('backs up and restores every table exactly', async () => {
+    const out = sink();
+    const result = await backup(ctx, SYSTEM, out.stream);
+    expect(result.tables.auditLog).toBeGreaterThan(5);
+    const target = await backend.open();
+    try {
+      await restore(testContext(target), SYSTEM, Readable.from([out.text()]));
+      const [before, after] = [await dumpAll(store), await dumpAll(target)];
+      for (const name of store.tables.names)
+        expect({ name, rows: after[name] }).toEqual({ name, rows: before[name] });
+      // The restored audit sequence continues after the restored rows.
+      await target.audit.append([
+        { at: '2026-02-01T00:00:00.000Z', actorKind: 'system', action: 't', entity: 'x', entityId: '1' },
+      ]);
+      const last = (await target.audit.list({ limit: 1000 })).at(-1);
+      expect(last?.seq).toBe(Math.max(...(before.auditLog as { seq: number }[]).map((r) => r.seq)) + 1);
+      await expect(restore(testContext(target), SYSTEM, Readable.from([out.text()]))).rejects.toMatchObject({
+        code: 'conflict',
+      });
+    } finally {
+      await target.close();
+    }
+    const truncated = out.text().split('\n').slice(0, -5).join('\n');
+    const empty = await backend.open();
+    try {
+      await expect(restore(testContext(empty), SYSTEM, Readable.from([truncated]))).rejects.toMatchObject({
+        code: 'invalid-input',
+        issues: [{ message: expect.stringContaining('truncated') }],
+      });
+      expect(await empty.people.count()).toBe(0);
+    } finally {
+      await empty.close();
+    }
+  });
+});
