@@ -225,6 +225,10 @@ export async function buildApp(options: ApiOptions): Promise<Api> {
 
   if (options.webRoot && existsSync(options.webRoot)) {
     const { default: fastifyStatic } = await import('@fastify/static');
+    // The web app's files are public (each static route carries config.file); the API's routes stay closed.
+    app.addHook('onRoute', (route) => {
+      if (route.config && 'file' in route.config) Object.assign(route.config, { access: 'public' });
+    });
     await app.register(fastifyStatic, { root: options.webRoot, prefix: '/', wildcard: false });
   }
 
