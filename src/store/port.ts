@@ -29,6 +29,7 @@ import type { Db } from './repositories.ts';
 
 export interface AccountRepository {
   insert(account: AccountWithSecret): Promise<void>;
+  insertMany(accounts: AccountWithSecret[]): Promise<void>;
   findById(id: string): Promise<Account | undefined>;
   /** Email is matched case-insensitively. Includes the password hash, for sign-in only. */
   findByEmailWithSecret(email: string): Promise<AccountWithSecret | undefined>;
@@ -37,12 +38,14 @@ export interface AccountRepository {
 
 export interface OrganisationRepository {
   insert(organisation: Organisation): Promise<void>;
+  insertMany(organisations: Organisation[]): Promise<void>;
   findById(id: string): Promise<Organisation | undefined>;
   listForAccount(accountId: string): Promise<{ organisation: Organisation; role: Role }[]>;
 }
 
 export interface MembershipRepository {
   upsert(membership: Membership): Promise<void>;
+  insertMany(memberships: Membership[]): Promise<void>;
   find(organisationId: string, accountId: string): Promise<Membership | undefined>;
   list(organisationId: string): Promise<(Membership & { email: string; name?: string })[]>;
   remove(organisationId: string, accountId: string): Promise<void>;
@@ -99,6 +102,7 @@ export interface RecordsRepository {
   /** nextPosition for the completions of many people at once. */
   nextCompletionPositions(personIds: readonly string[]): Promise<Map<string, number>>;
   insertHoldings(rows: StoredHolding[]): Promise<void>;
+  countHoldings(): Promise<number>;
   updateHolding(id: string, holding: Holding): Promise<void>;
   deleteHolding(id: string): Promise<void>;
   /** Bulk-capable: one multi-row statement per table per batch. */

@@ -115,6 +115,9 @@ export function repositories(db: Db): Repositories {
       async insert(account) {
         await db.insert(t.accounts).values(m.accountToRow(account));
       },
+      async insertMany(list) {
+        await bulkInsert(db, t.accounts, list.map(m.accountToRow));
+      },
       async findById(id) {
         const [row] = await db.select().from(t.accounts).where(eq(t.accounts.id, id));
         return row && m.accountFromRow(row);
@@ -132,6 +135,9 @@ export function repositories(db: Db): Repositories {
       async insert(o) {
         await db.insert(t.organisations).values(o);
       },
+      async insertMany(list) {
+        await bulkInsert(db, t.organisations, list);
+      },
       async findById(id) {
         const [row] = await db.select().from(t.organisations).where(eq(t.organisations.id, id));
         return row && m.organisationFromRow(row);
@@ -148,6 +154,9 @@ export function repositories(db: Db): Repositories {
     },
 
     memberships: {
+      async insertMany(list) {
+        await bulkInsert(db, t.memberships, list);
+      },
       async upsert(ms) {
         await db
           .insert(t.memberships)
@@ -625,6 +634,10 @@ function recordsRepository(db: Db): Repositories['records'] {
       await db.delete(t.completions).where(eq(t.completions.personId, personId));
       await db.delete(t.holdingStatuses).where(eq(t.holdingStatuses.personId, personId));
       await db.delete(t.holdings).where(eq(t.holdings.personId, personId));
+    },
+    async countHoldings() {
+      const [row] = await db.select({ n: count() }).from(t.holdings);
+      return row?.n ?? 0;
     },
     async countCompletions() {
       const [row] = await db.select({ n: count() }).from(t.completions);

@@ -4,11 +4,28 @@
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
+import { registerBackup } from './backup.ts';
+import { registerDb } from './db.ts';
+import { registerDemo } from './demo.ts';
+import { registerExport } from './export.ts';
+import { registerImport } from './import.ts';
 import { registerPlan } from './plan.ts';
+import { registerRestore } from './restore.ts';
 import { registerRules } from './rules.ts';
 import { registerServe } from './serve.ts';
 import { registerStatus } from './status.ts';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerStatus, registerPlan, registerRules, registerServe];
+export const COMMANDS: RegisterCommand[] = [
+  registerStatus,
+  registerPlan,
+  registerRules,
+  registerServe,
+  registerImport,
+  registerExport,
+  registerBackup,
+  registerRestore,
+  registerDemo,
+  registerDb,
+];

@@ -1,0 +1,37 @@
+/** `recert backup <file>`: every table to one JSON-lines file, gzip'd when the name ends in .gz. */
+import { createWriteStream } from 'node:fs';
+import { rename } from 'node:fs/promises';
+import { PassThrough } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import type { Command } from 'commander';
+import { backup } from '../../usecases/backup.ts';
+import { SYSTEM } from '../../usecases/context.ts';
+import type { CliContext } from '../context.ts';
+import { withStore } from './db.ts';
+
+export function registerBackup(program: Command, cli: CliContext): void {
+  program
+    .command('backup')
+    .description(
+      'write every table to a JSON-lines file (gzip when it ends in .gz); restore with `recert restore`',
+    )
+    .argument('<file>', 'the backup file to write')
+    .action((file: string) =>
+      withStore(cli, async (_store, ctx) => {
+        // Written to a temporary name and renamed at the end, so a failed backup never looks complete.
+        const partial = `${file}.partial`;
+        const lines = new PassThrough();
+        const out = createWriteStream(partial);
+        const written = file.endsWith('.gz') ? pipeline(lines, createGzip(), out) : pipeline(lines, out);
+        const result = await backup(ctx, SYSTEM, lines);
+        lines.end();
+        await written;
+        await rename(partial, file);
+        const total = Object.values(result.tables).reduce((a, b) => a + b, 0);
+        cli.printer.out(
+          `backed up ${total} rows from ${Object.keys(result.tables).length} tables to ${file}`,
+        );
+      }),
+    );
+}

@@ -1,0 +1,73 @@
+/**
+ * `recert db migrate | status`, and the CLI's composition root for the store:
+ * PostgreSQL when DATABASE_URL is set, otherwise PGlite in --data <dir>.
+ */
+import type { Command } from 'commander';
+import { localFileStorage } from '../../files/storage.ts';
+import { filesDir, openStore } from '../../store/open.ts';
+import type { Store } from '../../store/port.ts';
+import { createContext, type UseCaseContext } from '../../usecases/context.ts';
+import type { CliContext } from '../context.ts';
+import { formatOption, type OutputFormat, render } from '../output.ts';
+
+/** Opens the configured store (migrating it unless told not to), runs fn, and always closes it. */
+export async function withStore<T>(
+  cli: CliContext,
+  fn: (store: Store, ctx: UseCaseContext) => Promise<T>,
+  options: { migrate?: boolean } = {},
+): Promise<T> {
+  const dataDir = cli.globals().data;
+  const store = await openStore({
+    dataDir,
+    databaseUrl: cli.env.DATABASE_URL,
+    migrate: options.migrate ?? true,
+  });
+  try {
+    return await fn(store, createContext({ store, files: localFileStorage(filesDir(dataDir)) }));
+  } finally {
+    await store.close();
+  }
+}
+
+export function registerDb(program: Command, cli: CliContext): void {
+  const db = program.command('db').description('the database: migrations and where it is');
+
+  const report = (store: Store, format: OutputFormat, migrations: { tag: string; applied: boolean }[]) => {
+    const rows = migrations.map((m) => ({ migration: m.tag, state: m.applied ? 'applied' : 'pending' }));
+    const json = {
+      store: store.info.description,
+      migrations: rows,
+      pending: rows.filter((r) => r.state === 'pending').length,
+    };
+    if (format !== 'json') cli.printer.out(store.info.description);
+    cli.printer.out(
+      render(
+        format,
+        rows,
+        [
+          { header: 'migration', value: (r) => r.migration },
+          { header: 'state', value: (r) => r.state },
+        ],
+        json,
+      ),
+    );
+  };
+
+  db.command('migrate')
+    .description('apply pending migrations (they also run whenever a command opens the store)')
+    .addOption(formatOption())
+    .action((opts: { format: OutputFormat }) =>
+      withStore(cli, async (store) => report(store, opts.format, (await store.migrate()).migrations), {
+        migrate: false,
+      }),
+    );
+
+  db.command('status')
+    .description('list migrations and whether each is applied, without applying any')
+    .addOption(formatOption())
+    .action((opts: { format: OutputFormat }) =>
+      withStore(cli, async (store) => report(store, opts.format, (await store.migrationState()).migrations), {
+        migrate: false,
+      }),
+    );
+}

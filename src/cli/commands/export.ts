@@ -1,0 +1,89 @@
+/**
+ * `recert export`: a person's profile document as JSON, or CSV of
+ * completions (one person's, or everyone's) or of an organisation's roster.
+ */
+import { createWriteStream } from 'node:fs';
+import { Writable } from 'node:stream';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { AppError } from '../../core/errors.ts';
+import { SYSTEM } from '../../usecases/context.ts';
+import { exportCompletionsCsv, exportRosterCsv } from '../../usecases/imports.ts';
+import { exportProfile, profileToDocument } from '../../usecases/profile.ts';
+import type { CliContext } from '../context.ts';
+import { renderJson } from '../output.ts';
+import { withStore } from './db.ts';
+import { findPersonByKey } from './import.ts';
+
+interface ExportOptions {
+  person?: string;
+  roster?: string;
+  format: 'json' | 'csv';
+  out?: string;
+}
+
+async function toOutput(
+  cli: CliContext,
+  out: string | undefined,
+  write: (stream: Writable) => Promise<unknown>,
+) {
+  if (out) {
+    const stream = createWriteStream(out);
+    await write(stream);
+    await new Promise<void>((resolve, reject) =>
+      stream.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
+    return;
+  }
+  // Collected through the printer so that in-process callers (tests) capture it too.
+  const chunks: string[] = [];
+  await write(
+    new Writable({
+      write(chunk, _encoding, done) {
+        chunks.push(String(chunk));
+        done();
+      },
+    }),
+  );
+  cli.printer.out(chunks.join(''));
+}
+
+export function registerExport(program: Command, cli: CliContext): void {
+  program
+    .command('export')
+    .description("export a person's profile (json), completions (csv) or an organisation's roster (csv)")
+    .option('--person <id|email>', 'whose records to export (csv: default everyone)')
+    .option(
+      '--roster <organisation-id>',
+      "export this organisation's roster with each holding's stored status (csv)",
+    )
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv']).default('json'))
+    .option('--out <file>', 'write to a file instead of stdout')
+    .action((opts: ExportOptions) =>
+      withStore(cli, async (store, ctx) => {
+        if (opts.roster) {
+          if (opts.format !== 'csv')
+            throw AppError.invalid('a roster exports as --format csv', [
+              { field: 'format', message: 'use csv' },
+            ]);
+          await toOutput(cli, opts.out, (s) => exportRosterCsv(ctx, SYSTEM, opts.roster!, s));
+          return;
+        }
+        const person = opts.person ? await findPersonByKey(store, opts.person) : undefined;
+        if (opts.format === 'json') {
+          if (!person) {
+            throw AppError.invalid(
+              'say whose profile to export with --person (use `recert backup` for everything)',
+              [{ field: 'person', message: 'required with --format json' }],
+            );
+          }
+          const document = profileToDocument(await exportProfile(ctx, SYSTEM, person.id));
+          await toOutput(cli, opts.out, async (s) => s.write(renderJson(document)));
+          return;
+        }
+        await toOutput(cli, opts.out, (s) =>
+          exportCompletionsCsv(ctx, SYSTEM, person ? { personId: person.id } : { everyone: true }, s),
+        );
+      }),
+    );
+}

@@ -1,0 +1,204 @@
+/**
+ * `recert import <file>`: a profile document (YAML/JSON) into a person, or a
+ * CSV of completions or of an organisation's roster. CSV is streamed with a
+ * progress bar on stderr; every bad row is listed (row, column, reason) and
+ * nothing is written unless --only-valid.
+ */
+import { createReadStream, statSync } from 'node:fs';
+import { extname } from 'node:path';
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { AppError } from '../../core/errors.ts';
+import { readProfileFile } from '../../io/profile-file.ts';
+import type { Person } from '../../store/model.ts';
+import type { Store } from '../../store/port.ts';
+import { SYSTEM, type UseCaseContext } from '../../usecases/context.ts';
+import { type ImportReport, importCompletionsCsv, importRosterCsv } from '../../usecases/imports.ts';
+import { importProfile } from '../../usecases/profile.ts';
+import type { CliContext } from '../context.ts';
+import { formatOption, type OutputFormat, render } from '../output.ts';
+import { withStore } from './db.ts';
+
+export interface Progress {
+  update(done: number): void;
+  stop(): void;
+}
+
+/** A bar on a terminal; a plain percentage line every 10% otherwise (logs, CI). */
+export function progress(
+  label: string,
+  total: number,
+  stream: NodeJS.WriteStream = process.stderr,
+): Progress {
+  if (stream.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      { stream, format: `${label} [{bar}] {percentage}% | {value}/{total}`, hideCursor: true },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(total, 0);
+    return { update: (done) => bar.update(Math.min(done, total)), stop: () => bar.stop() };
+  }
+  let shown = -1;
+  return {
+    update(done) {
+      const pct = total > 0 ? Math.floor((100 * Math.min(done, total)) / total / 10) * 10 : 100;
+      if (pct > shown) {
+        shown = pct;
+        stream.write(`${label}: ${pct}%\n`);
+      }
+    },
+    stop() {
+      if (shown < 100) stream.write(`${label}: 100%\n`);
+    },
+  };
+}
+
+/** Finds a person by id or email; an email shared by several people is ambiguous. */
+export async function findPersonByKey(store: Store, key: string): Promise<Person> {
+  const found = await store.people.findByKeys([key]);
+  const exact = found.find((p) => p.id === key);
+  if (exact) return exact;
+  if (found.length === 1) return found[0]!;
+  if (found.length > 1) {
+    throw AppError.invalid(`several people have the email ${key}; give a person id`, [
+      { field: 'person', message: 'ambiguous' },
+    ]);
+  }
+  throw AppError.notFound(`a person with the id or email "${key}"`);
+}
+
+/** The person a profile document goes to: --person, else the document's email, else a new person. */
+async function targetPerson(
+  ctx: UseCaseContext,
+  key: string | undefined,
+  email: string | undefined,
+): Promise<Person> {
+  if (key) return findPersonByKey(ctx.store, key);
+  if (email) {
+    const found = await ctx.store.people.findByKeys([email]);
+    if (found.length === 1) return found[0]!;
+  }
+  const person: Person = {
+    id: ctx.newId(),
+    ...(email ? { email } : {}),
+    createdAt: ctx.clock().toISOString(),
+  };
+  await ctx.store.transaction(async (tx) => {
+    await tx.people.insert(person);
+    await tx.audit.append([
+      {
+        at: person.createdAt,
+        actorKind: 'system',
+        actorId: 'system:cli',
+        action: 'person.create',
+        entity: 'person',
+        entityId: person.id,
+        personId: person.id,
+        after: person,
+      },
+    ]);
+  });
+  return person;
+}
+
+function printReport(cli: CliContext, format: OutputFormat, report: ImportReport, what: string): void {
+  if (report.errors.length > 0) {
+    cli.printer.err(
+      render(format === 'json' ? 'table' : format, report.errors, [
+        { header: 'row', value: (e) => e.row, align: 'right' },
+        { header: 'column', value: (e) => e.column },
+        { header: 'reason', value: (e) => e.reason },
+      ]),
+    );
+  }
+  if (format === 'json') cli.printer.out(render('json', [], [], report));
+  else if (report.committed) {
+    cli.printer.out(
+      `imported ${report.imported} ${what} from ${report.rows} rows` +
+        (report.errors.length > 0 ? ` (${report.errors.length} bad rows skipped)` : ''),
+    );
+  }
+  if (!report.committed) {
+    throw AppError.invalid(
+      `nothing was imported: ${report.errors.length} problem${report.errors.length === 1 ? '' : 's'} in the file ` +
+        '(fix them, or pass --only-valid to import the valid rows)',
+    );
+  }
+}
+
+interface ImportOptions {
+  person?: string;
+  roster?: string;
+  onlyValid?: boolean;
+  mode: 'replace' | 'append';
+  format: OutputFormat;
+}
+
+export function registerImport(program: Command, cli: CliContext): void {
+  program
+    .command('import')
+    .description('import a profile document (.yaml/.json) or a CSV of completions or of a roster')
+    .argument('<file>', 'profile document, completions CSV, or roster CSV (with --roster)')
+    .option(
+      '--person <id|email>',
+      'whose records these are (a CSV may instead name people in its person column)',
+    )
+    .option(
+      '--roster <organisation-id>',
+      "the CSV is this organisation's staff roster (columns: email,name,external_ref)",
+    )
+    .option('--only-valid', 'import the valid rows even when some rows are bad')
+    .option('--mode <mode>', "profile documents: replace the person's records, or append to them", 'replace')
+    .addOption(formatOption())
+    .action((file: string, opts: ImportOptions) =>
+      withStore(cli, async (store, ctx) => {
+        if (opts.mode !== 'replace' && opts.mode !== 'append') {
+          throw AppError.invalid('--mode must be replace or append', [
+            { field: 'mode', message: `"${opts.mode}"` },
+          ]);
+        }
+        const ext = extname(file).toLowerCase();
+        if (ext === '.yaml' || ext === '.yml' || ext === '.json') {
+          const profile = readProfileFile(file);
+          const person = await targetPerson(ctx, opts.person, profile.person?.email);
+          const result = await importProfile(ctx, SYSTEM, person.id, profile, { mode: opts.mode });
+          const json = { person: person.id, ...result };
+          cli.printer.out(
+            opts.format === 'json'
+              ? render('json', [], [], json)
+              : `imported ${result.holdings} holdings and ${result.completions} completions into person ${person.id}`,
+          );
+          return;
+        }
+        if (ext !== '.csv') {
+          throw AppError.invalid('the file must be .yaml, .yml, .json or .csv', [
+            { field: 'file', message: file },
+          ]);
+        }
+        let size: number;
+        try {
+          size = statSync(file).size;
+        } catch {
+          throw AppError.invalid(`cannot read ${file}`, [{ field: 'file', file, message: 'no such file' }]);
+        }
+        const input = createReadStream(file);
+        const bar = progress(`importing ${file}`, size);
+        const options = {
+          ...(opts.onlyValid ? { onlyValid: true } : {}),
+          onProgress: () => bar.update(input.bytesRead),
+        };
+        let report: ImportReport;
+        try {
+          if (opts.roster) {
+            report = await importRosterCsv(ctx, SYSTEM, opts.roster, input, options);
+          } else {
+            const target = opts.person ? { personId: (await findPersonByKey(store, opts.person)).id } : {};
+            report = await importCompletionsCsv(ctx, SYSTEM, input, target, options);
+          }
+        } finally {
+          bar.stop();
+        }
+        printReport(cli, opts.format, report, opts.roster ? 'roster entries' : 'completions');
+      }),
+    );
+}
