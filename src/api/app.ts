@@ -40,7 +40,7 @@ import {
   REQUEST_ID_LOG_KEY,
   requestIdFrom,
 } from './logging.ts';
-import { type CookieSettings, registerAuth } from './plugins/auth.ts';
+import { type CookieSettings, registerAuth, SAFE_METHODS } from './plugins/auth.ts';
 import { registerProblems } from './plugins/problems.ts';
 import { PROBLEM_CONTENT_TYPE } from './problem.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -52,6 +52,12 @@ import { organisationRoutes } from './routes/organisations.ts';
 import { peopleRoutes } from './routes/people.ts';
 import { recordsRoutes } from './routes/records.ts';
 import { rulesRoutes } from './routes/rules.ts';
+import {
+  createStatusCache,
+  drizzleChangeFeed,
+  type StatusCache,
+  type StatusCacheOptions,
+} from './status-cache.ts';
 import { rejectNulCharacters, validatorCompiler } from './validation.ts';
 
 export type Api = FastifyInstance<
@@ -88,6 +94,8 @@ export interface ApiOptions {
   limits?: ApiLimits;
   /** Cookie flags; `secure` defaults to true, and `recert serve` turns it off only for plain-HTTP localhost. */
   cookies?: CookieSettings;
+  /** The cache of evaluated statuses (see status-cache.ts), or false to evaluate on every request. */
+  statusCache?: StatusCacheOptions | false;
   /** Trust X-Forwarded-* from a proxy in front (for the client address used by rate limits). */
   trustProxy?: boolean;
   /** Logger settings, or false for none (the default in tests). */
@@ -105,6 +113,7 @@ export interface RouteContext {
   /** The storage use-cases' context; every stored read and write goes through a use-case with it. */
   uc: UseCaseContext;
   auth: AuthService;
+  statusCache: StatusCache | undefined;
   cookies: CookieSettings;
   /** Hooks that count requests per client address, each shared by a group of routes. */
   limiters: { credentials: onRequestHookHandler; tokens: onRequestHookHandler };
@@ -155,6 +164,21 @@ export async function buildApp(options: ApiOptions): Promise<Api> {
   });
   const auth = createAuthService(uc, options.store.repositoriesFor(drizzleAuthRepositories), options.clock);
   registerAuth(app, auth);
+  const statusCache =
+    options.statusCache === false
+      ? undefined
+      : await createStatusCache(options.store.repositoriesFor(drizzleChangeFeed), {
+          pollMs: 1000,
+          ...options.statusCache,
+        });
+  if (statusCache) {
+    app.addHook('onSend', async (request, reply, payload) => {
+      // A client reads its own writes: the cache catches up before a write is answered.
+      if (!SAFE_METHODS.has(request.method) && reply.statusCode < 400) await statusCache.sync();
+      return payload;
+    });
+    app.addHook('onClose', async () => statusCache.close());
+  }
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
@@ -204,6 +228,7 @@ export async function buildApp(options: ApiOptions): Promise<Api> {
     clock: options.clock,
     uc,
     auth,
+    statusCache,
     cookies: options.cookies ?? { secure: true },
     limiters: {
       credentials: app.rateLimit({ ...limits.signIn, keyGenerator: (r) => `credentials:${r.ip}` }),

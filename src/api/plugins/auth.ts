@@ -33,7 +33,7 @@ export const SESSION_COOKIE = 'recert_session';
 export const CSRF_COOKIE = 'recert_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 const OPEN_PREFIXES = ['/docs', '/openapi.json'];
 
 export interface CookieSettings {

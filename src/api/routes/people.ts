@@ -26,7 +26,7 @@ export const AuditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 
-export const peopleRoutes: RouteGroup = (app, { uc, clock }) => {
+export const peopleRoutes: RouteGroup = (app, { uc, clock, statusCache }) => {
   app.get(
     '/me/person',
     {
@@ -82,8 +82,21 @@ export const peopleRoutes: RouteGroup = (app, { uc, clock }) => {
         response: { 200: EvaluationSchema, ...problemResponses(401, 403, 404) },
       },
     },
-    async (request) =>
-      getPersonStatus(uc, actorOf(request), request.params.personId, request.query.on ?? clock.today()),
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const { personId } = request.params;
+      const asOf = request.query.on ?? clock.today();
+      const evaluate = async () =>
+        JSON.stringify(EvaluationSchema.parse(await getPersonStatus(uc, actor, personId, asOf)));
+      const json = statusCache
+        ? await statusCache.get(actor.accountId, personId, asOf, evaluate)
+        : await evaluate();
+      // Already JSON, shaped by the same schema: sent as it is.
+      return reply
+        .type('application/json; charset=utf-8')
+        .serializer((payload) => payload as string)
+        .send(json as never);
+    },
   );
 
   app.get(

@@ -1,0 +1,150 @@
+/**
+ * A cache of evaluated statuses, as the JSON the API sends, keyed by who
+ * asks, whom and for which date (so a new day is a new key).
+ *
+ * Invalidation follows the audit log, which every use-case appends to on
+ * every change: a change naming a person drops that person's entries; a
+ * change naming no person (memberships, organisations) drops everything,
+ * since it may change who may see whom. This process reads the log after
+ * each of its own writes, before answering them (so a client reads its own
+ * writes), and every `pollMs` for writes made elsewhere (the CLI, other API
+ * processes). Entries computed while an invalidation happened are not kept.
+ */
+import { asc, gt, max } from 'drizzle-orm';
+import type { Db } from '../store/repositories.ts';
+import { auditLog } from '../store/schema.ts';
+
+export interface Change {
+  seq: number;
+  personId: string | null;
+}
+
+/** The part of the audit log the cache reads. */
+export interface ChangeFeed {
+  latestSeq(): Promise<number>;
+  since(seq: number, limit: number): Promise<Change[]>;
+}
+
+export function drizzleChangeFeed(db: Db): ChangeFeed {
+  return {
+    async latestSeq() {
+      const rows = await db.select({ seq: max(auditLog.seq) }).from(auditLog);
+      return Number(rows[0]?.seq ?? 0);
+    },
+    since: (seq, limit) =>
+      db
+        .select({ seq: auditLog.seq, personId: auditLog.personId })
+        .from(auditLog)
+        .where(gt(auditLog.seq, seq))
+        .orderBy(asc(auditLog.seq))
+        .limit(limit),
+  };
+}
+
+export interface StatusCacheOptions {
+  maxEntries?: number;
+  pollMs?: number;
+}
+
+export interface StatusCache {
+  get(accountId: string, personId: string, asOf: string, compute: () => Promise<string>): Promise<string>;
+  /** Reads the audit log and drops what changed since the last read. */
+  sync(): Promise<void>;
+  close(): void;
+  readonly size: number;
+}
+
+const PAGE = 1000;
+
+export async function createStatusCache(
+  feed: ChangeFeed,
+  options: StatusCacheOptions = {},
+): Promise<StatusCache> {
+  const maxEntries = options.maxEntries ?? 20_000;
+  // Insertion order doubles as recency: a hit is moved to the end, the oldest is evicted first.
+  const entries = new Map<string, { personId: string; json: string }>();
+  const keysByPerson = new Map<string, Set<string>>();
+  const inFlight = new Map<string, Promise<string>>();
+  let lastSeq = await feed.latestSeq();
+  let generation = 0;
+  let syncing: Promise<void> | undefined;
+
+  const forget = (key: string) => {
+    const entry = entries.get(key);
+    if (!entry) return;
+    entries.delete(key);
+    keysByPerson.get(entry.personId)?.delete(key);
+  };
+  const dropPerson = (personId: string) => {
+    for (const key of keysByPerson.get(personId) ?? []) entries.delete(key);
+    keysByPerson.delete(personId);
+  };
+  const dropAll = () => {
+    entries.clear();
+    keysByPerson.clear();
+  };
+
+  async function readFeed(): Promise<void> {
+    for (;;) {
+      const changes = await feed.since(lastSeq, PAGE);
+      if (changes.length === 0) return;
+      generation += 1;
+      if (changes.length === PAGE || changes.some((c) => c.personId === null)) dropAll();
+      else for (const c of changes) dropPerson(c.personId!);
+      lastSeq = changes.at(-1)!.seq;
+      if (changes.length < PAGE) return;
+    }
+  }
+
+  const sync = () => {
+    // One read at a time; callers arriving during a read wait for the next one, which sees their write.
+    const next = (syncing ?? Promise.resolve()).then(readFeed, readFeed);
+    syncing = next.finally(() => {
+      if (syncing === next) syncing = undefined;
+    });
+    return next;
+  };
+
+  const timer = options.pollMs
+    ? setInterval(() => void sync().catch(() => undefined), options.pollMs)
+    : undefined;
+  timer?.unref();
+
+  return {
+    get size() {
+      return entries.size;
+    },
+    async get(accountId, personId, asOf, compute) {
+      const key = `${accountId}\u0000${personId}\u0000${asOf}`;
+      const hit = entries.get(key);
+      if (hit) {
+        entries.delete(key);
+        entries.set(key, hit);
+        return hit.json;
+      }
+      const started = generation;
+      // Joining a computation is safe only if nothing changed since it began.
+      const flightKey = `${key}\u0000${started}`;
+      const pending = inFlight.get(flightKey);
+      if (pending) return pending;
+      const work = compute().then((json) => {
+        if (generation === started) {
+          entries.set(key, { personId, json });
+          let keys = keysByPerson.get(personId);
+          if (!keys) keysByPerson.set(personId, (keys = new Set()));
+          keys.add(key);
+          if (entries.size > maxEntries) forget(entries.keys().next().value!);
+        }
+        return json;
+      });
+      inFlight.set(flightKey, work);
+      try {
+        return await work;
+      } finally {
+        inFlight.delete(flightKey);
+      }
+    },
+    sync,
+    close: () => clearInterval(timer),
+  };
+}
