@@ -130,8 +130,8 @@ export async function createStatusCache(
       const work = compute().then((json) => {
         if (generation === started) {
           entries.set(key, { personId, json });
-          let keys = keysByPerson.get(personId);
-          if (!keys) keysByPerson.set(personId, (keys = new Set()));
+          const keys = keysByPerson.get(personId) ?? new Set<string>();
+          keysByPerson.set(personId, keys);
           keys.add(key);
           if (entries.size > maxEntries) forget(entries.keys().next().value!);
         }
