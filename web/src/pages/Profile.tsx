@@ -1,0 +1,157 @@
+import { type FormEvent, useState } from 'react';
+import { api } from '../api/endpoints.ts';
+import type { ProfileInput } from '../api/types.ts';
+import { useSession } from '../session.tsx';
+import { Alert, ProblemAlert } from '../ui/Alert.tsx';
+import { Page } from '../ui/Page.tsx';
+import { useLoad } from '../ui/useLoad.ts';
+
+/** Reads a profile document: JSON, or YAML (the parser is loaded only when a YAML file is chosen). */
+export async function parseProfileFile(name: string, text: string): Promise<ProfileInput> {
+  if (/\.ya?ml$/i.test(name)) {
+    const { parse } = await import('yaml');
+    return parse(text) as ProfileInput;
+  }
+  return JSON.parse(text) as ProfileInput;
+}
+
+export function ProfilePage() {
+  const { person } = useSession();
+  const personId = person?.id ?? '';
+  const [error, setError] = useState<unknown>();
+  const [notice, setNotice] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  async function exportProfile() {
+    setError(undefined);
+    try {
+      const doc = await api.exportProfile(personId);
+      const blob = new Blob([`${JSON.stringify(doc, null, 2)}\n`], { type: 'application/json' });
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = 'recert-profile.json';
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
+      setNotice(`Exported ${doc.holdings.length} credentials and ${doc.completions.length} completions.`);
+    } catch (e) {
+      setError(e);
+    }
+  }
+
+  async function importProfile(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const file = form.get('document');
+    const mode = form.get('mode') === 'append' ? 'append' : 'replace';
+    setError(undefined);
+    setNotice(undefined);
+    if (!(file instanceof File) || file.size === 0) {
+      setError(new Error('Choose a profile document (.json, .yaml or .yml) first.'));
+      return;
+    }
+    setBusy(true);
+    try {
+      const doc = await parseProfileFile(file.name, await file.text());
+      const result = await api.importProfile(personId, doc, mode);
+      setNotice(`Imported ${result.holdings} credentials and ${result.completions} completions.`);
+    } catch (e) {
+      setError(e instanceof SyntaxError ? new Error(`${file.name} is not valid: ${e.message}`) : e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Page
+      title="Your profile"
+      lead="Your credentials and CE as one portable document, and who you share them with."
+    >
+      <ProblemAlert error={error} />
+      {notice && <Alert tone="success">{notice}</Alert>}
+      <div className="two-col">
+        <section className="card" aria-labelledby="export-title">
+          <h2 id="export-title">Export</h2>
+          <p>
+            Download your profile document (JSON). `recert status` reads it, and any account can import it.
+          </p>
+          <button type="button" onClick={exportProfile}>
+            Export profile
+          </button>
+        </section>
+        <section className="card" aria-labelledby="import-title">
+          <h2 id="import-title">Import</h2>
+          <form className="form" onSubmit={importProfile}>
+            <div className="field">
+              <label htmlFor="profile-document">Profile document (.json, .yaml, .yml)</label>
+              <input
+                id="profile-document"
+                name="document"
+                type="file"
+                accept=".json,.yaml,.yml,application/json"
+              />
+            </div>
+            <fieldset>
+              <legend>What to do with your current records</legend>
+              <label>
+                <input type="radio" name="mode" value="replace" defaultChecked /> Replace them with the
+                document
+              </label>
+              <label>
+                <input type="radio" name="mode" value="append" /> Keep them and add the document’s
+              </label>
+            </fieldset>
+            <button type="submit" disabled={busy}>
+              {busy ? 'Importing…' : 'Import profile'}
+            </button>
+          </form>
+        </section>
+      </div>
+      <Sharing personId={personId} />
+    </Page>
+  );
+}
+
+function Sharing({ personId }: { personId: string }) {
+  const load = useLoad(async () => {
+    const [consents, orgs] = await Promise.all([api.consents(personId), api.organisations()]);
+    const names = new Map(orgs.organisations.map((o) => [o.organisation.id, o.organisation.name]));
+    return consents.consents
+      .filter((c) => !c.revokedAt)
+      .map((c) => ({ ...c, name: names.get(c.organisationId) }));
+  }, [personId]);
+  const [error, setError] = useState<unknown>();
+  async function revoke(organisationId: string) {
+    setError(undefined);
+    try {
+      await api.revokeConsent(personId, organisationId);
+      load.reload();
+    } catch (e) {
+      setError(e);
+    }
+  }
+  return (
+    <section className="card" aria-labelledby="sharing-title">
+      <h2 id="sharing-title">Sharing</h2>
+      <ProblemAlert error={load.error ?? error} />
+      {load.data && load.data.length === 0 && (
+        <p className="muted">You share your status with no organisation.</p>
+      )}
+      {load.data && load.data.length > 0 && (
+        <ul className="plain">
+          {load.data.map((c) => (
+            <li key={c.id}>
+              {c.name ?? c.organisationId}: sees your{' '}
+              {c.scope === 'records' ? 'status and records' : 'status'}.{' '}
+              <button type="button" className="link" onClick={() => revoke(c.organisationId)}>
+                Stop sharing<span className="visually-hidden"> with {c.name ?? c.organisationId}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
