@@ -33,6 +33,9 @@ export interface SyntheticOptions {
   renewalRate?: number;
   /** Activity codes per body: fewer means more repeats of the same course. */
   activities?: number;
+  /** Who holds what, with weights; CARD_HOLDING stands for one of `cards`. Defaults to the fitness bodies. */
+  templates?: [number, string[]][];
+  cards?: string[];
 }
 
 /** sfc32: small, fast, and good enough for synthetic data. */
@@ -58,7 +61,9 @@ export function prng(seed: number): () => number {
   return next;
 }
 
-const CARD = '<card>';
+/** In a template, stands for a CPR/AED card of the person's choosing. */
+export const CARD_HOLDING = '<card>';
+const CARD = CARD_HOLDING;
 
 /** Who holds what, with weights: the major bodies, their specializations, and multi-body trainers. */
 const TEMPLATES: [number, string[]][] = [
@@ -170,11 +175,10 @@ export function syntheticPopulation(
       own: own.filter((i) => i > 0),
     });
   }
-  const templates = TEMPLATES.map(([w, ids]): [number, string[]] => [
-    w,
-    ids.filter((id) => id === CARD || prepared.has(id)),
-  ]).filter(([, ids]) => ids.some((id) => id !== CARD && prepared.get(id)?.entry.kind === 'certification'));
-  const cards = CARDS.filter((id) => prepared.has(id));
+  const templates = (options.templates ?? TEMPLATES)
+    .map(([w, ids]): [number, string[]] => [w, ids.filter((id) => id === CARD || prepared.has(id))])
+    .filter(([, ids]) => ids.some((id) => id !== CARD && prepared.get(id)?.entry.kind === 'certification'));
+  const cards = (options.cards ?? CARDS).filter((id) => prepared.has(id));
   const independent = INDEPENDENT_PROVIDERS.map((p) => vocab.providers.indexOf(p)).filter((i) => i > 0);
   const typeCode = (t: ActivityType) => vocab.types.indexOf(t);
 

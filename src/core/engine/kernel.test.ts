@@ -6,17 +6,126 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { INDEPENDENT_PROVIDERS, syntheticPopulation } from '../../../bench/population.ts';
+import { CARD_HOLDING, INDEPENDENT_PROVIDERS, syntheticPopulation } from '../../../bench/population.ts';
 import { shippedRuleSet } from '../../catalog/load.ts';
 import { toEpochDay, toIsoDate } from '../dates.ts';
+import type { RuleSet } from '../ruleset.ts';
 import { parseUnits } from '../units.ts';
 import { evaluate } from './evaluate.ts';
-import { compileRules, evaluatePopulation, NONE, type PopulationResult, STATUS_NAMES } from './kernel.ts';
-import { NO_DAY, type PopulationColumns, profileOf, vocabularyOf } from './population.ts';
+import {
+  type CompiledRules,
+  compileRules,
+  evaluatePopulation,
+  NONE,
+  type PopulationResult,
+  STATUS_NAMES,
+} from './kernel.ts';
+import { NO_DAY, type PopulationColumns, profileOf, type Vocabulary, vocabularyOf } from './population.ts';
+import { ruleSetOf } from './testing.ts';
 
-const ruleSet = shippedRuleSet();
-const vocab = vocabularyOf(ruleSet, INDEPENDENT_PROVIDERS);
-const compiled = compileRules(ruleSet, vocab);
+interface Rules {
+  ruleSet: RuleSet;
+  vocab: Vocabulary;
+  compiled: CompiledRules;
+}
+
+function rulesOf(ruleSet: RuleSet): Rules {
+  const vocab = vocabularyOf(ruleSet, INDEPENDENT_PROVIDERS);
+  return { ruleSet, vocab, compiled: compileRules(ruleSet, vocab) };
+}
+
+const shipped = rulesOf(shippedRuleSet());
+
+const S = 'sources: [S-T-1], confidence: high';
+/**
+ * Rules no shipped body has, built to defeat the kernel's shortcuts: caps
+ * that overlap without nesting, minimums and a valued card under caps,
+ * several categories, conversions, conditional totals and late credit.
+ */
+const HARD = `
+body: { id: hard, name: Hard body, providerNames: [HARD] }
+credentials:
+  - id: hard.cpt
+    name: Hard CPT
+    kind: certification
+    policies:
+      - version: "1"
+        effectiveFrom: 2015-01-01
+        cycle: { anchor: rolling, months: 24, ${S} }
+        categories: [{ code: A, name: A }, { code: B, name: B }, { code: C, name: C }]
+        topics: [{ code: ethics, name: ethics }]
+        requirements:
+          - { kind: total, units: "3.0", ${S} }
+          - { kind: minimum, units: "0.5", where: { topic: ethics }, ${S} }
+          - { kind: minimum, units: "0.5", where: { provider: HARD }, ${S} }
+          - { kind: min-categories, count: 2, ${S} }
+          - { kind: cap, units: "1.0", where: { category: A }, per: cycle, ${S} }
+          - { kind: cap, units: "0.8", where: { activityType: volunteering }, per: cycle, ${S} }
+          - { kind: cap, units: "0.6", where: { activityType: volunteering }, per: year, ${S} }
+          - { kind: cap, units: "0.4", where: { category: B }, per: event, ${S} }
+          - { kind: cap, units: "0.3", where: { topic: ethics }, per: completion, ${S} }
+          - { kind: card, units: "0.2", category: C, ${S} }
+          - { kind: cap, units: "0.1", where: { activityType: card }, per: cycle, ${S} }
+          - { kind: no-repeat, ${S} }
+          - { kind: late-credit, days: 60, ${S} }
+          - { kind: accept, from: ["hard.*"], factor: "0.5", ${S} }
+        lateRenewal: { graceDays: 90, ${S} }
+  - id: hard.gfi
+    name: Hard GFI
+    kind: certification
+    policies:
+      - version: "1"
+        effectiveFrom: 2015-01-01
+        cycle: { anchor: year-end, years: 2, ${S} }
+        categories: [{ code: A, name: A }, { code: B, name: B }]
+        requirements:
+          - { kind: total, units: "1.0", when: { cycleIndexFrom: 1 }, ${S} }
+          - { kind: total, units: "2.0", when: { cycleIndexFrom: 2 }, ${S} }
+          - { kind: cap, units: "0.5", where: {}, per: year, ${S} }
+          - { kind: cap, units: "0.7", where: { category: A }, per: cycle, ${S} }
+          - { kind: cap, units: "1.2", where: { category: [A, B] }, per: cycle, when: { cycleIndexFrom: 1 }, ${S} }
+          - { kind: min-categories, count: 2, ${S} }
+          - { kind: accept, from: ["hard.cpt"], ${S} }
+        lateRenewal: { graceMonths: 3, reinstatement: { newCycleFromApproval: true, ${S} }, ${S} }
+  - id: hard.tight
+    name: Hard tight
+    kind: certification
+    policies:
+      - version: "1"
+        effectiveFrom: 2015-01-01
+        cycle: { anchor: end-of-month, months: 12, ${S} }
+        categories: [{ code: A, name: A }, { code: B, name: B }, { code: C, name: C }, { code: D, name: D }]
+        requirements:
+          - { kind: total, units: "1.6", when: { earnedMonthsIntoCycle: { from: 0 } }, ${S} }
+          - { kind: total, units: "1.2", when: { earnedMonthsIntoCycle: { to: 0 } }, ${S} }
+          - { kind: total, units: "2.0", when: { cycleIndexFrom: 3 }, ${S} }
+          - { kind: cap, units: "0.8", where: { category: A }, per: cycle, ${S} }
+          - { kind: cap, units: "0.3", where: { category: A }, per: event, ${S} }
+          - { kind: cap, units: "0.6", where: { category: B }, per: cycle, ${S} }
+          - { kind: cap, units: "0.4", where: { category: C }, per: cycle, ${S} }
+          - { kind: cap, units: "0", where: { category: D }, per: cycle, ${S} }
+          - { kind: min-categories, count: 4, when: { cycleIndexFrom: 2 }, ${S} }
+          - { kind: min-categories, count: 3, when: { cycleIndexFrom: 1 }, ${S} }
+          - { kind: min-categories, count: 2, ${S} }
+          - { kind: minimum, units: "0.9", where: { category: A }, when: { cycleIndexFrom: 4 }, ${S} }
+        lateRenewal: { graceDays: 30, ${S} }
+  - id: hard.spec
+    name: Hard specialization
+    kind: specialization
+    creditsToward: [{ credential: hard.cpt, units: "0.5", category: B, ${S} }]
+  - id: hard.card
+    name: Hard card
+    kind: card
+    covers: [adult-cpr, aed]
+    validity: { months: 12, anchor: rolling, ${S} }
+`;
+const hard = rulesOf(ruleSetOf(HARD));
+const HARD_TEMPLATES: [number, string[]][] = [
+  [2, ['hard.cpt', 'hard.spec', CARD_HOLDING]],
+  [2, ['hard.cpt', 'hard.gfi', CARD_HOLDING]],
+  [1, ['hard.gfi', CARD_HOLDING]],
+  [2, ['hard.tight', 'hard.cpt']],
+];
 
 interface Row {
   person: number;
@@ -32,7 +141,7 @@ interface Row {
 const milli = (v: string | undefined) => (v === undefined ? null : parseUnits(v));
 const orNull = (v: number) => (v === NONE ? null : v);
 
-function kernelRows(columns: PopulationColumns, result: PopulationResult): Row[] {
+function kernelRows({ vocab }: Rules, columns: PopulationColumns, result: PopulationResult): Row[] {
   const rows: Row[] = [];
   for (let p = 0; p < columns.persons; p++) {
     for (let h = columns.personHoldingStart[p]!; h < columns.personHoldingStart[p + 1]!; h++) {
@@ -52,7 +161,7 @@ function kernelRows(columns: PopulationColumns, result: PopulationResult): Row[]
   return rows;
 }
 
-function engineRows(columns: PopulationColumns, asOf: string): Row[] {
+function engineRows({ vocab, ruleSet }: Rules, columns: PopulationColumns, asOf: string): Row[] {
   const rows: Row[] = [];
   for (let p = 0; p < columns.persons; p++) {
     const evaluation = evaluate(profileOf(columns, vocab, p), ruleSet, asOf);
@@ -72,11 +181,11 @@ function engineRows(columns: PopulationColumns, asOf: string): Row[] {
   return rows;
 }
 
-function expectAgreement(columns: PopulationColumns, asOfDay: number) {
+function expectAgreement(rules: Rules, columns: PopulationColumns, asOfDay: number) {
   const asOf = toIsoDate(asOfDay);
-  const result = evaluatePopulation(columns, compiled, asOfDay);
-  const kernel = kernelRows(columns, result);
-  const engine = engineRows(columns, asOf);
+  const result = evaluatePopulation(columns, rules.compiled, asOfDay);
+  const kernel = kernelRows(rules, columns, result);
+  const engine = engineRows(rules, columns, asOf);
   expect(kernel.length).toBe(engine.length);
   for (let i = 0; i < kernel.length; i++) {
     if (JSON.stringify(kernel[i]) !== JSON.stringify(engine[i])) {
@@ -107,7 +216,7 @@ describe('evaluatePopulation agrees with evaluate()', () => {
           shifts: fc.array(fc.integer({ min: -800, max: 800 }), { minLength: 1, maxLength: 4 }),
         }),
         (o) => {
-          const columns = syntheticPopulation(ruleSet, vocab, {
+          const columns = syntheticPopulation(shipped.ruleSet, shipped.vocab, {
             seed: o.seed,
             holdings: o.holdings,
             asOf: o.around,
@@ -119,7 +228,7 @@ describe('evaluatePopulation agrees with evaluate()', () => {
             completionsPerCertification: o.completions,
           });
           for (const shift of [0, ...o.shifts]) {
-            const result = expectAgreement(columns, o.around + shift);
+            const result = expectAgreement(shipped, columns, o.around + shift);
             fallbacks += result.exactFallbacks;
             laminar += result.laminar;
             holdings += columns.holdings;
@@ -131,18 +240,56 @@ describe('evaluatePopulation agrees with evaluate()', () => {
     // The shortcuts and the exact path were both exercised, not only the plain sum.
     expect(holdings).toBeGreaterThan(5000);
     expect(laminar).toBeGreaterThan(0);
+    // The shipped rules never need the exact solver on this data; the hard rules below do.
+    expect(fallbacks).toBe(0);
+  });
+
+  it('on rules built to defeat the shortcuts, where the exact allocation runs', () => {
+    let fallbacks = 0;
+    let laminar = 0;
+    fc.assert(
+      fc.property(
+        fc.record({
+          seed: fc.integer(),
+          holdings: fc.integer({ min: 5, max: 40 }),
+          around: fc.integer({ min: toEpochDay('2017-01-01'), max: toEpochDay('2028-12-31') }),
+          capPressure: fc.constantFrom(0.1, 0.5),
+          completions: fc.constantFrom(4, 12),
+          shifts: fc.array(fc.integer({ min: -500, max: 500 }), { minLength: 1, maxLength: 3 }),
+        }),
+        (o) => {
+          const columns = syntheticPopulation(hard.ruleSet, hard.vocab, {
+            seed: o.seed,
+            holdings: o.holdings,
+            asOf: o.around,
+            capPressure: o.capPressure,
+            completionsPerCertification: o.completions,
+            activities: 4,
+            templates: HARD_TEMPLATES,
+            cards: ['hard.card'],
+          });
+          for (const shift of [0, ...o.shifts]) {
+            const result = expectAgreement(hard, columns, o.around + shift);
+            fallbacks += result.exactFallbacks;
+            laminar += result.laminar;
+          }
+        },
+      ),
+      { numRuns: 60, seed: 20261122 },
+    );
     expect(fallbacks).toBeGreaterThan(0);
+    expect(laminar).toBeGreaterThan(0);
   });
 
   it('covers every status the engine can give', () => {
     const seen = new Set<string>();
     for (let seed = 1; seed <= 4; seed++) {
-      const columns = syntheticPopulation(ruleSet, vocab, {
+      const columns = syntheticPopulation(shipped.ruleSet, shipped.vocab, {
         seed,
         holdings: 400,
         asOf: toEpochDay('2026-06-15'),
       });
-      const result = expectAgreement(columns, toEpochDay('2026-06-15'));
+      const result = expectAgreement(shipped, columns, toEpochDay('2026-06-15'));
       for (const s of result.status) seen.add(STATUS_NAMES[s]!);
     }
     expect([...seen].sort()).toEqual(
@@ -151,7 +298,7 @@ describe('evaluatePopulation agrees with evaluate()', () => {
   });
 
   it('agrees on the edges: leap-day earned dates, printed expiries and cycle boundaries', () => {
-    const columns = syntheticPopulation(ruleSet, vocab, {
+    const columns = syntheticPopulation(shipped.ruleSet, shipped.vocab, {
       seed: 7,
       holdings: 300,
       asOf: toEpochDay('2024-02-29'),
@@ -163,13 +310,13 @@ describe('evaluatePopulation agrees with evaluate()', () => {
       const leap = year % 4 === 0 ? year : year - (year % 4);
       columns.holdingEarned[h] = toEpochDay(`${leap}-02-29`);
     }
-    const first = evaluatePopulation(columns, compiled, toEpochDay('2024-02-29'));
+    const first = evaluatePopulation(columns, shipped.compiled, toEpochDay('2024-02-29'));
     const edges = new Set<number>();
     for (let h = 0; h < columns.holdings && edges.size < 12; h++) {
       const end = first.cycleEnd[h]!;
       if (end !== NONE && columns.holdingPrinted[h] === NO_DAY)
         for (const d of [-1, 0, 1, 90, 91]) edges.add(end + d);
     }
-    for (const day of [toEpochDay('2024-02-29'), ...edges]) expectAgreement(columns, day);
+    for (const day of [toEpochDay('2024-02-29'), ...edges]) expectAgreement(shipped, columns, day);
   });
 });

@@ -1141,6 +1141,7 @@ class Kernel {
           }
         }
       }
+      if (outcomeMissing < 0 && shortMask === 0) outcomeMissing = this.spread(v, short, bound, usedAll);
       if (outcomeMissing < 0) {
         this.exact(v, cardOk);
         return;
@@ -1163,6 +1164,63 @@ class Kernel {
     this.aMissing = outcomeMissing + virtualUnits;
     this.aAllMet = allMet;
   }
+
+  /**
+   * `missing` when no single class of extra credit closes every gap (NSCA:
+   * categories near their caps, or several categories still needed), for
+   * policies without a short minimum. Every credit already counts as much as
+   * the caps allow, and an unused category has no credit that could count
+   * (all count in full, or sit in a binding tree of their own category), so
+   * nothing less than max(bound, short) can do: `bound` for the total, one
+   * thousandth in each missing category. That much is reachable when each
+   * class falls under at most one cycle cap, one thousandth fits in each of
+   * `short` distinct unused categories, and the caps' remaining room (or a
+   * class without a cap) takes the rest. Returns -1 when that is not shown.
+   */
+  spread(v: Variant, short: number, bound: number, used: number): number {
+    const need = short > 0 ? short : 0;
+    const amount = bound > need ? bound : need;
+    const room = this.room;
+    const caps = v.capUnits.length;
+    for (let k = 0; k < caps; k++) {
+      const load = this.cycleLoad[k]!;
+      room[k] = v.capUnits[k]! - load;
+    }
+    let unlimited = false;
+    let total = 0;
+    let seen = 0;
+    for (const cls of v.classes) {
+      const mask = cls.cycleCapMask;
+      if (mask === 0) {
+        unlimited = true;
+        continue;
+      }
+      if ((mask & (mask - 1)) !== 0) return -1;
+      const k = 31 - Math.clz32(mask);
+      if (this.cycleLoad[k]! < 0) return -1;
+      if (seen & mask) continue;
+      seen |= mask;
+      total += Math.max(0, room[k]!);
+    }
+    let categories = used;
+    let picked = 0;
+    for (const cls of v.classes) {
+      if (picked === need) break;
+      if (cls.category === 0 || categories & (1 << cls.category)) continue;
+      const mask = cls.cycleCapMask;
+      if (mask !== 0) {
+        const k = 31 - Math.clz32(mask);
+        if (room[k]! < 1) continue;
+        room[k]!--;
+      }
+      categories |= 1 << cls.category;
+      picked++;
+    }
+    if (picked < need) return -1;
+    return unlimited || total >= amount ? amount : -1;
+  }
+
+  room = new Float64Array(32);
 
   addToGroup(cap: number, key: number, units: number): void {
     for (let gi = 0; gi < this.groups; gi++) {
@@ -1301,7 +1359,11 @@ class Kernel {
       const k = this.groupCap[g]!;
       if (v.capPer[k] !== CYCLE) continue;
       const r = rootOf(g);
-      if (binds[r]) this.cycleLoad[k] = r === g ? value[g]! : -1;
+      if (!binds[r]) continue;
+      // A group with the same members as its container holds what the container holds.
+      let up = g;
+      while (parent[up]! >= 0 && sizes[parent[up]!] === sizes[up]) up = parent[up]!;
+      this.cycleLoad[k] = up === r ? value[r]! : -1;
     }
     this.laminarAll = usedAll;
     this.laminarReal = usedReal;
