@@ -6,9 +6,12 @@ import type { Command } from 'commander';
 import { localFileStorage } from '../../files/storage.ts';
 import { filesDir, openStore } from '../../store/open.ts';
 import type { Store } from '../../store/port.ts';
-import { createContext, type UseCaseContext } from '../../usecases/context.ts';
+import { createContext, SYSTEM, type UseCaseContext } from '../../usecases/context.ts';
+import { reevaluate } from '../../usecases/status.ts';
 import type { CliContext } from '../context.ts';
 import { formatOption, type OutputFormat, render } from '../output.ts';
+import { progress } from './import.ts';
+import { parseDateOption } from './status.ts';
 
 /** Opens the configured store (migrating it unless told not to), runs fn, and always closes it. */
 export async function withStore<T>(
@@ -68,6 +71,25 @@ export function registerDb(program: Command, cli: CliContext): void {
     .action((opts: { format: OutputFormat }) =>
       withStore(cli, async (store) => report(store, opts.format, (await store.migrationState()).migrations), {
         migrate: false,
+      }),
+    );
+
+  db.command('reevaluate')
+    .description("recompute and store every holding's status summary (what rosters and exports show)")
+    .option('--on <date>', 'evaluate as of this date (YYYY-MM-DD); default today')
+    .addOption(formatOption())
+    .action((opts: { on?: string; format: OutputFormat }) =>
+      withStore(cli, async (store, ctx) => {
+        const asOf = opts.on ? parseDateOption(opts.on, '--on') : cli.today();
+        const bar = progress('re-evaluating people', await store.people.count());
+        const result = await reevaluate(ctx, SYSTEM, asOf, {
+          onProgress: (done) => bar.update(done),
+        }).finally(() => bar.stop());
+        cli.printer.out(
+          opts.format === 'json'
+            ? render('json', [], [], { asOf, ...result })
+            : `re-evaluated ${result.people} people (${result.holdings} holdings) as of ${asOf}`,
+        );
       }),
     );
 }
