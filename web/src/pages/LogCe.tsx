@@ -1,5 +1,5 @@
 import { type FormEvent, useMemo, useState } from 'react';
-import { ApiProblem } from '../api/client.ts';
+import { ApiProblem, messageOf } from '../api/client.ts';
 import { api } from '../api/endpoints.ts';
 import type { CompletionInput, CredentialSummary, Offering } from '../api/types.ts';
 import { href } from '../router.ts';
@@ -68,6 +68,7 @@ export function LogCePage() {
   const [credits, setCredits] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>();
   const [notice, setNotice] = useState<string>();
+  const [uploadFailed, setUploadFailed] = useState(false);
   const [busy, setBusy] = useState(false);
   const [formKey, setFormKey] = useState(0);
   const [sentCredits, setSentCredits] = useState<string[]>([]);
@@ -111,6 +112,7 @@ export function LogCePage() {
     setBusy(true);
     setError(undefined);
     setNotice(undefined);
+    setUploadFailed(false);
     try {
       const logged = await api.logCompletion(personId, completion);
       const title = offering?.title ?? completion.title ?? 'CE';
@@ -119,8 +121,12 @@ export function LogCePage() {
           await api.uploadEvidence(logged.id, file);
           setNotice(`Logged “${title}” with its certificate ${file.name}.`);
         } catch (e) {
-          setNotice(`Logged “${title}”, but the certificate was not stored.`);
-          setError(e);
+          const why =
+            e instanceof ApiProblem && e.issues.length > 0
+              ? e.issues.map((i) => i.message).join('; ')
+              : messageOf(e);
+          setNotice(`Logged “${title}”, but the certificate ${file.name} was not stored: ${why}.`);
+          setUploadFailed(true);
         }
       } else {
         setNotice(`Logged “${title}”.`);
@@ -159,7 +165,7 @@ export function LogCePage() {
       {data.loading && !data.data && <Loading what="your credentials" />}
       <ProblemAlert error={data.error} />
       {notice && (
-        <Alert tone="success">
+        <Alert tone={uploadFailed ? 'error' : 'success'}>
           {notice} <a href={href('/wallet')}>See your wallet</a>
         </Alert>
       )}

@@ -28,7 +28,11 @@ export function ProblemAlert({ error, shownFields = [] }: { error: unknown; show
       <Alert>
         <p>
           <strong>{error.title}.</strong>{' '}
-          {error.issues.length > 0 ? 'Please correct the fields marked below.' : error.message}
+          {error.issues.length === 0
+            ? error.message
+            : rest.length < error.issues.length
+              ? 'Please correct the fields marked below.'
+              : 'Please correct:'}
         </p>
         {rest.length > 0 && (
           <ul>

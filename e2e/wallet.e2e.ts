@@ -1,0 +1,88 @@
+/**
+ * Journey: a new professional signs up, adds NASM-CPT, the CES
+ * specialization and a CPR/AED card from the catalog, and sees the CPT
+ * complete (1.9 CEU from the CES + 0.1 for the card = 2.0), with the reasons
+ * and the rule in plain words on its detail page; the wallet fits a phone.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Browsing, chromiumAvailable, launchBrowser } from './support/browser.ts';
+import { addCredential, card, signUp } from './support/journeys.ts';
+import { snap } from './support/screenshots.ts';
+import { startTestServer, type TestServer } from './support/server.ts';
+
+describe.skipIf(!chromiumAvailable())('sign up, add NASM-CPT, CES and a CPR/AED card, see "complete"', () => {
+  let server: TestServer;
+  let browser: Browsing;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('shows the NASM-CPT complete, with the reasons and the rule', async () => {
+    const page = await browser.context.newPage();
+    await signUp(page, server.url, 'wallet@example.com');
+    expect(await page.getByText('No credentials yet.').isVisible()).toBe(true);
+    await page.getByRole('link', { name: 'Add your first credential' }).click();
+
+    await addCredential(page, server.url, 'nasm.cpt', 'nasm.cpt', '2025-01-10');
+    await addCredential(page, server.url, 'corrective', 'nasm.ces', '2025-06-01');
+    await addCredential(page, server.url, 'heart bls', 'aha.bls', '2025-09-01');
+    await snap(page, 'wallet-1-added');
+
+    await page.getByRole('link', { name: 'See your wallet' }).click();
+    const cpt = card(page, 'nasm.cpt');
+    await cpt.waitFor();
+    expect(await cpt.locator('[data-status]').textContent()).toContain('Complete');
+    expect(await cpt.getByRole('img', { name: '2.0 of 2.0 CEU counted' }).count()).toBe(1);
+    expect(await cpt.locator('.deadline').textContent()).toBe('Due in 315 days · 10 Jan 2027');
+    expect(await cpt.locator('.missing').count()).toBe(0);
+    expect(await card(page, 'nasm.ces').locator('[data-status]').textContent()).toContain('Permanent');
+    expect(await card(page, 'aha.bls').locator('[data-status]').textContent()).toContain('Valid');
+    expect(await page.locator('.summary').textContent()).toBe('Status on 2026-03-01: 1 complete, 1 permanent, 1 valid');
+    await snap(page, 'wallet-2-complete');
+
+    await cpt.getByRole('link', { name: /Details and reasons/ }).click();
+    await page.getByRole('heading', { name: 'The rule, in plain words' }).waitFor();
+    const ce = page.locator('section', { has: page.getByRole('heading', { name: 'Continuing education' }) });
+    const rows = ce.locator('tbody tr');
+    expect(await rows.count()).toBe(2);
+    expect(await rows.filter({ hasText: 'Corrective Exercise' }).locator('td').nth(2).textContent()).toBe('1.9');
+    expect(await rows.filter({ hasText: 'Basic Life Support' }).locator('td').nth(2).textContent()).toBe('0.1');
+    // Low-confidence facts are marked in words where the rule is explained.
+    expect(await page.locator('.low-facts').textContent()).toContain('Low confidence');
+    expect(await page.getByText(/^Version .* from /).count()).toBeGreaterThan(0);
+    await snap(page, 'wallet-3-detail');
+  });
+
+  it('fits a 360 px phone screen without sideways scrolling', async () => {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 360, height: 780 });
+    await page.goto(`${server.url}/#/wallet`);
+    await card(page, 'nasm.cpt').waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await snap(page, 'wallet-4-phone');
+  });
+
+  it('can be used with the keyboard: the details link is reached with Tab and opens with Enter', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.url}/#/wallet`);
+    await card(page, 'nasm.cpt').waitFor();
+    let reached = false;
+    for (let i = 0; i < 40 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate(() => (document.activeElement?.textContent ?? '').startsWith('Details and reasons'));
+    }
+    expect(reached).toBe(true);
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
+    expect(outline).toBe('solid');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'What to do next' }).waitFor();
+    expect(page.url()).toMatch(/#\/holdings\//);
+  });
+});
