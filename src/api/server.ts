@@ -37,6 +37,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     // Plain HTTP on this machine only; anywhere else the server sits behind HTTPS.
     cookies: { secure: options.env.RECERT_SECURE_COOKIES === 'true' || !LOOPBACK.has(options.host) },
     trustProxy: options.env.RECERT_TRUST_PROXY === 'true',
+    // Off only to measure the uncached path (the API benchmark does).
+    ...(options.env.RECERT_STATUS_CACHE === 'off' ? { statusCache: false as const } : {}),
     ruleSet: options.ruleSet,
     clock: options.clock ?? systemClock,
     logger: options.logger ?? { level: options.env.LOG_LEVEL ?? 'info' },

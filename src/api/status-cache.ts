@@ -1,5 +1,5 @@
 /**
- * A cache of evaluated statuses, as the JSON the API sends, keyed by who
+ * A cache of evaluated statuses, as the JSON bytes the API sends, keyed by who
  * asks, whom and for which date (so a new day is a new key).
  *
  * Invalidation follows the audit log, which every use-case appends to on
@@ -47,7 +47,7 @@ export interface StatusCacheOptions {
 }
 
 export interface StatusCache {
-  get(accountId: string, personId: string, asOf: string, compute: () => Promise<string>): Promise<string>;
+  get(accountId: string, personId: string, asOf: string, compute: () => Promise<Buffer>): Promise<Buffer>;
   /** Reads the audit log and drops what changed since the last read. */
   sync(): Promise<void>;
   close(): void;
@@ -62,9 +62,9 @@ export async function createStatusCache(
 ): Promise<StatusCache> {
   const maxEntries = options.maxEntries ?? 20_000;
   // Insertion order doubles as recency: a hit is moved to the end, the oldest is evicted first.
-  const entries = new Map<string, { personId: string; json: string }>();
+  const entries = new Map<string, { personId: string; json: Buffer }>();
   const keysByPerson = new Map<string, Set<string>>();
-  const inFlight = new Map<string, Promise<string>>();
+  const inFlight = new Map<string, Promise<Buffer>>();
   let lastSeq = await feed.latestSeq();
   let generation = 0;
   let syncing: Promise<void> | undefined;

@@ -87,15 +87,12 @@ export const peopleRoutes: RouteGroup = (app, { uc, clock, statusCache }) => {
       const { personId } = request.params;
       const asOf = request.query.on ?? clock.today();
       const evaluate = async () =>
-        JSON.stringify(EvaluationSchema.parse(await getPersonStatus(uc, actor, personId, asOf)));
+        Buffer.from(JSON.stringify(EvaluationSchema.parse(await getPersonStatus(uc, actor, personId, asOf))));
       const json = statusCache
         ? await statusCache.get(actor.accountId, personId, asOf, evaluate)
         : await evaluate();
-      // Already JSON, shaped by the same schema: sent as it is.
-      return reply
-        .type('application/json; charset=utf-8')
-        .serializer((payload) => payload as string)
-        .send(json as never);
+      // Already JSON bytes, shaped by the same schema: sent as they are.
+      return reply.type('application/json; charset=utf-8').send(json as never);
     },
   );
 

@@ -1,0 +1,227 @@
+/**
+ * API benchmark: GET one person's status with N people stored (default one
+ * million), 50 connections for 30 s, beside the bare JSON route (/health)
+ * on the same server in the same run — with the status cache on, and again
+ * with it off — on the embedded store (PGlite) and on PostgreSQL.
+ *
+ *   node bin/run-ts.mjs bench/api.ts [--people 1000000] [--backend pglite,postgres]
+ *                                    [--duration 30] [--connections 50]
+ *
+ * The server runs as `recert serve` in a child process; the load generator
+ * (autocannon) runs here, on the same machine. Seeded data is kept (PGlite in
+ * data/bench-api-<N>, PostgreSQL in a private cluster's data folder under
+ * data/) and reused by later runs. Results: bench/results/api-<date>.json.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { openStore } from '../src/store/open.ts';
+import { startTestCluster, type TestCluster } from '../test/pg.ts';
+import { type BenchCaller, benchCaller, type SeedResult, seedPeople } from './api-seed.ts';
+
+const { values } = parseArgs({
+  options: {
+    people: { type: 'string', default: '1000000' },
+    backend: { type: 'string', default: 'pglite,postgres' },
+    duration: { type: 'string', default: '30' },
+    connections: { type: 'string', default: '50' },
+    port: { type: 'string', default: '3990' },
+  },
+});
+const PEOPLE = Number(values.people);
+const DURATION = Number(values.duration);
+const CONNECTIONS = Number(values.connections);
+const PORT = Number(values.port);
+const ROOT = resolve(import.meta.dirname, '..');
+
+interface Measured {
+  route: string;
+  requestsPerSecond: number;
+  latencyMs: { p50: number; p99: number; mean: number; max: number };
+  requests: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+
+interface Prepared {
+  env: Record<string, string>;
+  dataDir: string;
+  caller: BenchCaller;
+  seed: SeedResult | { reused: true; people: number };
+  cleanup(): Promise<void>;
+}
+
+function log(message: string) {
+  process.stderr.write(`[bench:api] ${message}\n`);
+}
+
+async function prepare(backend: string): Promise<Prepared> {
+  const dataDir = join(ROOT, 'data', `bench-api-${backend}-${PEOPLE}`);
+  mkdirSync(dataDir, { recursive: true });
+  const marker = join(dataDir, 'seeded.json');
+  let cluster: TestCluster | undefined;
+  const env: Record<string, string> = {};
+  let databaseUrl: string | undefined;
+  if (backend === 'postgres') {
+    cluster = await startTestCluster();
+    if (!cluster) throw new Error('PostgreSQL is not installed: apt-get install -y postgresql');
+    // A database named for the population, so a reused cluster URL keeps its seed.
+    const admin = new pg.Client({ connectionString: cluster.adminUrl });
+    await admin.connect();
+    const name = `recert_bench_${PEOPLE}`;
+    const exists = await admin.query('select 1 from pg_database where datname = $1', [name]);
+    if (exists.rowCount === 0) await admin.query(`create database ${name}`);
+    await admin.end();
+    databaseUrl = cluster.adminUrl.replace(/\/[^/?]*(\?|$)/, `/${name}$1`);
+    env.DATABASE_URL = databaseUrl;
+  }
+  const store = await openStore({ dataDir, databaseUrl });
+  let seed: Prepared['seed'];
+  let caller: BenchCaller;
+  const previous = existsSync(marker) && backend === 'pglite' ? JSON.parse(readFileSync(marker, 'utf8')) : undefined;
+  if (previous && (await store.people.count()) >= PEOPLE) {
+    seed = { reused: true, people: await store.people.count() };
+    caller = previous.caller;
+    log(`${backend}: reusing ${seed.people} people`);
+  } else {
+    log(`${backend}: seeding ${PEOPLE} people…`);
+    let last = 0;
+    seed = await seedPeople(store, PEOPLE, (done) => {
+      if (done - last >= 50_000 || done === PEOPLE) {
+        log(`${backend}: ${done} people`);
+        last = done;
+      }
+    });
+    caller = await benchCaller(store);
+    writeFileSync(marker, JSON.stringify({ seed, caller }));
+    log(`${backend}: seeded in ${seed.seconds.toFixed(0)} s`);
+  }
+  await store.close();
+  return { env, dataDir, caller, seed, cleanup: async () => cluster?.stop() };
+}
+
+async function startServer(prepared: Prepared, cache: boolean): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'bin/recert.mjs'), '--data', prepared.dataDir, 'serve', '--port', String(PORT)],
+    {
+      env: {
+        ...process.env,
+        ...prepared.env,
+        LOG_LEVEL: 'warn',
+        ...(cache ? {} : { RECERT_STATUS_CACHE: 'off' }),
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  for (let i = 0; i < 600; i++) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${PORT}/health`);
+      if (res.ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGTERM');
+  throw new Error('the server did not start within 60 s');
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function load(route: string, path: string, headers: Record<string, string>, duration: number): Promise<Measured> {
+  const result = await autocannon({
+    url: `http://127.0.0.1:${PORT}${path}`,
+    connections: CONNECTIONS,
+    duration,
+    headers,
+  });
+  return {
+    route,
+    requestsPerSecond: Math.round(result.requests.average),
+    latencyMs: { p50: result.latency.p50, p99: result.latency.p99, mean: result.latency.average, max: result.latency.max },
+    requests: result.requests.total,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+async function measure(prepared: Prepared, cache: boolean) {
+  const child = await startServer(prepared, cache);
+  try {
+    const auth = { authorization: `Bearer ${prepared.caller.token}` };
+    const statusPath = `/people/${prepared.caller.personId}/status`;
+    const check = await fetch(`http://127.0.0.1:${PORT}${statusPath}`, { headers: auth });
+    if (!check.ok) throw new Error(`status request failed: ${check.status} ${await check.text()}`);
+    // Warm-up: JIT, connection pools, and (when on) the cache.
+    await load('warm-up', statusPath, auth, 3);
+    await load('warm-up', '/health', {}, 3);
+    const bare = await load('GET /health (bare JSON)', '/health', {}, DURATION);
+    const status = await load(`GET /people/{id}/status (cache ${cache ? 'on' : 'off'})`, statusPath, auth, DURATION);
+    return {
+      cache,
+      bare,
+      status,
+      statusShareOfBare: Number((status.requestsPerSecond / bare.requestsPerSecond).toFixed(3)),
+      targets: {
+        p99AtMost10ms: status.latencyMs.p99 <= 10,
+        zeroErrors: status.errors + status.timeouts + status.non2xx === 0,
+        atLeast30PercentOfBare: status.requestsPerSecond >= 0.3 * bare.requestsPerSecond,
+      },
+    };
+  } finally {
+    await stopServer(child);
+  }
+}
+
+const loadBefore = loadavg();
+const backends = values.backend.split(',').map((b) => b.trim());
+const runs = [];
+for (const backend of backends) {
+  const prepared = await prepare(backend);
+  try {
+    log(`${backend}: measuring with the cache on`);
+    const cached = await measure(prepared, true);
+    log(`${backend}: measuring with the cache off`);
+    const uncached = await measure(prepared, false);
+    runs.push({ backend, people: prepared.seed.people, seed: prepared.seed, runs: [cached, uncached] });
+    for (const r of [cached, uncached]) {
+      log(
+        `${backend} cache ${r.cache ? 'on ' : 'off'}: status ${r.status.requestsPerSecond} req/s p50 ${r.status.latencyMs.p50} ms p99 ${r.status.latencyMs.p99} ms errors ${r.status.errors + r.status.non2xx}; bare ${r.bare.requestsPerSecond} req/s (${(r.statusShareOfBare * 100).toFixed(0)}%)`,
+      );
+    }
+  } finally {
+    await prepared.cleanup();
+  }
+}
+
+const report = {
+  benchmark: 'api-status',
+  date: new Date().toISOString(),
+  machine: {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    // The cores are shared with other work; the 1-minute load average says how busy they were.
+    loadAverageBefore: loadBefore[0],
+    loadAverageAfter: loadavg()[0],
+  },
+  load: { connections: CONNECTIONS, durationSeconds: DURATION, generator: 'autocannon, same machine' },
+  targets: { p99Ms: 10, errors: 0, shareOfBare: 0.3 },
+  backends: runs,
+};
+mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+const file = join(ROOT, 'bench/results', `api-${report.date.slice(0, 10)}-${PEOPLE}.json`);
+writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+log(`wrote ${file}`);
