@@ -76,7 +76,9 @@ export function postgresMissingMessage(): string {
 }
 
 /** Starts a private cluster, or returns undefined (locally) when PostgreSQL is not installed. */
-export async function startTestCluster(): Promise<TestCluster | undefined> {
+export async function startTestCluster(
+  options: { durable?: boolean } = {},
+): Promise<TestCluster | undefined> {
   const given = process.env.RECERT_TEST_PG ?? process.env.DATABASE_URL;
   if (given) return { adminUrl: given, stop: async () => {} };
   const bin = findBinDir();
@@ -106,17 +108,17 @@ export async function startTestCluster(): Promise<TestCluster | undefined> {
     'UTF8',
     '--locale=C',
   ]);
-  const options = [
+  const settings = [
     `-p ${port}`,
     `-k ${dir}`,
     '-c listen_addresses=127.0.0.1',
-    // A test cluster trades durability for speed; nothing here must survive a crash.
-    '-c fsync=off',
-    '-c synchronous_commit=off',
-    '-c full_page_writes=off',
     '-c max_connections=50',
+    // A test cluster trades durability for speed; nothing here must survive a crash. Benchmarks keep the defaults.
+    ...(options.durable
+      ? ['-c shared_buffers=512MB', '-c max_wal_size=4GB']
+      : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
   ].join(' ');
-  run(join(bin, 'pg_ctl'), ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
+  run(join(bin, 'pg_ctl'), ['-D', data, '-o', settings, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
   return {
     adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`,
     async stop() {

@@ -69,6 +69,7 @@ export async function loadDemo(
     summary.consents += batch.consents.length;
     onProgress?.(summary.people);
   }
+  await ctx.store.analyze();
   await ctx.store.transaction((tx) =>
     recordChange(ctx, tx, actor, {
       action: 'demo.load',

@@ -30,24 +30,25 @@ export interface CsvSpec {
 }
 
 /**
- * Yields the rows of a CSV stream as header-keyed records. A bad header or a
- * malformed row is reported through `onError` and the reading goes on.
+ * Yields the rows of a CSV stream as header-keyed records. A bad header, or a
+ * row with the wrong number of fields, is reported through `onError` and the
+ * reading goes on; broken quoting stops it, reported at its line. Rows are
+ * numbered as a spreadsheet shows them: the header is row 1.
  */
 export async function* readCsv(
   input: Readable,
   spec: CsvSpec,
   onError: (e: RowError) => void,
 ): AsyncGenerator<CsvRow> {
-  let headerOk = true;
-  const parser = input.pipe(
-    parse({
-      bom: true,
-      trim: true,
-      skip_empty_lines: true,
-      info: true,
-      skip_records_with_error: true,
-      columns: (header: string[]) => {
-        const names = header.map((h) => h.trim().toLowerCase());
+  // Plain arrays and no per-record line tracking: the parser's own options for those halved its speed.
+  const parser = input.pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: true }));
+  let names: string[] | undefined;
+  let row = 1;
+  try {
+    for await (const fields of parser as AsyncIterable<string[]>) {
+      if (!names) {
+        names = fields.map((h) => h.trim().toLowerCase());
+        let ok = true;
         for (const name of names) {
           if (!spec.columns.includes(name)) {
             onError({
@@ -55,28 +56,30 @@ export async function* readCsv(
               column: name,
               reason: `unknown column; expected some of: ${spec.columns.join(', ')}`,
             });
-            headerOk = false;
+            ok = false;
           }
         }
         for (const name of spec.required) {
           if (!names.includes(name)) {
             onError({ row: 1, column: name, reason: 'required column is missing' });
-            headerOk = false;
+            ok = false;
           }
         }
-        return names;
-      },
-    }),
-  );
-  parser.on('skip', (error: Error & { lines?: number }) => {
-    onError({ row: error.lines ?? 0, column: '', reason: error.message });
-  });
-  for await (const item of parser as AsyncIterable<{
-    record: Record<string, string>;
-    info: { lines: number };
-  }>) {
-    if (!headerOk) continue;
-    yield { row: item.info.lines, values: item.record };
+        if (!ok) return;
+        continue;
+      }
+      row++;
+      if (fields.length !== names.length) {
+        onError({ row, column: '', reason: `expected ${names.length} fields, found ${fields.length}` });
+        continue;
+      }
+      const values: Record<string, string> = {};
+      for (let i = 0; i < names.length; i++) values[names[i]!] = fields[i]!.trim();
+      yield { row, values };
+    }
+  } catch (error) {
+    const e = error as Error & { lines?: number };
+    onError({ row: e.lines ?? row + 1, column: '', reason: e.message });
   }
 }
 

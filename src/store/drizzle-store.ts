@@ -3,6 +3,7 @@
  * (migrate, close). Both backends go through here, so the port's behaviour
  * cannot drift between them.
  */
+import { sql } from 'drizzle-orm';
 import { readMigrationState } from './migrations.ts';
 import type { MigrationState, Store, StoreInfo } from './port.ts';
 import { type Db, repositories } from './repositories.ts';
@@ -27,6 +28,9 @@ export function drizzleStore(parts: AdapterParts): Store {
     },
     migrationState: () => readMigrationState(db),
     repositoriesFor: (build) => build(db),
+    async analyze() {
+      await db.execute(sql`analyze`);
+    },
     close: parts.close,
   };
 }

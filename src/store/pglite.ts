@@ -29,6 +29,7 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Store> {
     info: {
       description: options.dir ? `PGlite at ${options.dir}` : 'PGlite in memory',
       concurrentReads: false,
+      overlapWrites: false,
     },
     applyMigrations: () => migrate(db as never, { migrationsFolder: MIGRATIONS_FOLDER }),
     close: () => client.close(),

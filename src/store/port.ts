@@ -177,6 +177,11 @@ export interface StoreInfo {
   description: string;
   /** Whether reads may run concurrently with a write (PostgreSQL) or are queued behind it (PGlite). */
   concurrentReads: boolean;
+  /**
+   * Whether a bulk writer may send its next batch while the previous one runs
+   * (a server works in parallel with the parsing; in-process PGlite cannot).
+   */
+  overlapWrites: boolean;
 }
 
 export interface Store extends Repositories {
@@ -190,5 +195,7 @@ export interface Store extends Repositories {
    */
   repositoriesFor<T>(build: (db: Db) => T): T;
   migrationState(): Promise<MigrationState>;
+  /** Refreshes the planner's statistics after bulk loads (PGlite has no autovacuum to do it). */
+  analyze(): Promise<void>;
   close(): Promise<void>;
 }

@@ -43,7 +43,11 @@ export async function openPostgres(options: PostgresOptions): Promise<Store> {
   await db.execute(sql`select 1`);
   return drizzleStore({
     db,
-    info: { description: `PostgreSQL at ${redactUrl(options.url)}`, concurrentReads: true },
+    info: {
+      description: `PostgreSQL at ${redactUrl(options.url)}`,
+      concurrentReads: true,
+      overlapWrites: true,
+    },
     async applyMigrations() {
       const client = await pool.connect();
       try {

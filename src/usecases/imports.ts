@@ -101,11 +101,18 @@ export async function importCompletionsCsv(
       let buffered: StoredCompletion[] = [];
       const perPerson = new Map<string, number>();
 
+      // One batch may be in flight while the next is parsed, where the store can overlap writes.
+      let inflight: Promise<void> = Promise.resolve();
       const flushWrites = async () => {
         if (buffered.length === 0) return;
-        await tx.records.insertCompletions(buffered);
-        imported += buffered.length;
+        const rows = buffered;
         buffered = [];
+        await inflight;
+        inflight = tx.records.insertCompletions(rows).then(() => {
+          imported += rows.length;
+        });
+        inflight.catch(() => undefined); // surfaced by the next await of it
+        if (!ctx.store.info.overlapWrites) await inflight;
       };
       const emit = async (personId: string, row: CompletionRow) => {
         let position = positions.get(personId);
@@ -179,6 +186,7 @@ export async function importCompletionsCsv(
       await resolveBatch();
       if (pending) await emit(pending.personId, pending.row);
       await flushWrites();
+      await inflight;
       options.onProgress?.(rows);
       if (errors.count > 0 && !options.onlyValid) throw new RollBack();
       const at = nowIso(ctx);
@@ -199,6 +207,8 @@ export async function importCompletionsCsv(
     if (error instanceof RollBack) return { rows, imported: 0, errors: errors.errors, committed: false };
     throw error;
   }
+  // Large imports change the tables' shape enough for the planner to need fresh statistics.
+  if (imported >= 10_000) await ctx.store.analyze();
   return { rows, imported, errors: errors.errors, committed: true };
 }
 

@@ -1,0 +1,287 @@
+/**
+ * Store benchmarks, on each backend (embedded PGlite in a temp folder, and
+ * PostgreSQL from DATABASE_URL or a private cluster started here):
+ *
+ *   import      bulk import of a completions CSV through the product's import
+ *               use-case (streamed parse, checks, one transaction): rows/s, peak RSS
+ *   reevaluate  a demo population re-evaluated end to end: read every person,
+ *               run the engine, write the per-holding status summaries
+ *   status      one person's status (authorised read + evaluation) with the
+ *               population stored: p50 / p99 latency
+ *
+ *   node --expose-gc bin/run-ts.mjs bench/store.ts [--people N] [--completions M]
+ *        [--backend pglite|postgres|both] [--samples K] [--out file]
+ *
+ * Full-scale run (the targets): --people 1000000 --completions 1000000.
+ * Results go to bench/results/store-<date>.json (medians of --repeat runs,
+ * where a phase is repeated).
+ */
+import { createReadStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { shippedRuleSet } from '../src/catalog/load.ts';
+import { loadDemo } from '../src/demo/load.ts';
+import { localFileStorage } from '../src/files/storage.ts';
+import { openPglite } from '../src/store/pglite.ts';
+import type { Store } from '../src/store/port.ts';
+import { openPostgres } from '../src/store/postgres.ts';
+import { type Actor, createContext, SYSTEM, type UseCaseContext } from '../src/usecases/context.ts';
+import { importCompletionsCsv } from '../src/usecases/imports.ts';
+import { getPersonStatus, reevaluate } from '../src/usecases/status.ts';
+import { createTestDatabase, startTestCluster, type TestCluster } from '../test/pg.ts';
+
+interface Args {
+  people: number;
+  completions: number;
+  backends: ('pglite' | 'postgres')[];
+  samples: number;
+  out?: string;
+  asOf: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const get = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const backend = get('backend') ?? 'both';
+  return {
+    people: Number(get('people') ?? 20_000),
+    completions: Number(get('completions') ?? 200_000),
+    backends: backend === 'both' ? ['pglite', 'postgres'] : [backend as 'pglite' | 'postgres'],
+    samples: Number(get('samples') ?? 500),
+    ...(get('out') ? { out: get('out')! } : {}),
+    asOf: '2026-01-01',
+  };
+}
+
+/** Peak resident memory during a phase, sampled (maxRSS would only ever grow over the whole run). */
+async function measure<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number; peakRssMb: number }> {
+  (globalThis as { gc?: () => void }).gc?.();
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 25);
+  const start = performance.now();
+  try {
+    const value = await fn();
+    peak = Math.max(peak, process.memoryUsage.rss());
+    return { value, seconds: (performance.now() - start) / 1000, peakRssMb: Math.round(peak / 1e6) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+async function openBackend(
+  name: 'pglite' | 'postgres',
+  dir: string,
+  cluster: () => Promise<TestCluster>,
+): Promise<Store> {
+  const store =
+    name === 'pglite'
+      ? await openPglite({ dir: mkdtempSync(join(dir, 'pglite-')) })
+      : await openPostgres({ url: process.env.DATABASE_URL ?? (await createTestDatabase(await cluster())) });
+  await store.migrate();
+  return store;
+}
+
+function contextFor(store: Store, dir: string): UseCaseContext {
+  let n = 0;
+  return createContext({
+    store,
+    files: localFileStorage(join(dir, 'files')),
+    clock: () => new Date('2026-01-01T00:00:00.000Z'),
+    newId: () => `b${(++n).toString(36).padStart(8, '0')}`,
+  });
+}
+
+/** A completions CSV naming people by id: ten completions per person, one credit each. */
+function writeCompletionsCsv(path: string, rows: number, people: string[]): void {
+  const chunks: string[] = ['person,completed,title,provider,hours,credential,units,status\n'];
+  for (let i = 0; i < rows; i++) {
+    const month = String(1 + (i % 12)).padStart(2, '0');
+    const day = String(1 + (i % 28)).padStart(2, '0');
+    chunks.push(
+      `${people[i % people.length]},2025-${month}-${day},Course ${i % 997},Provider ${i % 13},1.5,nasm.cpt,0.1,approved\n`,
+    );
+  }
+  writeFileSync(path, chunks.join(''));
+}
+
+async function benchImport(
+  name: 'pglite' | 'postgres',
+  args: Args,
+  dir: string,
+  cluster: () => Promise<TestCluster>,
+) {
+  const store = await openBackend(name, dir, cluster);
+  try {
+    const ctx = contextFor(store, dir);
+    const personCount = Math.max(1, Math.ceil(args.completions / 10));
+    const people = Array.from({ length: personCount }, (_, i) => `imp-p${String(i).padStart(8, '0')}`);
+    for (let i = 0; i < people.length; i += 10_000) {
+      await store.people.insertMany(
+        people.slice(i, i + 10_000).map((id) => ({ id, createdAt: '2026-01-01T00:00:00.000Z' })),
+      );
+    }
+    const csv = join(dir, `completions-${name}.csv`);
+    writeCompletionsCsv(csv, args.completions, people);
+    const run = await measure(() =>
+      importCompletionsCsv(ctx, SYSTEM, createReadStream(csv), {}, { batchSize: 10_000 }),
+    );
+    if (!run.value.committed || run.value.imported !== args.completions) {
+      throw new Error(`import failed: ${JSON.stringify(run.value.errors.slice(0, 3))}`);
+    }
+    rmSync(csv, { force: true });
+    return {
+      rows: args.completions,
+      people: personCount,
+      seconds: round(run.seconds, 2),
+      rowsPerSecond: Math.round(args.completions / run.seconds),
+      peakRssMb: run.peakRssMb,
+    };
+  } finally {
+    await store.close();
+  }
+}
+
+async function benchPopulation(
+  name: 'pglite' | 'postgres',
+  args: Args,
+  dir: string,
+  cluster: () => Promise<TestCluster>,
+) {
+  const store = await openBackend(name, dir, cluster);
+  try {
+    const ctx = contextFor(store, dir);
+    const load = await measure(() =>
+      loadDemo(ctx, SYSTEM, { people: args.people, seed: 1, baseDate: args.asOf }),
+    );
+    const rowsLoaded = load.value.people + load.value.holdings + load.value.completions;
+    const re = await measure(() => reevaluate(ctx, SYSTEM, args.asOf, { batchSize: 2000 }));
+
+    // Status reads by people signed in to their own accounts, chosen at random (seeded).
+    const withAccounts: { personId: string; actor: Actor }[] = [];
+    let after = '';
+    while (withAccounts.length < args.samples) {
+      const ids = await store.people.idsAfter(after, 5000);
+      if (ids.length === 0) break;
+      after = ids.at(-1)!;
+      for (const id of ids) {
+        if (withAccounts.length >= args.samples) break;
+        const person = await store.people.findById(id);
+        if (person?.accountId && (id.charCodeAt(id.length - 1) + withAccounts.length) % 3 === 0) {
+          withAccounts.push({ personId: id, actor: { kind: 'account', accountId: person.accountId } });
+        }
+      }
+    }
+    for (const s of withAccounts.slice(0, 20)) await getPersonStatus(ctx, s.actor, s.personId, args.asOf);
+    const latencies: number[] = [];
+    for (const s of withAccounts) {
+      const start = performance.now();
+      await getPersonStatus(ctx, s.actor, s.personId, args.asOf);
+      latencies.push(performance.now() - start);
+    }
+    latencies.sort((a, b) => a - b);
+    return {
+      load: {
+        people: load.value.people,
+        holdings: load.value.holdings,
+        completions: load.value.completions,
+        seconds: round(load.seconds, 2),
+        rowsPerSecond: Math.round(rowsLoaded / load.seconds),
+        peakRssMb: load.peakRssMb,
+      },
+      reevaluate: {
+        people: re.value.people,
+        holdings: re.value.holdings,
+        seconds: round(re.seconds, 2),
+        peoplePerSecond: Math.round(re.value.people / re.seconds),
+        peakRssMb: re.peakRssMb,
+        projectedSecondsFor1M: round((re.seconds * 1_000_000) / re.value.people, 0),
+      },
+      status: {
+        peopleStored: load.value.people,
+        samples: latencies.length,
+        p50Ms: round(percentile(latencies, 50), 2),
+        p99Ms: round(percentile(latencies, 99), 2),
+        maxMs: round(latencies.at(-1) ?? 0, 2),
+      },
+    };
+  } finally {
+    await store.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  shippedRuleSet();
+  const dir = mkdtempSync(join(tmpdir(), 'recert-bench-store-'));
+  let started: Promise<TestCluster> | undefined;
+  const cluster = () => {
+    started ??= startTestCluster({ durable: true }).then((c) => {
+      if (!c)
+        throw new Error('PostgreSQL is not installed: apt-get install -y postgresql, or set DATABASE_URL');
+      return c;
+    });
+    return started;
+  };
+  const results: Record<string, unknown> = {};
+  try {
+    for (const backend of args.backends) {
+      console.error(`[${backend}] import of ${args.completions} completions…`);
+      const imported = await benchImport(backend, args, dir, cluster);
+      console.error(`[${backend}] ${JSON.stringify(imported)}`);
+      console.error(`[${backend}] population of ${args.people} people: load, re-evaluate, status reads…`);
+      const population = await benchPopulation(backend, args, dir, cluster);
+      console.error(`[${backend}] ${JSON.stringify(population)}`);
+      results[backend] = { import: imported, ...population };
+    }
+  } finally {
+    if (started) await (await started).stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const date = new Date().toISOString().slice(0, 10);
+  const report = {
+    benchmark: 'store',
+    date,
+    command: `node --expose-gc bin/run-ts.mjs bench/store.ts ${process.argv.slice(2).join(' ')}`.trim(),
+    scale: {
+      people: args.people,
+      completions: args.completions,
+      fullScale: args.people >= 1_000_000 && args.completions >= 1_000_000,
+      note:
+        args.people >= 1_000_000
+          ? 'full scale'
+          : 'REDUCED SCALE: run with --people 1000000 --completions 1000000 for the targets',
+    },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      memoryGb: round(totalmem() / 2 ** 30),
+      node: process.version,
+    },
+    notes: [
+      'peakRssMb is this process (PGlite runs inside it; a PostgreSQL server is a separate process and not counted)',
+      'PostgreSQL: a private cluster started by the benchmark (initdb defaults, fsync on) unless DATABASE_URL is set',
+      'the machine is shared with other work, so figures vary between runs',
+    ],
+    targets: {
+      importRowsPerSecond: { pglite: 100_000, postgres: 200_000 },
+      reevaluate1MSecondsPostgres: 30,
+    },
+    results,
+  };
+  const out = args.out ?? join('bench', 'results', `store-${date}.json`);
+  mkdirSync(join(out, '..'), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(JSON.stringify(report, null, 2));
+}
+
+await main();
