@@ -38,7 +38,7 @@ parentPort.on('message', async (request) => {
           output_flag: false,
           time_limit: timeLimitSeconds,
           mip_rel_gap: 0,
-          mip_abs_gap: 0.5,
+          mip_abs_gap: model.absGap ?? 0.25,
           random_seed: 0,
         });
         m.run();

@@ -47,7 +47,25 @@ export interface Slot {
   cardChecks: number[];
   /** --keep-cards-current check days it satisfies (indices into problem.keepCardChecks). */
   keepChecks: number[];
+  /** The decision column, or -1 for a member of a bundle (decided by the bundle's column). */
   column: number;
+}
+
+/**
+ * The cheapest way to get a given number of units toward one cycle from the
+ * offerings that count toward that cycle's credential and nothing else (same
+ * category and topic): a point on the exact knapsack frontier of that class.
+ * Choosing at most one point per class replaces choosing among its offerings
+ * one by one, with the same optimum and a far tighter relaxation.
+ */
+export interface Bundle {
+  /** The class it belongs to: at most one bundle per class is chosen. */
+  classKey: string;
+  obligation: number;
+  column: number;
+  units: Milli;
+  /** Member slots (one per offering), each counting its full worth. */
+  slots: number[];
 }
 
 export interface Contribution {
@@ -58,12 +76,15 @@ export interface Contribution {
   counted?: number;
   /** Petition decision column (1 = petition and pay the fee). */
   petition?: number;
+  /** Set for a bundle's contribution; `slot` is then its first member. */
+  bundle?: number;
 }
 
 export interface BuiltModel {
   model: MipModel;
   segments: Segment[];
   slots: Slot[];
+  bundles: Bundle[];
   contributions: Contribution[];
   /** Card-unit columns per obligation (the card's own credit, counted under caps like any other). */
   cardCounted: Map<number, number>;
@@ -92,6 +113,8 @@ export interface BuildOptions {
   keepCards?: boolean;
   /** Only these requirement kinds (for the diagnosis); the card check counts as kind "card". */
   kinds?: ReadonlySet<string>;
+  /** Replace single-credential offerings by knapsack-frontier bundles (default: whenever slots are merged). */
+  bundle?: boolean;
 }
 
 const MAX_DOMINATORS = 50;
@@ -138,17 +161,21 @@ export function segmentsOf(problem: Problem, obligations: Obligation[]): Segment
 // ---------------------------------------------------------------------------
 // Dominance pruning
 
-function filterSensitivity(obligations: Obligation[]) {
-  let type = false;
-  let provider = false;
-  const filters: CreditFilter[] = obligations.flatMap((o) =>
-    o.rules.flatMap((r) => ('where' in r && r.where ? [r.where] : [])),
-  );
-  for (const f of filters) {
-    if (f.activityType !== undefined) type = true;
-    if (f.provider !== undefined) provider = true;
+/**
+ * What a credit looks like to one cycle's rows: which minimum and cap filters
+ * it matches, its category when categories are counted, and whether it needs
+ * a petition. Credits with the same profile are interchangeable unit for unit.
+ */
+export function rowProfile(o: Obligation, a: Activity, w: Worth): string {
+  const attrs = worthAttributes(a, w);
+  let bits = '';
+  for (const r of o.rules) {
+    if (r.kind === 'minimum' || (r.kind === 'cap' && (r.per === 'cycle' || r.per === 'year'))) {
+      bits += matchesFilter(attrs, r.where) ? '1' : '0';
+    }
   }
-  return { type, provider };
+  const category = o.rules.some((r) => r.kind === 'min-categories') ? (w.category ?? '') : '';
+  return `${bits}:${category}:${w.byPetition ? 'p' : ''}`;
 }
 
 /**
@@ -160,25 +187,24 @@ function filterSensitivity(obligations: Obligation[]) {
  * be swapped for an unused dominator at no extra cost.
  */
 function prune(obligations: Obligation[], candidates: Activity[]): Set<number> {
-  const sensitive = filterSensitivity(obligations);
   const groups = new Map<string, { a: Activity; units: Milli[]; k: number }[]>();
   for (const a of candidates) {
     const dims: string[] = [];
     const units: Milli[] = [];
-    let k = 1;
+    // A slot lies in one cycle per credential, so the dominators a plan could need are counted per credential.
+    const perCredential = new Map<string, number>();
     for (const o of obligations) {
       const w = worthToward(a, o);
       if (!w) continue;
-      dims.push(`${o.id}:${w.category ?? ''}:${w.topic ?? ''}:${w.byPetition ? 'p' : ''}`);
+      dims.push(`${o.id}:${rowProfile(o, a, w)}`);
       units.push(w.units);
-      k += Math.ceil(Math.max(o.total, 1) / w.units);
+      const need = Math.ceil(Math.max(o.total, 1) / w.units);
+      perCredential.set(o.credential.id, Math.max(perCredential.get(o.credential.id) ?? 0, need));
     }
+    let k = 1;
+    for (const need of perCredential.values()) k += need;
     if (dims.length === 0 && !a.grants) continue;
-    const key = [
-      dims.join('|'),
-      sensitive.type ? a.type : '',
-      sensitive.provider ? (a.provider ?? '').toLowerCase() : '',
-    ].join('#');
+    const key = dims.join('|');
     listIn(groups, key).push({ a, units, k: Math.min(k, MAX_DOMINATORS) });
   }
   const kept = new Set<number>();
@@ -246,14 +272,54 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
     return lo;
   };
 
+  // Hours break ties between plans of equal money: the hours of any plan, scaled by 1/hoursWeightBase,
+  // stay below a quarter of a cent, so the money optimum is exact at an absolute gap of 0.25.
   let hoursWeightBase = 1;
-  for (const a of activities) hoursWeightBase += a.hoursTenths;
+  for (const a of activities) hoursWeightBase += a.hoursTenths * (1 + obligations.length);
+  hoursWeightBase *= 4;
+
+  const useBundles = (options.bundle ?? merge) && merge && !hoursLimited;
+  const perYearCapped = (o: Obligation, a: Activity, w: Worth) =>
+    o.rules.some(
+      (r) => r.kind === 'cap' && r.per === 'year' && matchesFilter(worthAttributes(a, w), r.where),
+    );
+  /** Single-credential offerings by (cycle, attributes): the classes that become bundles. */
+  const classes = new Map<string, number[]>();
 
   for (const a of activities) {
     const worths = new Map<number, Worth>();
     for (const o of obligations) {
       const w = worthToward(a, o);
       if (w) worths.set(o.id, w);
+    }
+    const credentialsOf = new Set([...worths.keys()].map((id) => problem.obligations[id]!.credential.id));
+    const bundleable =
+      useBundles &&
+      a.kind === 'offering' &&
+      !a.grants &&
+      credentialsOf.size === 1 &&
+      [...worths].every(([id, w]) => !w.byPetition && !perYearCapped(problem.obligations[id]!, a, w));
+    if (bundleable) {
+      for (const [id, w] of worths) {
+        const o = problem.obligations[id]!;
+        const from = Math.max(o.windowStart, problem.asOf, a.availableFrom);
+        const to = Math.min(o.windowEnd, problem.until, a.availableTo);
+        if (from > to) continue;
+        const key = `${String(id).padStart(6, '0')}|${rowProfile(o, a, w)}`;
+        listIn(classes, key).push(slots.length);
+        slots.push({
+          activity: a.index,
+          segments: [segmentOf(from)],
+          from,
+          to,
+          day: from,
+          credits: [{ obligation: id, worth: w }],
+          cardChecks: [],
+          keepChecks: [],
+          column: -1,
+        });
+      }
+      continue;
     }
     const isCard = a.grants?.kind === 'card';
     const grantsGoal = a.grants !== undefined && earnIds.has(a.grants.id);
@@ -348,9 +414,25 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
 
   const moneyTerms: [number, number][] = [];
   const hoursTerms: [number, number][] = [];
+  const bundles: Bundle[] = [];
+  for (const key of [...classes.keys()].sort()) {
+    const members = classes.get(key)!;
+    const obligation = slots[members[0]!]!.credits[0]!.obligation;
+    for (const point of frontier(problem, slots, members, problem.obligations[obligation]!)) {
+      const column = b.addColumn(point.cents + point.hoursTenths / hoursWeightBase, 0, 1, true);
+      bundles.push({ classKey: key, obligation, column, units: point.units, slots: point.slots });
+      moneyTerms.push([column, point.cents]);
+      hoursTerms.push([column, point.hoursTenths]);
+    }
+  }
+  // At most one frontier point per class.
+  const bundlesByClass = new Map<string, [number, number][]>();
+  for (const bundle of bundles) listIn(bundlesByClass, bundle.classKey).push([bundle.column, 1]);
+  for (const terms of bundlesByClass.values()) if (terms.length > 1) b.addRow(terms, -INFINITY, 1);
+
   for (const s of slots) {
     const a = problem.activities[s.activity]!;
-    if (a.kind !== 'done') {
+    if (a.kind !== 'done' && s.column >= 0) {
       moneyTerms.push([s.column, a.priceCents]);
       hoursTerms.push([s.column, a.hoursTenths]);
     }
@@ -360,7 +442,26 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
   const capped = (o: Obligation) =>
     o.rules.some((r) => r.kind === 'cap' && (r.per === 'cycle' || r.per === 'year'));
   const contributions: Contribution[] = [];
+  bundles.forEach((bundle, bi) => {
+    const o = problem.obligations[bundle.obligation]!;
+    const first = bundle.slots[0]!;
+    const worth = { ...slots[first]!.credits[0]!.worth, units: bundle.units };
+    const contribution: Contribution = { slot: first, obligation: o.id, worth, bundle: bi };
+    if (capped(o)) {
+      contribution.counted = b.addColumn(0, 0, bundle.units, false);
+      b.addRow(
+        [
+          [contribution.counted, 1],
+          [bundle.column, -bundle.units],
+        ],
+        -INFINITY,
+        0,
+      );
+    }
+    contributions.push(contribution);
+  });
   slots.forEach((s, si) => {
+    if (s.column < 0) return;
     for (const c of s.credits) {
       const o = problem.obligations[c.obligation]!;
       const contribution: Contribution = { slot: si, obligation: c.obligation, worth: c.worth };
@@ -397,7 +498,12 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
     listIn(byObligation, c.obligation).push(c);
   }
   const termOf = (c: Contribution): [number, number] =>
-    c.counted !== undefined ? [c.counted, 1] : [c.petition ?? slots[c.slot]!.column, c.worth.units];
+    c.counted !== undefined
+      ? [c.counted, 1]
+      : [
+          c.petition ?? (c.bundle !== undefined ? bundles[c.bundle]!.column : slots[c.slot]!.column),
+          c.worth.units,
+        ];
 
   const cardCounted = new Map<number, number>();
   for (const o of obligations) {
@@ -408,25 +514,32 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
     if (cardCol !== undefined) cardCounted.set(o.id, cardCol);
     const cardMatches = (f: CreditFilter | undefined) =>
       o.card !== undefined && matchesFilter(cardAttributes(o.card.rule), f);
-    const sum = (f: CreditFilter | undefined, year?: number): [number, number][] => {
+    // In a ≥ row, a coefficient above the row's need can be lowered to the need: the same whole-number
+    // solutions, a much tighter relaxation (`need` is left out for ≤ rows, where that would be wrong).
+    const sum = (f: CreditFilter | undefined, year?: number, need?: number): [number, number][] => {
       const terms = list
         .filter(
           (c) => matchesFilter(attrs(c), f) && (year === undefined || yearOf(slots[c.slot]!.day) === year),
         )
-        .map(termOf);
+        .map((c): [number, number] => {
+          const [column, coef] = termOf(c);
+          return need !== undefined && c.counted === undefined
+            ? [column, Math.min(coef, need)]
+            : [column, coef];
+        });
       if (cardCol !== undefined && year === undefined && cardMatches(f)) terms.push([cardCol, 1]);
       return terms;
     };
     const label = `${o.credential.id} cycle ending ${o.end}`;
 
     if (wants('total') && o.total > 0) {
-      const terms = sum(undefined);
+      const terms = sum(undefined, undefined, o.total);
       if (terms.length === 0) unreachable.push(`${label}: total`);
       b.addRow(terms, o.total, INFINITY);
     }
     for (const rule of o.rules.filter(isKind('minimum'))) {
       if (!wants('minimum')) break;
-      b.addRow(sum(rule.where), rule.units, INFINITY);
+      b.addRow(sum(rule.where, undefined, rule.units), rule.units, INFINITY);
     }
     for (const rule of o.rules.filter(isKind('cap'))) {
       if (rule.per === 'cycle') b.addRow(sum(rule.where), -INFINITY, rule.units);
@@ -440,7 +553,7 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
       const used: [number, number][] = [];
       for (const cat of o.policy.categories) {
         const y = b.addColumn(0, 0, 1, true);
-        const terms = sum({ category: cat.code });
+        const terms = sum({ category: cat.code }, undefined, 1);
         // A category is used when at least a thousandth of a unit in it counts.
         b.addRow([...terms, [y, -1]], 0, INFINITY);
         used.push([y, 1]);
@@ -457,7 +570,7 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
     const perActivity = new Map<number, [number, number][]>();
     for (const c of list) {
       const s = slots[c.slot]!;
-      if (problem.activities[s.activity]!.kind !== 'offering') continue;
+      if (c.bundle !== undefined || problem.activities[s.activity]!.kind !== 'offering') continue;
       listIn(perActivity, s.activity).push([s.column, 1]);
     }
     for (const t of perActivity.values()) if (t.length > 1) b.addRow(t, -INFINITY, 1);
@@ -496,7 +609,7 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
     segments.forEach((seg, si) => {
       const terms = slots.flatMap((s) => {
         const a = problem.activities[s.activity]!;
-        return s.segments[0] === si && a.kind !== 'done' && a.hoursTenths > 0
+        return s.segments[0] === si && s.column >= 0 && a.kind !== 'done' && a.hoursTenths > 0
           ? [[s.column, a.hoursTenths] as [number, number]]
           : [];
       });
@@ -510,6 +623,7 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
     model: b.model,
     segments,
     slots,
+    bundles,
     contributions,
     cardCounted,
     moneyTerms,
@@ -518,4 +632,87 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
     offeringsKept: new Set(slots.filter((s) => offeringIds.has(s.activity)).map((s) => s.activity)).size,
     unreachable,
   };
+}
+
+// ---------------------------------------------------------------------------
+// Knapsack frontiers
+
+interface FrontierPoint {
+  units: Milli;
+  cents: number;
+  hoursTenths: number;
+  slots: number[];
+}
+
+function gcd(a: number, b: number): number {
+  let x = Math.abs(a);
+  let y = Math.abs(b);
+  while (y !== 0) [x, y] = [y, x % y];
+  return x;
+}
+
+/**
+ * The exact 0/1 knapsack frontier of one class: for every amount of units up
+ * to what the cycle could use, the cheapest set of offerings (money, then
+ * hours) giving at least that much; only amounts that cost more than every
+ * smaller amount are kept.
+ */
+function frontier(problem: Problem, slots: Slot[], members: number[], o: Obligation): FrontierPoint[] {
+  const items = members.map((si) => {
+    const a = problem.activities[slots[si]!.activity]!;
+    return { si, units: slots[si]!.credits[0]!.worth.units, cents: a.priceCents, hours: a.hoursTenths };
+  });
+  const minimums = o.rules.filter(isKind('minimum')).map((r) => r.units);
+  const useful = Math.max(o.total, ...minimums, 1);
+  let g = useful;
+  for (const it of items) g = gcd(g, it.units);
+  const V = Math.ceil(useful / g);
+  // Lexicographic (money, hours) as one exact integer key.
+  const hoursBase = items.reduce((sum, it) => sum + it.hours, 1);
+  const key = (cents: number, hours: number) => cents * hoursBase + hours;
+  const cost = new Float64Array(V + 1).fill(Number.POSITIVE_INFINITY);
+  cost[0] = 0;
+  const n = items.length;
+  const take = new Uint8Array(n * (V + 1));
+  const fromCap = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const it = items[i]!;
+    const w = Math.max(1, Math.round(it.units / g));
+    const k = key(it.cents, it.hours);
+    // Descending sources: every cell is read before this item writes to it (0/1 knapsack).
+    for (let u = V - 1; u >= 0; u--) {
+      const c = cost[u]!;
+      if (c === Number.POSITIVE_INFINITY) continue;
+      const v = Math.min(V, u + w);
+      if (c + k < cost[v]!) {
+        cost[v] = c + k;
+        take[i * (V + 1) + v] = 1;
+        if (v === V) fromCap[i] = u;
+      }
+    }
+  }
+  const rebuild = (target: number): number[] => {
+    const chosen: number[] = [];
+    let v = target;
+    for (let i = n - 1; i >= 0 && v > 0; i--) {
+      if (!take[i * (V + 1) + v]) continue;
+      chosen.push(i);
+      v = v === V ? fromCap[i]! : v - Math.max(1, Math.round(items[i]!.units / g));
+    }
+    return chosen;
+  };
+  const points: FrontierPoint[] = [];
+  let best = Number.POSITIVE_INFINITY;
+  for (let v = V; v >= 1; v--) {
+    if (cost[v]! >= best) continue;
+    best = cost[v]!;
+    const chosen = rebuild(v);
+    points.push({
+      units: chosen.reduce((s, i) => s + items[i]!.units, 0),
+      cents: chosen.reduce((s, i) => s + items[i]!.cents, 0),
+      hoursTenths: chosen.reduce((s, i) => s + items[i]!.hours, 0),
+      slots: chosen.map((i) => items[i]!.si).sort((x, y) => x - y),
+    });
+  }
+  return points.reverse();
 }

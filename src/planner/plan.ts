@@ -57,7 +57,11 @@ export async function solveLexicographic(
   second.rowStart.push(second.column.length);
   second.rowLower.push(-INFINITY);
   second.rowUpper.push(money + 0.5);
-  const refined = await solver.solve(second, { timeLimitMs });
+  // Proving the fewest hours is a second, harder search; it gets the first one's time at least, and when it
+  // cannot finish the first plan stands (its costs already prefer fewer hours among equal money).
+  const refined = await solver.solve(second, {
+    timeLimitMs: Math.min(timeLimitMs, Math.max(1_000, 2 * first.ms)),
+  });
   if (refined.status === 'optimal') return { solution: refined, ms: first.ms + refined.ms, gap: first.gap };
   void hours;
   return { solution: first, ms: first.ms + refined.ms, gap: first.gap };
@@ -66,11 +70,26 @@ export async function solveLexicographic(
 export function decode(problem: Problem, built: BuiltModel, values: readonly number[]): Decoded {
   const taken = new Set<number>();
   built.slots.forEach((s, i) => {
-    if ((values[s.column] ?? 0) > 0.5) taken.add(i);
+    if (s.column >= 0 && (values[s.column] ?? 0) > 0.5) taken.add(i);
   });
+  for (const bundle of built.bundles) {
+    if ((values[bundle.column] ?? 0) > 0.5) for (const si of bundle.slots) taken.add(si);
+  }
   const counted = new Map<string, number>();
   const petitions = new Map<number, { credential: string; units: number }[]>();
   for (const c of built.contributions) {
+    if (c.bundle !== undefined) {
+      const bundle = built.bundles[c.bundle]!;
+      if ((values[bundle.column] ?? 0) <= 0.5) continue;
+      // The bundle's counted units, handed out to its offerings in order.
+      let left = c.counted !== undefined ? Math.round(values[c.counted] ?? 0) : c.worth.units;
+      for (const si of bundle.slots) {
+        const units = Math.min(left, built.slots[si]!.credits[0]!.worth.units);
+        counted.set(`${si}:${c.obligation}`, units);
+        left -= units;
+      }
+      continue;
+    }
     if (!taken.has(c.slot)) continue;
     const petitioned = c.petition === undefined || (values[c.petition] ?? 0) > 0.5;
     if (!petitioned) continue;
