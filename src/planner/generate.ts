@@ -79,8 +79,13 @@ export function generateOfferings(ruleSet: RuleSet, options: GenerateOptions): O
       });
       continue;
     }
-    let r = random();
-    const kind = KINDS.find((k) => (r -= k.share) < 0) ?? KINDS[0]!;
+    const r = random();
+    let acc = 0;
+    const kind =
+      KINDS.find((k) => {
+        acc += k.share;
+        return r < acc;
+      }) ?? KINDS[0]!;
     const hours = int(kind.hours[0], kind.hours[1]);
     // Mostly one body's course; sometimes approved by two or three (conferences more often).
     const count =
