@@ -78,7 +78,13 @@ describe.skipIf(!chromiumAvailable())('log CE with a certificate upload', () => 
     expect(cells[1]).toBe('0.8');
     expect(cells[2]).toBe('0.8');
     expect(cells[3]).toContain('Counted');
-    expect(cells[4]).toBe('1 file');
+    expect(cells[4]).toBe('file 1 of Kettlebell Fundamentals');
+    // The stored certificate is the uploaded file, byte for byte.
+    const href = await row.getByRole('link', { name: 'file 1 of Kettlebell Fundamentals' }).getAttribute('href');
+    const stored = await page.request.get(`${server.url}${href}`);
+    expect(stored.status()).toBe(200);
+    expect(stored.headers()['content-type']).toBe('application/pdf');
+    expect((await stored.body()).toString('utf8')).toBe(MINIMAL_PDF);
     await snap(page, 'log-ce-4-detail');
   });
 

@@ -277,7 +277,26 @@ export function AllocationTable({
                   {a.message}
                 </td>
                 <td>
-                  {evidence.length > 0 ? `${evidence.length} file${evidence.length === 1 ? '' : 's'}` : '—'}
+                  {evidence.length === 0
+                    ? '—'
+                    : evidence.map((e, n) => {
+                        const id = e.file?.startsWith('evidence:')
+                          ? e.file.slice('evidence:'.length)
+                          : undefined;
+                        const label = `file ${n + 1}`;
+                        return (
+                          <span key={e.sha256 ?? e.file ?? label} className="block">
+                            {id ? (
+                              <a href={api.evidenceUrl(id)}>
+                                {label}
+                                <span className="visually-hidden"> of {a.title}</span>
+                              </a>
+                            ) : (
+                              label
+                            )}
+                          </span>
+                        );
+                      })}
                 </td>
               </tr>
             );

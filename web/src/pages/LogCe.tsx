@@ -241,8 +241,9 @@ export function LogCePage() {
             ) : (
               <>
                 <p className="hint">
-                  Pre-filled from the course’s approvals. Leave a credential empty when the course was not
-                  approved for it; a value you enter is a claim (for example, by petition).
+                  {effectiveMode === 'catalog'
+                    ? 'Pre-filled from the course’s approvals. A value you change or add is a claim (for example, by petition).'
+                    : 'The units the course is approved for, toward each credential. Leave a credential empty when it was not approved for it.'}
                 </p>
                 <div className="grid-2">
                   {targets.map((t) => (
