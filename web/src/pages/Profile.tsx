@@ -75,7 +75,8 @@ export function ProfilePage() {
         <section className="card" aria-labelledby="export-title">
           <h2 id="export-title">Export</h2>
           <p>
-            Download your profile document (JSON). `recert status` reads it, and any account can import it.
+            Download your profile document (JSON). <code>recert status</code> reads it, and any account can
+            import it.
           </p>
           <button type="button" onClick={exportProfile}>
             Export profile
