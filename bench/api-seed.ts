@@ -7,13 +7,13 @@
  */
 import { tmpdir } from 'node:os';
 import { sql } from 'drizzle-orm';
+import { drizzleAuthRepositories } from '../src/api/auth/repository.ts';
+import { createAuthService } from '../src/api/auth/service.ts';
+import { systemClock } from '../src/api/deps.ts';
 import { shippedRuleSet } from '../src/catalog/load.ts';
 import { toEpochDay } from '../src/core/dates.ts';
 import { profileOf, vocabularyOf } from '../src/core/engine/population.ts';
 import { localFileStorage } from '../src/files/storage.ts';
-import { drizzleAuthRepositories } from '../src/api/auth/repository.ts';
-import { createAuthService } from '../src/api/auth/service.ts';
-import { systemClock } from '../src/api/deps.ts';
 import type { Person, StoredCompletion, StoredHolding } from '../src/store/model.ts';
 import type { Store } from '../src/store/port.ts';
 import { registerAccount } from '../src/usecases/accounts.ts';
@@ -53,8 +53,16 @@ export const BENCH_PROFILE = {
       completed: '2024-11-02',
       credits: [{ credential: 'ace.cpt', units: 0.1, topic: 'ethics' }],
     },
-    { title: 'Nutrition webinar', completed: '2025-04-01', credits: [{ credential: 'ace.cpt', units: 0.5, status: 'pending' }] },
-    { title: 'Mobility workshop', completed: '2025-05-10', credits: [{ credential: 'nasm.cpt', units: 0.4 }] },
+    {
+      title: 'Nutrition webinar',
+      completed: '2025-04-01',
+      credits: [{ credential: 'ace.cpt', units: 0.5, status: 'pending' }],
+    },
+    {
+      title: 'Mobility workshop',
+      completed: '2025-05-10',
+      credits: [{ credential: 'nasm.cpt', units: 0.4 }],
+    },
   ],
 };
 

@@ -83,7 +83,8 @@ async function prepare(backend: string): Promise<Prepared> {
   const store = await openStore({ dataDir, databaseUrl });
   let seed: Prepared['seed'];
   let caller: BenchCaller;
-  const previous = existsSync(marker) && backend === 'pglite' ? JSON.parse(readFileSync(marker, 'utf8')) : undefined;
+  const previous =
+    existsSync(marker) && backend === 'pglite' ? JSON.parse(readFileSync(marker, 'utf8')) : undefined;
   if (previous && (await store.people.count()) >= PEOPLE) {
     seed = { reused: true, people: await store.people.count() };
     caller = previous.caller;
@@ -138,7 +139,12 @@ async function stopServer(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-async function load(route: string, path: string, headers: Record<string, string>, duration: number): Promise<Measured> {
+async function load(
+  route: string,
+  path: string,
+  headers: Record<string, string>,
+  duration: number,
+): Promise<Measured> {
   const result = await autocannon({
     url: `http://127.0.0.1:${PORT}${path}`,
     connections: CONNECTIONS,
@@ -148,7 +154,12 @@ async function load(route: string, path: string, headers: Record<string, string>
   return {
     route,
     requestsPerSecond: Math.round(result.requests.average),
-    latencyMs: { p50: result.latency.p50, p99: result.latency.p99, mean: result.latency.average, max: result.latency.max },
+    latencyMs: {
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      mean: result.latency.average,
+      max: result.latency.max,
+    },
     requests: result.requests.total,
     errors: result.errors,
     timeouts: result.timeouts,
@@ -167,7 +178,12 @@ async function measure(prepared: Prepared, cache: boolean) {
     await load('warm-up', statusPath, auth, 3);
     await load('warm-up', '/health', {}, 3);
     const bare = await load('GET /health (bare JSON)', '/health', {}, DURATION);
-    const status = await load(`GET /people/{id}/status (cache ${cache ? 'on' : 'off'})`, statusPath, auth, DURATION);
+    const status = await load(
+      `GET /people/{id}/status (cache ${cache ? 'on' : 'off'})`,
+      statusPath,
+      auth,
+      DURATION,
+    );
     return {
       cache,
       bare,

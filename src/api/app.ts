@@ -45,6 +45,7 @@ import { registerProblems } from './plugins/problems.ts';
 import { PROBLEM_CONTENT_TYPE } from './problem.ts';
 import { authRoutes } from './routes/auth.ts';
 import { consentRoutes } from './routes/consent.ts';
+import { CSV_CONTENT_TYPE, csvRoutes } from './routes/csv.ts';
 import { evaluateRoutes } from './routes/evaluate.ts';
 import { evidenceRoutes } from './routes/evidence.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -104,6 +105,8 @@ export interface ApiOptions {
   webRoot?: string;
   /** Largest JSON body accepted, in bytes. */
   bodyLimit?: number;
+  /** Largest CSV import accepted, in bytes. */
+  csvLimit?: number;
 }
 
 /** What every route group receives. */
@@ -140,6 +143,12 @@ export async function buildApp(options: ApiOptions): Promise<Api> {
   app.setSerializerCompiler(serializerCompiler);
   registerProblems(app);
   rejectNulCharacters(app);
+  // CSV imports arrive as text, with a larger allowance than JSON bodies.
+  app.addContentTypeParser(
+    CSV_CONTENT_TYPE,
+    { parseAs: 'string', bodyLimit: options.csvLimit ?? 50 * 1024 * 1024 },
+    (_r, body, done) => done(null, body),
+  );
 
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header(REQUEST_ID_HEADER, request.id);
@@ -245,6 +254,7 @@ export async function buildApp(options: ApiOptions): Promise<Api> {
     evidenceRoutes,
     consentRoutes,
     organisationRoutes,
+    csvRoutes,
   ];
   for (const group of groups) group(app, ctx);
 

@@ -109,6 +109,9 @@ beforeAll(async () => {
       as(ownerB, 'GET', `/organisations/${ob.id}/roster`),
       as(ownerB, 'GET', `/people/${mb.id}/profile`),
       t.app
+        .inject({ method: 'GET', url: `/organisations/${ob.id}/roster.csv`, headers: ownerB.headers })
+        .then((r) => r.body),
+      t.app
         .inject({ method: 'GET', url: `/evidence/${eb.json().id}`, headers: bob.headers })
         .then((r) => r.statusCode),
     ]);
@@ -137,6 +140,14 @@ const BODIES: Record<string, () => object | undefined> = {
   'PUT /organisations/{organisationId}/roster/{personId}': () => ({}),
   'POST /organisations/{organisationId}/people': () => ({ name: 'Planted' }),
 };
+
+/** CSV uploads, sent as text/csv. */
+const CSV_BODIES: Record<string, string> = {
+  'POST /people/{personId}/completions.csv': 'completed,title\n2025-01-01,Planted\n',
+  'POST /organisations/{organisationId}/roster.csv': 'email,name\nplanted@example.test,Planted\n',
+};
+/** A person-targeted CSV import reports a person the caller may not write as a bad row: refused, nothing written. */
+const REFUSED_AS_BAD_ROWS = new Set(['POST /people/{personId}/completions.csv']);
 
 /** Values to try for each path parameter: tenant B's, and for consent the caller's own organisation too. */
 function candidates(param: string, route: string): string[] {
@@ -189,6 +200,13 @@ describe('authorisation matrix', () => {
               headers: { ...caller.headers, ...form.headers },
               payload: form.payload,
             });
+          } else if (CSV_BODIES[route] !== undefined) {
+            res = await t.app.inject({
+              method: method as 'POST',
+              url,
+              headers: { ...caller.headers, 'content-type': 'text/csv' },
+              payload: CSV_BODIES[route],
+            });
           } else {
             const body = BODIES[route]?.();
             res = await t.app.inject({
@@ -199,7 +217,8 @@ describe('authorisation matrix', () => {
             });
           }
           checked += 1;
-          const ok = caller.anonymous ? res.statusCode === 401 : [401, 403, 404].includes(res.statusCode);
+          const refusals = REFUSED_AS_BAD_ROWS.has(route) ? [400, 401, 403, 404] : [401, 403, 404];
+          const ok = caller.anonymous ? res.statusCode === 401 : refusals.includes(res.statusCode);
           if (!ok)
             granted.push(`${caller.name}: ${method} ${url} → ${res.statusCode} ${res.body.slice(0, 120)}`);
           else expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
