@@ -68,7 +68,7 @@ async function prepare(backend: string): Promise<Prepared> {
   const env: Record<string, string> = {};
   let databaseUrl: string | undefined;
   if (backend === 'postgres') {
-    cluster = await startTestCluster();
+    cluster = await startTestCluster({ durable: true });
     if (!cluster) throw new Error('PostgreSQL is not installed: apt-get install -y postgresql');
     // A database named for the population, so a reused cluster URL keeps its seed.
     const admin = new pg.Client({ connectionString: cluster.adminUrl });

@@ -6,10 +6,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createTestDatabase, postgresAvailable, startTestCluster } from '../../test/pg.ts';
 import { shippedRuleSet } from '../catalog/load.ts';
 import { localFileStorage } from '../files/storage.ts';
 import { openPglite } from '../store/pglite.ts';
 import type { Store } from '../store/port.ts';
+import { openPostgres } from '../store/postgres.ts';
 import { type Api, type ApiOptions, buildApp } from './app.ts';
 import { type ManualClock, manualClock } from './deps.ts';
 import { CSRF_HEADER, SESSION_COOKIE } from './plugins/auth.ts';
@@ -21,8 +23,26 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function buildTestApi(options: Partial<ApiOptions> = {}): Promise<TestApi> {
-  const store = await openPglite();
+/** The backends the API's tests run on: PostgreSQL too wherever it is installed (always under CI). */
+export const BACKENDS: Backend[] = ['pglite', ...(postgresAvailable() ? (['postgres'] as const) : [])];
+export type Backend = 'pglite' | 'postgres';
+
+async function openTestStore(backend: Backend): Promise<{ store: Store; stop(): Promise<void> }> {
+  if (backend === 'pglite') {
+    const store = await openPglite();
+    return { store, stop: async () => {} };
+  }
+  const cluster = await startTestCluster();
+  if (!cluster) throw new Error('PostgreSQL is not installed');
+  const store = await openPostgres({ url: await createTestDatabase(cluster) });
+  return { store, stop: () => cluster.stop() };
+}
+
+export async function buildTestApi(
+  options: Partial<ApiOptions> = {},
+  backend: Backend = 'pglite',
+): Promise<TestApi> {
+  const { store, stop } = await openTestStore(backend);
   await store.migrate();
   const dir = mkdtempSync(join(tmpdir(), 'recert-api-'));
   const clock = manualClock('2026-03-01T12:00:00Z');
@@ -43,6 +63,7 @@ export async function buildTestApi(options: Partial<ApiOptions> = {}): Promise<T
     async close() {
       await app.close();
       await store.close();
+      await stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
