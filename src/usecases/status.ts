@@ -4,14 +4,17 @@
  * writes the per-holding summaries that rosters and dashboards read.
  */
 
-import { isIsoDate } from '../core/dates.ts';
+import { isIsoDate, toEpochDay, toIsoDate } from '../core/dates.ts';
 import { evaluate } from '../core/engine/evaluate.ts';
+import { evaluatePopulation, NONE, type PopulationResult, STATUS_NAMES } from '../core/engine/kernel.ts';
 import type { Evaluation } from '../core/engine/result.ts';
 import { AppError } from '../core/errors.ts';
+import type { RuleSet } from '../core/ruleset.ts';
 import { tryParseUnits } from '../core/units.ts';
 import type { HoldingStatusSummary, PersonRecords } from '../store/model.ts';
 import { findPerson, personAccess, requirePersonRead } from './access.ts';
 import { recordChange } from './audit.ts';
+import { columnsOf, type KernelRules, kernelRules, type PopulationBatch } from './columns.ts';
 import type { Actor, UseCaseContext } from './context.ts';
 import { profileOf, profileOfRecords } from './profile.ts';
 
@@ -59,7 +62,8 @@ export function summarise(
       asOf: evaluation.asOf,
       status: h.status,
     };
-    if (h.cycle) {
+    // A specialization has no cycle to report, whichever engine evaluated it.
+    if (h.cycle && h.kind !== 'specialization') {
       summary.cycleStart = h.cycle.start;
       summary.cycleEnd = h.cycle.end;
     }
@@ -73,11 +77,79 @@ export function summarise(
   });
 }
 
+/** Summary rows from the kernel's columns, in the same form summarise() gives for the object engine. */
+function kernelSummaries(
+  batch: PopulationBatch,
+  loaded: ReadonlyMap<string, PersonRecords>,
+  result: PopulationResult,
+  kernel: KernelRules,
+  asOf: string,
+): HoldingStatusSummary[] {
+  const { columns } = batch;
+  const rows: HoldingStatusSummary[] = [];
+  const value = (n: number) => (n === NONE ? undefined : n);
+  for (let p = 0; p < columns.persons; p++) {
+    const personId = batch.personIds[p]!;
+    const records = loaded.get(personId)!;
+    const first = columns.personHoldingStart[p]!;
+    for (let h = first; h < columns.personHoldingStart[p + 1]!; h++) {
+      const summary: HoldingStatusSummary = {
+        holdingId: records.holdings[h - first]!.id,
+        personId,
+        credential: kernel.vocab.credentials[columns.holdingCredential[h]!]!,
+        asOf,
+        status: STATUS_NAMES[result.status[h]!]!,
+      };
+      const start = value(result.cycleStart[h]!);
+      if (start !== undefined) {
+        summary.cycleStart = toIsoDate(start);
+        summary.cycleEnd = toIsoDate(result.cycleEnd[h]!);
+      }
+      const required = value(result.required[h]!);
+      const counted = value(result.counted[h]!);
+      const missing = value(result.missing[h]!);
+      if (required !== undefined) summary.requiredMilli = required;
+      if (counted !== undefined) summary.countedMilli = counted;
+      if (missing !== undefined) summary.missingMilli = missing;
+      rows.push(summary);
+    }
+  }
+  return rows;
+}
+
+/**
+ * Per-holding summaries of many people as of a date: through the kernel where
+ * it represents a person exactly (when compiled rules are given), through the
+ * object engine otherwise. Both paths give the same rows.
+ */
+export function statusSummaries(
+  loaded: ReadonlyMap<string, PersonRecords>,
+  ruleSet: RuleSet,
+  asOf: string,
+  kernel?: KernelRules,
+): HoldingStatusSummary[] {
+  const rows: HoldingStatusSummary[] = [];
+  let objectPeople: Iterable<string> = loaded.keys();
+  if (kernel) {
+    const batch = columnsOf(loaded, kernel);
+    const result = evaluatePopulation(batch.columns, kernel.compiled, toEpochDay(asOf));
+    rows.push(...kernelSummaries(batch, loaded, result, kernel, asOf));
+    objectPeople = batch.fallback;
+  }
+  for (const id of objectPeople) {
+    const records = loaded.get(id)!;
+    rows.push(...summarise(id, records, evaluate(profileOfRecords(records), ruleSet, asOf)));
+  }
+  return rows;
+}
+
 export interface ReevaluateOptions {
   /** Only these people; default everyone (system only). */
   personIds?: readonly string[];
   batchSize?: number;
   onProgress?: (done: number) => void;
+  /** 'kernel' (default) runs the columnar kernel where it represents a person exactly; 'object' evaluates one by one. */
+  engine?: 'kernel' | 'object';
 }
 
 export interface ReevaluateResult {
@@ -108,12 +180,9 @@ export async function reevaluate(
   }
   let people = 0;
   let holdings = 0;
+  const kernel = options.engine === 'object' ? undefined : kernelRules(ruleSet);
   const runBatch = async (ids: string[]) => {
-    const loaded = await ctx.store.records.load(ids);
-    const rows: HoldingStatusSummary[] = [];
-    for (const [id, records] of loaded) {
-      rows.push(...summarise(id, records, evaluate(profileOfRecords(records), ruleSet, asOf)));
-    }
+    const rows = statusSummaries(await ctx.store.records.load(ids), ruleSet, asOf, kernel);
     await ctx.store.transaction((tx) => tx.statuses.replaceFor(ids, rows));
     people += ids.length;
     holdings += rows.length;

@@ -1,0 +1,323 @@
+/**
+ * Stored records laid out as the engine kernel's columns, so re-evaluating a
+ * whole population runs the columnar kernel instead of one object engine
+ * call per person. The kernel models each completion as one credit under the
+ * holding of its credential; a person whose records say more than that
+ * (college credit, credit only for credentials they do not hold, one course
+ * crediting several of their holdings, unknown codes…) is left to the object
+ * engine, so both paths give the same statuses (tested on demo populations).
+ */
+import { toEpochDay } from '../core/dates.ts';
+import { type CompiledRules, compileRules } from '../core/engine/kernel.ts';
+import {
+  CREDIT_STATUS,
+  HANDS_ON,
+  NO_DAY,
+  type PopulationColumns,
+  RENEWAL_KIND,
+  type Vocabulary,
+  vocabularyOf,
+} from '../core/engine/population.ts';
+import type { Credit } from '../core/offerings/schema.ts';
+import type { Completion } from '../core/profile/schema.ts';
+import { matchesPattern, type RuleSet } from '../core/ruleset.ts';
+import type { PersonRecords } from '../store/model.ts';
+
+/** The kernel's compiled form of a rule set, built once per re-evaluation run. */
+export function kernelRules(ruleSet: RuleSet): KernelRules {
+  const vocab = vocabularyOf(ruleSet);
+  return { ruleSet, vocab, compiled: compileRules(ruleSet, vocab), acceptCache: new Map() };
+}
+
+export interface KernelRules {
+  ruleSet: RuleSet;
+  vocab: Vocabulary;
+  compiled: CompiledRules;
+  acceptCache: Map<string, boolean>;
+}
+
+/** Growable typed-array column. */
+class Column<T extends Int32Array | Uint8Array> {
+  length = 0;
+  constructor(
+    private data: T,
+    private readonly make: (n: number) => T,
+  ) {}
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const next = this.make(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = value;
+  }
+  truncate(length: number): void {
+    this.length = length;
+  }
+  done(): T {
+    return this.data.subarray(0, this.length) as T;
+  }
+}
+const i32 = (n = 1024) => new Column(new Int32Array(n), (m) => new Int32Array(m));
+const u8 = (n = 1024) => new Column(new Uint8Array(n), (m) => new Uint8Array(m));
+
+interface KernelRecord {
+  holding: number;
+  day: number;
+  units: number;
+  category: number;
+  topic: number;
+  provider: number;
+  type: number;
+  status: number;
+  activity: number;
+  event: number;
+}
+
+export interface PopulationBatch {
+  columns: PopulationColumns;
+  /** The person id of each column person, in order. */
+  personIds: string[];
+  /** People the kernel cannot represent exactly: evaluate them with the object engine. */
+  fallback: string[];
+}
+
+/** Lays out the people it can; the rest are listed in `fallback`. */
+export function columnsOf(people: ReadonlyMap<string, PersonRecords>, rules: KernelRules): PopulationBatch {
+  const { vocab } = rules;
+  const categoryCode = new Map(vocab.categories.map((c, i) => [c, i]));
+  const topicCode = new Map(vocab.topics.map((t, i) => [t, i]));
+  const providerCode = new Map(vocab.providers.map((p, i) => [p, i]));
+  const typeCode = new Map(vocab.types.map((t, i) => [t as string, i]));
+
+  const personHoldingStart = i32();
+  const holdingCredential = i32();
+  const holdingEarned = i32();
+  const holdingPrinted = i32();
+  const holdingHandsOn = u8();
+  const holdingRenewalStart = i32();
+  const renewalDay = i32();
+  const renewalKind = u8();
+  const holdingCompletionStart = i32();
+  const c = {
+    day: i32(),
+    units: i32(),
+    category: u8(),
+    topic: u8(),
+    provider: u8(),
+    type: u8(),
+    status: u8(),
+    activity: i32(),
+    event: i32(),
+  };
+  const personIds: string[] = [];
+  const fallback: string[] = [];
+  let holdingsSoFar = 0;
+
+  for (const [personId, records] of people) {
+    const plan = planPerson(records, rules, { categoryCode, topicCode, providerCode, typeCode });
+    if (!plan) {
+      fallback.push(personId);
+      continue;
+    }
+    personIds.push(personId);
+    personHoldingStart.push(holdingsSoFar);
+    for (const [h, stored] of records.holdings.entries()) {
+      const holding = stored.holding;
+      holdingCredential.push(vocab.credentialIndex.get(holding.credential)!);
+      holdingEarned.push(toEpochDay(holding.earned));
+      holdingPrinted.push(holding.expires ? toEpochDay(holding.expires) : NO_DAY);
+      holdingHandsOn.push(
+        holding.handsOn === undefined ? HANDS_ON.unknown : holding.handsOn ? HANDS_ON.yes : HANDS_ON.no,
+      );
+      holdingRenewalStart.push(renewalDay.length);
+      const renewals = holding.renewals
+        .map((r) =>
+          typeof r === 'string'
+            ? { day: toEpochDay(r), kind: 0 }
+            : { day: toEpochDay(r.date), kind: RENEWAL_KIND.indexOf(r.kind) },
+        )
+        .sort((a, b) => a.day - b.day);
+      for (const r of renewals) {
+        renewalDay.push(r.day);
+        renewalKind.push(r.kind);
+      }
+      holdingCompletionStart.push(c.day.length);
+      for (const r of plan) {
+        if (r.holding !== h) continue;
+        c.day.push(r.day);
+        c.units.push(r.units);
+        c.category.push(r.category);
+        c.topic.push(r.topic);
+        c.provider.push(r.provider);
+        c.type.push(r.type);
+        c.status.push(r.status);
+        c.activity.push(r.activity);
+        c.event.push(r.event);
+      }
+    }
+    holdingsSoFar += records.holdings.length;
+  }
+  personHoldingStart.push(holdingsSoFar);
+  holdingRenewalStart.push(renewalDay.length);
+  holdingCompletionStart.push(c.day.length);
+
+  return {
+    columns: {
+      persons: personIds.length,
+      holdings: holdingsSoFar,
+      completions: c.day.length,
+      personHoldingStart: personHoldingStart.done(),
+      holdingCredential: holdingCredential.done(),
+      holdingEarned: holdingEarned.done(),
+      holdingPrinted: holdingPrinted.done(),
+      holdingHandsOn: holdingHandsOn.done(),
+      holdingRenewalStart: holdingRenewalStart.done(),
+      renewalDay: renewalDay.done(),
+      renewalKind: renewalKind.done(),
+      holdingCompletionStart: holdingCompletionStart.done(),
+      completionDay: c.day.done(),
+      completionUnits: c.units.done(),
+      completionCategory: c.category.done(),
+      completionTopic: c.topic.done(),
+      completionProvider: c.provider.done(),
+      completionType: c.type.done(),
+      completionStatus: c.status.done(),
+      completionActivity: c.activity.done(),
+      completionEvent: c.event.done(),
+    },
+    personIds,
+    fallback,
+  };
+}
+
+interface Codes {
+  categoryCode: Map<string, number>;
+  topicCode: Map<string, number>;
+  providerCode: Map<string, number>;
+  typeCode: Map<string, number>;
+}
+
+/** The kernel records of one person, or undefined when the kernel cannot represent them exactly. */
+function planPerson(records: PersonRecords, rules: KernelRules, codes: Codes): KernelRecord[] | undefined {
+  const { ruleSet, vocab } = rules;
+  const held = new Map<string, number>();
+  for (const [i, h] of records.holdings.entries()) {
+    if (!vocab.credentialIndex.has(h.holding.credential) || held.has(h.holding.credential)) return undefined;
+    held.set(h.holding.credential, i);
+  }
+  const certifications = records.holdings
+    .map((h) => h.holding.credential)
+    .filter((id) => ruleSet.credentials.get(id)?.kind === 'certification');
+  const activityCodes = new Map<string, number>();
+  const eventCodes = new Map<string, number>();
+  const out: KernelRecord[] = [];
+  for (const { completion } of records.completions) {
+    if (completion.college) return undefined;
+    const offering = completion.activity ? ruleSet.offerings.get(completion.activity) : undefined;
+    if (completion.activity && (!offering || offering.grants || completion.provider !== undefined))
+      return undefined;
+    const credits = creditsOf(completion, offering?.credits ?? []);
+    const known = credits.filter((k) => ruleSet.credentials.has(k.credential));
+    const direct = known.filter((k) => held.has(k.credential)).map((k) => k.credential);
+    const foreign = known.filter((k) => !held.has(k.credential)).map((k) => k.credential);
+    const hours = completion.hours !== undefined || offering?.hours !== undefined;
+    // The kernel gives each held credential its own record and lets a holding count other holdings'
+    // records through acceptance rules, without knowing they are one completion; the engine resolves
+    // a completion once per holding. They agree unless acceptance could see two records of it, or
+    // credit the kernel does not have (foreign credits, hours).
+    for (const a of direct) if (direct.some((d) => d !== a && accepts(rules, a, d))) return undefined;
+    for (const b of certifications) {
+      if (direct.includes(b)) continue;
+      const seen = direct.filter((d) => accepts(rules, b, d)).length;
+      if (seen > 1 || foreign.some((f) => accepts(rules, b, f))) return undefined;
+      if (hours && hoursMayResolveFirst(rules, b, known)) return undefined;
+    }
+    if (direct.length === 0) continue;
+    const providerName = completion.provider ?? offering?.provider;
+    const provider = providerName === undefined ? 0 : (codes.providerCode.get(providerName) ?? 0);
+    const type = codes.typeCode.get(completion.type ?? offering?.type ?? 'course');
+    if (type === undefined) return undefined;
+    // The engine's "same course" key: the activity id, or the title and provider.
+    const title = completion.title ?? offering?.title ?? completion.activity ?? '';
+    const activityKey =
+      completion.activity ?? `${title.trim().toLowerCase()}|${(providerName ?? '').trim().toLowerCase()}`;
+    let activity = activityCodes.get(activityKey);
+    if (activity === undefined) {
+      activity = activityCodes.size + 1;
+      activityCodes.set(activityKey, activity);
+    }
+    let event = 0;
+    if (completion.event !== undefined) {
+      event = eventCodes.get(completion.event) ?? eventCodes.size + 1;
+      eventCodes.set(completion.event, event);
+    }
+    for (const id of direct) {
+      const credit = known.find((k) => k.credential === id)!;
+      const category = credit.category === undefined ? 0 : codes.categoryCode.get(credit.category);
+      const topic = credit.topic === undefined ? 0 : codes.topicCode.get(credit.topic);
+      if (category === undefined || topic === undefined) return undefined;
+      out.push({
+        holding: held.get(id)!,
+        day: toEpochDay(completion.completed),
+        units: credit.units,
+        category,
+        topic,
+        provider,
+        type,
+        status: CREDIT_STATUS.indexOf(credit.status),
+        activity,
+        event,
+      });
+    }
+  }
+  return out;
+}
+
+/** Whether a policy of `credential` accepts CE approved for `from` (any version: the cautious answer). */
+function accepts(rules: KernelRules, credential: string, from: string): boolean {
+  const key = `${credential}<${from}`;
+  let known = rules.acceptCache.get(key);
+  if (known === undefined) {
+    const entry = rules.ruleSet.credentials.get(credential);
+    known =
+      entry?.policies.some((p) =>
+        p.requirements.some(
+          (r) => r.kind === 'accept' && r.from.some((pattern) => matchesPattern(pattern, from)),
+        ),
+      ) ?? false;
+    rules.acceptCache.set(key, known);
+  }
+  return known;
+}
+
+/**
+ * Whether, in some policy version of `credential`, a rule turning hours (or college credit) into CE
+ * comes before every acceptance rule that would take one of these credits: the engine then resolves
+ * the completion through hours, which the kernel does not have.
+ */
+function hoursMayResolveFirst(rules: KernelRules, credential: string, credits: readonly Credit[]): boolean {
+  const entry = rules.ruleSet.credentials.get(credential);
+  if (!entry) return false;
+  return entry.policies.some((p) => {
+    for (const r of p.requirements) {
+      if (r.kind === 'accept-hours' || r.kind === 'college-credit') return true;
+      if (
+        r.kind === 'accept' &&
+        credits.some(
+          (k) =>
+            k.credential !== credential && r.from.some((pattern) => matchesPattern(pattern, k.credential)),
+        )
+      ) {
+        return false;
+      }
+    }
+    return false;
+  });
+}
+
+/** Claimed credits override the catalog's for the same credential (as the engine reads them). */
+function creditsOf(completion: Completion, catalog: readonly Credit[]): Credit[] {
+  const claimed = new Set(completion.credits.map((k) => k.credential));
+  return [...completion.credits, ...catalog.filter((k) => !claimed.has(k.credential))];
+}
