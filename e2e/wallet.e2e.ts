@@ -4,6 +4,9 @@
  * complete (1.9 CEU from the CES + 0.1 for the card = 2.0), with the reasons
  * and the rule in plain words on its detail page; the wallet fits a phone.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browsing, chromiumAvailable, launchBrowser } from './support/browser.ts';
 import { addCredential, card, signUp } from './support/journeys.ts';
@@ -43,7 +46,9 @@ describe.skipIf(!chromiumAvailable())('sign up, add NASM-CPT, CES and a CPR/AED 
     expect(await cpt.locator('.missing').count()).toBe(0);
     expect(await card(page, 'nasm.ces').locator('[data-status]').textContent()).toContain('Permanent');
     expect(await card(page, 'aha.bls').locator('[data-status]').textContent()).toContain('Valid');
-    expect(await page.locator('.summary').textContent()).toBe('Status on 2026-03-01: 1 complete, 1 permanent, 1 valid');
+    expect(await page.locator('.summary').textContent()).toBe(
+      'Status on 2026-03-01: 1 complete, 1 permanent, 1 valid',
+    );
     await snap(page, 'wallet-2-complete');
 
     await cpt.getByRole('link', { name: /Details and reasons/ }).click();
@@ -51,8 +56,12 @@ describe.skipIf(!chromiumAvailable())('sign up, add NASM-CPT, CES and a CPR/AED 
     const ce = page.locator('section', { has: page.getByRole('heading', { name: 'Continuing education' }) });
     const rows = ce.locator('tbody tr');
     expect(await rows.count()).toBe(2);
-    expect(await rows.filter({ hasText: 'Corrective Exercise' }).locator('td').nth(2).textContent()).toBe('1.9');
-    expect(await rows.filter({ hasText: 'Basic Life Support' }).locator('td').nth(2).textContent()).toBe('0.1');
+    expect(await rows.filter({ hasText: 'Corrective Exercise' }).locator('td').nth(2).textContent()).toBe(
+      '1.9',
+    );
+    expect(await rows.filter({ hasText: 'Basic Life Support' }).locator('td').nth(2).textContent()).toBe(
+      '0.1',
+    );
     // Low-confidence facts are marked in words where the rule is explained.
     expect(await page.locator('.low-facts').textContent()).toContain('Low confidence');
     expect(await page.getByText(/^Version .* from /).count()).toBeGreaterThan(0);
@@ -76,13 +85,83 @@ describe.skipIf(!chromiumAvailable())('sign up, add NASM-CPT, CES and a CPR/AED 
     let reached = false;
     for (let i = 0; i < 40 && !reached; i++) {
       await page.keyboard.press('Tab');
-      reached = await page.evaluate(() => (document.activeElement?.textContent ?? '').startsWith('Details and reasons'));
+      reached = await page.evaluate(() =>
+        (document.activeElement?.textContent ?? '').startsWith('Details and reasons'),
+      );
     }
     expect(reached).toBe(true);
-    const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
+    const outline = await page.evaluate(
+      () => getComputedStyle(document.activeElement as Element).outlineStyle,
+    );
     expect(outline).toBe('solid');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'What to do next' }).waitFor();
     expect(page.url()).toMatch(/#\/holdings\//);
+  });
+  it('exports the profile document and imports it into another account', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.url}/#/profile`);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export profile' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('recert-profile.json');
+    const file = (await download.path())!;
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as {
+      holdings: { credential: string; earned: string }[];
+    };
+    expect(doc.holdings.map((h) => [h.credential, h.earned])).toEqual([
+      ['nasm.cpt', '2025-01-10'],
+      ['nasm.ces', '2025-06-01'],
+      ['aha.bls', '2025-09-01'],
+    ]);
+    expect(await page.getByRole('status').textContent()).toBe('Exported 3 credentials and 0 completions.');
+
+    // Another account, as YAML: the same three holdings, the same status.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signUp(page, server.url, 'imported@example.com');
+    const yamlFile = join(mkdtempSync(join(tmpdir(), 'recert-e2e-profile-')), 'profile.yaml');
+    writeFileSync(
+      yamlFile,
+      doc.holdings
+        .map(
+          (h, i) =>
+            `${i === 0 ? 'holdings:\n' : ''}  - credential: ${h.credential}\n    earned: ${h.earned}\n`,
+        )
+        .join(''),
+    );
+    await page.goto(`${server.url}/#/profile`);
+    await page.getByLabel('Profile document (.json, .yaml, .yml)').setInputFiles(yamlFile);
+    await page.getByRole('button', { name: 'Import profile' }).click();
+    await page.getByRole('status').filter({ hasText: 'Imported' }).waitFor();
+    expect(await page.getByRole('status').textContent()).toBe('Imported 3 credentials and 0 completions.');
+    await page.getByRole('link', { name: 'Wallet' }).click();
+    await card(page, 'nasm.cpt').getByRole('img', { name: '2.0 of 2.0 CEU counted' }).waitFor();
+    await snap(page, 'wallet-5-imported');
+  });
+
+  it('the rule browser lists every body and explains a credential with sources and effective dates', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.url}/#/rules`);
+    await page.getByRole('heading', { name: 'Rule browser' }).waitFor();
+    await page.locator('.rule-list li').first().waitFor();
+    const bodies = await page.locator('section h2').allTextContents();
+    expect(bodies.length).toBeGreaterThanOrEqual(12);
+    expect(bodies).toContain('National Strength and Conditioning Association (NSCA)');
+    await page.getByLabel('Search bodies and credentials').fill('nsca.cscs');
+    expect(await page.locator('.rule-list li').count()).toBe(1);
+    await page.locator('.rule-list a').first().click();
+    await page.getByRole('heading', { name: 'Sources' }).waitFor();
+    expect(await page.locator('.effective').first().textContent()).toMatch(
+      /^Effective from \d{1,2} \w{3} \d{4}/,
+    );
+    expect(await page.locator('.statement').count()).toBeGreaterThan(3);
+    expect(
+      await page
+        .locator('section', { has: page.getByRole('heading', { name: 'Sources' }) })
+        .locator('a')
+        .count(),
+    ).toBeGreaterThan(0);
+    await snap(page, 'wallet-6-rule-browser');
   });
 });
