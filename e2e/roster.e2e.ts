@@ -1,0 +1,101 @@
+/**
+ * Journey: an employer creates an organisation and invites a member of
+ * staff; the professional, in their own browser, signs up from the link,
+ * chooses to share their status, and the employer's roster shows them with
+ * the status the server computed — counted by status, sortable, filterable,
+ * and exported as CSV.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Browsing, chromiumAvailable, launchBrowser } from './support/browser.ts';
+import { addCredential, fillSignUp, signUp } from './support/journeys.ts';
+import { snap } from './support/screenshots.ts';
+import { startTestServer, type TestServer } from './support/server.ts';
+
+describe.skipIf(!chromiumAvailable())('an employer invites staff and sees the roster', () => {
+  let server: TestServer;
+  let employer: Browsing;
+  let staff: Browsing;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    employer = await launchBrowser();
+    staff = await launchBrowser();
+  });
+  afterAll(async () => {
+    await employer?.close();
+    await staff?.close();
+    await server?.close();
+  });
+
+  it('invites, the professional consents, and the roster shows their status', async () => {
+    const boss = await employer.context.newPage();
+    await signUp(boss, server.url, 'manager@example.com', 'Gym Manager');
+    await boss.getByRole('link', { name: 'Organisations' }).click();
+    await boss.getByLabel('Organisation name').fill('Example Fitness Studio');
+    await boss.getByRole('button', { name: 'Create organisation' }).click();
+    await boss.getByRole('heading', { name: 'Example Fitness Studio: roster' }).waitFor();
+    expect(await boss.getByText('No one is on the roster yet.').isVisible()).toBe(true);
+
+    await boss.getByLabel('Staff e-mail').fill('trainer@example.com');
+    await boss.getByRole('button', { name: 'Invite', exact: true }).click();
+    const link = await boss.getByLabel('Invitation link').inputValue();
+    expect(link).toMatch(/#\/join\?token=/);
+    await snap(boss, 'roster-1-invited');
+
+    // The professional: their own browser, their own account, their own choice.
+    const pro = await staff.context.newPage();
+    await pro.goto(link);
+    await pro.getByRole('heading', { name: 'Join an organisation' }).waitFor();
+    await pro.getByRole('link', { name: 'Create an account' }).click();
+    await fillSignUp(pro, 'trainer@example.com', 'Staff Trainer');
+    await pro.getByRole('button', { name: 'Accept and share' }).waitFor();
+    expect(await pro.getByLabel(/My status only/).isChecked()).toBe(true);
+    await snap(pro, 'roster-2-consent');
+    await pro.getByRole('button', { name: 'Accept and share' }).click();
+    await pro.getByText('You now share your status with Example Fitness Studio.', { exact: false }).waitFor();
+    await addCredential(pro, server.url, 'nasm.cpt', 'nasm.cpt', '2025-01-10');
+    await addCredential(pro, server.url, 'heart bls', 'aha.bls', '2024-04-10');
+
+    await boss.reload();
+    await boss.getByText(/^Showing \d+ of \d+$/).waitFor();
+    const table = boss.getByRole('table');
+    const row = table.locator('tbody tr', { hasText: 'nasm.cpt' });
+    expect(
+      await row.count(),
+      'the professional who accepted and shared their status is on the roster, with the status the server computed',
+    ).toBe(1);
+    expect(await row.locator('th').textContent()).toContain('Staff Trainer');
+    expect(await row.locator('[data-status]').getAttribute('data-status')).toBe('in-progress');
+    expect(await row.locator('td').last().textContent()).toBe('0.0 of 2.0');
+    // The BLS card earned 2024-04-10 is valid through 2026-04-30: within 90 days of 2026-03-01.
+    const soon = boss.locator('section', {
+      has: boss.getByRole('heading', { name: 'Lapsing in the next 90 days' }),
+    });
+    expect(await soon.textContent()).toContain('Staff Trainer — aha.bls, due 30 Apr 2026');
+    await snap(boss, 'roster-3-roster');
+
+    // Sort by deadline, descending: the CPT (2027) before the card (2026).
+    const deadline = table.getByRole('button', { name: /Deadline/ });
+    await deadline.click();
+    await deadline.click();
+    expect(await table.locator('th[aria-sort="descending"]').textContent()).toContain('Deadline');
+    const credentials = await table.locator('tbody tr td:nth-of-type(1)').allTextContents();
+    expect(credentials).toEqual(['nasm.cpt', 'aha.bls']);
+
+    // Filter by status.
+    await boss.getByLabel('Status').selectOption('due-soon');
+    expect(await table.locator('tbody tr td:nth-of-type(1)').allTextContents()).toEqual(['aha.bls']);
+
+    const [download] = await Promise.all([
+      boss.waitForEvent('download'),
+      boss.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.split('\r\n')).toEqual([
+      'person,email,external_ref,credential,status,deadline,counted,required,missing',
+      'Staff Trainer,trainer@example.com,,aha.bls,due-soon,2026-04-30,,,',
+      '',
+    ]);
+  });
+});
