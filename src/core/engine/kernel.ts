@@ -34,7 +34,7 @@ export const STATUS_NAMES = [
   'expired',
   'valid',
 ] as const;
-const _UNKNOWN = 0;
+const UNKNOWN = 0;
 const PERMANENT = 1;
 const COMPLETE = 2;
 const IN_PROGRESS = 3;
@@ -63,6 +63,8 @@ export interface PopulationResult {
 
 export interface KernelOptions {
   dueSoonDays?: number;
+  /** Arrays from an earlier call on a population of the same size, overwritten instead of allocated. */
+  into?: PopulationResult;
 }
 
 // ---------------------------------------------------------------------------
@@ -146,6 +148,8 @@ const HELD_EVENT = CARD_EVENT + 1;
 /** Printed expiries apply to the first cycle whose computed end is within this many days (cycle.ts). */
 const PRINTED_TOLERANCE_DAYS = 183;
 const PRINTED_NONE = 0x7fffffff;
+/** Slots of the no-repeat table; a holding with more distinct courses than half of it uses scratch. */
+const REPEAT_SLOTS = 256;
 
 interface AttributeSpace {
   topics: number;
@@ -203,6 +207,8 @@ interface Variant {
   classes: ExtraClass[];
   /** No caps, minimums, categories or repeats: counting is a plain sum. */
   simple: boolean;
+  /** Some cap counts per calendar year, so credits need their year. */
+  yearCaps: boolean;
   // For the exact fallback.
   capRules: RequirementOf<'cap'>[];
   minimumRules: RequirementOf<'minimum'>[];
@@ -223,6 +229,17 @@ interface CompiledPolicy {
   conditional: Requirement[];
   usesEarnedMonths: boolean;
   variants: Map<number, Variant>;
+  /** The variant of a policy without conditional rules, once compiled. */
+  only: Variant | undefined;
+  /**
+   * Variants of a policy with conditional rules, by cycle index and months
+   * from the period start to the earned date, each clamped to the range
+   * where the conditions can still tell them apart.
+   */
+  byCondition: (Variant | undefined)[];
+  indexMax: number;
+  monthsLow: number;
+  monthsSpan: number;
 }
 
 const ROLLING = 0;
@@ -254,6 +271,8 @@ interface CompiledCredential {
   towardCategory: Uint8Array;
   towardTopic: Uint8Array;
   provider: number;
+  /** Some credential credits toward this one when held. */
+  creditedBy: boolean;
 }
 
 export interface CompiledRules {
@@ -311,6 +330,9 @@ export function compileRules(ruleSet: RuleSet, vocab: Vocabulary): CompiledRules
       towardCategory,
       towardTopic,
       provider: code(vocab.providers, ruleSet.bodies.get(entry.body)?.providerNames[0]),
+      creditedBy: [...ruleSet.credentials.values()].some((other) =>
+        other.creditsToward.some((t) => t.credential === id),
+      ),
     };
   });
   return {
@@ -325,6 +347,13 @@ export function compileRules(ruleSet: RuleSet, vocab: Vocabulary): CompiledRules
 function compilePolicy(p: PolicyVersion): CompiledPolicy {
   const c = p.cycle;
   const conditional = p.requirements.filter((r) => r.when !== undefined);
+  const thresholds = conditional.flatMap((r) => {
+    const m = r.when?.earnedMonthsIntoCycle;
+    return m ? [m.from, m.to].filter((x): x is number => x !== undefined) : [];
+  });
+  const monthsLow = thresholds.length ? Math.min(...thresholds) - 1 : 0;
+  const monthsHigh = thresholds.length ? Math.max(...thresholds) : 0;
+  const indexMax = Math.max(0, ...conditional.map((r) => r.when?.cycleIndexFrom ?? 0));
   return {
     source: p,
     from: toEpochDay(p.effectiveFrom),
@@ -339,6 +368,11 @@ function compilePolicy(p: PolicyVersion): CompiledPolicy {
     conditional,
     usesEarnedMonths: conditional.some((r) => r.when?.earnedMonthsIntoCycle !== undefined),
     variants: new Map(),
+    only: undefined,
+    byCondition: [],
+    indexMax,
+    monthsLow,
+    monthsSpan: monthsHigh - monthsLow + 1,
   };
 }
 
@@ -480,6 +514,7 @@ function variantOf(compiled: CompiledRules, policy: CompiledPolicy, rules: Requi
     acceptPetition,
     hasAccept: acceptNum.length > 0,
     classes,
+    yearCaps: capRules.some((r) => r.per === 'year'),
     simple:
       capRules.length === 0 &&
       perCompletion.length === 0 &&
@@ -521,7 +556,7 @@ export function evaluatePopulation(
   asOf: EpochDay,
   options: KernelOptions = {},
 ): PopulationResult {
-  return new Kernel(columns, compiled, asOf, options.dueSoonDays ?? 90).run();
+  return new Kernel(columns, compiled, asOf, options.dueSoonDays ?? 90, options).run();
 }
 
 class Kernel {
@@ -549,7 +584,7 @@ class Kernel {
   periodStart = 0;
   index = 0;
   policy: CompiledPolicy | undefined;
-  // The card check, set by checkCard.
+  // The issue that satisfied the card check, set by checkCard.
   cardIssued = 0;
 
   constructor(
@@ -557,18 +592,29 @@ class Kernel {
     readonly compiled: CompiledRules,
     readonly asOf: EpochDay,
     readonly dueSoonDays: number,
+    options: KernelOptions,
   ) {
     const h = columns.holdings;
-    this.result = {
-      status: new Uint8Array(h),
-      required: new Int32Array(h).fill(NONE),
-      counted: new Int32Array(h).fill(NONE),
-      missing: new Int32Array(h).fill(NONE),
-      cycleStart: new Int32Array(h).fill(NONE),
-      cycleEnd: new Int32Array(h).fill(NONE),
-      exactFallbacks: 0,
-      laminar: 0,
-    };
+    const into = options.into;
+    if (into && into.status.length === h) {
+      into.status.fill(UNKNOWN);
+      for (const a of [into.required, into.counted, into.missing, into.cycleStart, into.cycleEnd])
+        a.fill(NONE);
+      into.exactFallbacks = 0;
+      into.laminar = 0;
+      this.result = into;
+    } else {
+      this.result = {
+        status: new Uint8Array(h),
+        required: new Int32Array(h).fill(NONE),
+        counted: new Int32Array(h).fill(NONE),
+        missing: new Int32Array(h).fill(NONE),
+        cycleStart: new Int32Array(h).fill(NONE),
+        cycleEnd: new Int32Array(h).fill(NONE),
+        exactFallbacks: 0,
+        laminar: 0,
+      };
+    }
   }
 
   run(): PopulationResult {
@@ -577,42 +623,39 @@ class Kernel {
     for (let p = 0; p < columns.persons; p++) {
       const first = columns.personHoldingStart[p]!;
       const last = columns.personHoldingStart[p + 1]!;
+      this.issueCount = 0;
+      for (let h = first; h < last; h++) {
+        const cred = creds[columns.holdingCredential[h]!]!;
+        if (cred.kind === CARD && cred.validityMonths > 0) this.addIssues(h, cred);
+      }
       for (let h = first; h < last; h++) {
         const cred = creds[columns.holdingCredential[h]!]!;
         if (cred.kind === CERTIFICATION) this.certification(h, cred, first, last);
         else if (cred.kind === SPECIALIZATION) this.result.status[h] = PERMANENT;
-        else this.card(h, cred);
+        else this.card(h);
       }
     }
     return this.result;
   }
 
-  card(h: number, cred: CompiledCredential): void {
-    if (cred.validityMonths === 0) return;
-    const found = this.currentIssue(h, cred);
-    // Issued after the as-of date: no card yet, which is not an expired one.
-    if (!found) return;
-    const daysLeft = this.cardExpires - this.asOf;
-    this.result.cycleStart[h] = this.cardIssued;
-    this.result.cycleEnd[h] = this.cardExpires;
-    this.result.status[h] = daysLeft < 0 ? EXPIRED : daysLeft <= this.dueSoonDays ? DUE_SOON : VALID;
-  }
-
-  cardExpires = 0;
+  // Every issue of the person's cards (the original and each retake), computed once per person.
+  issueCount = 0;
+  issueHolding = new Int32Array(16);
+  issueStart = new Int32Array(16);
+  issueEnd = new Int32Array(16);
 
   /**
-   * Walks a card's issues (the earned date and each renewal up to the as-of
-   * date, sorted, with the printed expiry on the first issue it fits) and
-   * keeps the last one issued by the as-of date. Mirrors cycle.ts's cardIssues.
+   * A card's issues: the earned date and each renewal up to the as-of date,
+   * sorted, each valid for the card's months, with the printed expiry on the
+   * first issue it fits (cycle.ts's cardIssues).
    */
-  currentIssue(h: number, cred: CompiledCredential): boolean {
+  addIssues(h: number, cred: CompiledCredential): void {
     const c = this.columns;
     const earned = c.holdingEarned[h]!;
     const rEnd = c.holdingRenewalStart[h + 1]!;
     let r = c.holdingRenewalStart[h]!;
     let printed = c.holdingPrinted[h] === NO_DAY ? PRINTED_NONE : c.holdingPrinted[h]!;
     let earnedDone = false;
-    let found = false;
     for (;;) {
       let issued: number;
       const renewal = r < rEnd && c.renewalDay[r]! <= this.asOf ? c.renewalDay[r]! : PRINTED_NONE;
@@ -629,56 +672,60 @@ class Kernel {
         expires = printed;
         printed = PRINTED_NONE;
       }
-      if (issued <= this.asOf) {
-        this.cardIssued = issued;
-        this.cardExpires = expires;
-        found = true;
+      if (this.issueCount === this.issueHolding.length) {
+        const grow = (a: Int32Array) => {
+          const b = new Int32Array(a.length * 2);
+          b.set(a);
+          return b;
+        };
+        this.issueHolding = grow(this.issueHolding);
+        this.issueStart = grow(this.issueStart);
+        this.issueEnd = grow(this.issueEnd);
       }
+      this.issueHolding[this.issueCount] = h;
+      this.issueStart[this.issueCount] = issued;
+      this.issueEnd[this.issueCount] = expires;
+      this.issueCount++;
     }
-    return found;
   }
 
-  /** checkCard: whether some accepted card of the person is valid on the check day. */
-  checkCard(spec: CardSpec, first: number, last: number): boolean {
+  /** A card's status: its last issue by the as-of date, or unknown when none is issued yet. */
+  card(h: number): void {
+    let current = -1;
+    for (let i = 0; i < this.issueCount; i++) {
+      if (this.issueHolding[i] === h && this.issueStart[i]! <= this.asOf) current = i;
+    }
+    if (current < 0) return;
+    const expires = this.issueEnd[current]!;
+    const daysLeft = expires - this.asOf;
+    this.result.cycleStart[h] = this.issueStart[current]!;
+    this.result.cycleEnd[h] = expires;
+    this.result.status[h] = daysLeft < 0 ? EXPIRED : daysLeft <= this.dueSoonDays ? DUE_SOON : VALID;
+  }
+
+  /** checkCard: whether some accepted card of the person is valid on the check day (the first one found). */
+  checkCard(spec: CardSpec): boolean {
     const c = this.columns;
     const creds = this.compiled.credentials;
     const base = spec.onSubmission ? Math.min(this.asOf, this.end) : this.end;
     const checkDay = base + spec.validDaysAfterCheck;
-    for (let g = first; g < last; g++) {
-      const ci = c.holdingCredential[g]!;
-      if (spec.accepts[ci] === 0) continue;
-      const cred = creds[ci]!;
-      const earned = c.holdingEarned[g]!;
-      if (earned > this.asOf) continue;
-      if (spec.handsOn) {
-        const flag = c.holdingHandsOn[g]!;
-        const handsOn = flag === HANDS_ON.unknown ? cred.handsOnDefault : flag === HANDS_ON.yes;
-        if (handsOn === false) continue;
+    let holding = -1;
+    let usable = false;
+    for (let i = 0; i < this.issueCount; i++) {
+      const g = this.issueHolding[i]!;
+      if (g !== holding) {
+        holding = g;
+        const ci = c.holdingCredential[g]!;
+        usable = spec.accepts[ci] === 1 && c.holdingEarned[g]! <= this.asOf;
+        if (usable && spec.handsOn) {
+          const flag = c.holdingHandsOn[g]!;
+          const handsOn = flag === HANDS_ON.unknown ? creds[ci]!.handsOnDefault : flag === HANDS_ON.yes;
+          if (handsOn === false) usable = false;
+        }
       }
-      const rEnd = c.holdingRenewalStart[g + 1]!;
-      let r = c.holdingRenewalStart[g]!;
-      let printed = c.holdingPrinted[g] === NO_DAY ? PRINTED_NONE : c.holdingPrinted[g]!;
-      let earnedDone = false;
-      for (;;) {
-        let issued: number;
-        const renewal = r < rEnd && c.renewalDay[r]! <= this.asOf ? c.renewalDay[r]! : PRINTED_NONE;
-        if (!earnedDone && earned <= renewal) {
-          issued = earned;
-          earnedDone = true;
-        } else if (renewal !== PRINTED_NONE) {
-          issued = renewal;
-          r++;
-        } else break;
-        const after = plusMonths(issued, cred.validityMonths);
-        let expires = cred.validityEndOfMonth ? lastOfMonth(after) : after;
-        if (printed !== PRINTED_NONE && expires + PRINTED_TOLERANCE_DAYS >= printed) {
-          expires = printed;
-          printed = PRINTED_NONE;
-        }
-        if (issued <= checkDay && checkDay <= expires) {
-          this.cardIssued = issued;
-          return true;
-        }
+      if (usable && this.issueStart[i]! <= checkDay && checkDay <= this.issueEnd[i]!) {
+        this.cardIssued = this.issueStart[i]!;
+        return true;
       }
     }
     return false;
@@ -778,10 +825,16 @@ class Kernel {
   }
 
   variantFor(policy: CompiledPolicy, earned: EpochDay): Variant {
+    if (policy.only) return policy.only;
     let mask = 0;
     const conditional = policy.conditional;
+    let slot = -1;
     if (conditional.length > 0) {
       const months = policy.usesEarnedMonths ? monthsFrom(this.periodStart, earned) : 0;
+      const m = Math.min(Math.max(months, policy.monthsLow), policy.monthsLow + policy.monthsSpan - 1);
+      slot = Math.min(this.index, policy.indexMax) * policy.monthsSpan + (m - policy.monthsLow);
+      const known = policy.byCondition[slot];
+      if (known) return known;
       for (let k = 0; k < conditional.length; k++) {
         const when = conditional[k]!.when!;
         let on = true;
@@ -802,7 +855,9 @@ class Kernel {
       });
       variant = variantOf(this.compiled, policy, rules);
       policy.variants.set(mask, variant);
+      if (conditional.length === 0) policy.only = variant;
     }
+    if (slot >= 0) policy.byCondition[slot] = variant;
     return variant;
   }
 
@@ -858,7 +913,7 @@ class Kernel {
     const lo = Math.max(earned, start);
     const hi = Math.min(windowEnd, asOf);
     const card = v.card;
-    const cardOk = card ? this.checkCard(card, first, last) : true;
+    const cardOk = card ? this.checkCard(card) : true;
     const virtualOffered = card && card.units > 0 && !cardOk ? card.units : 0;
 
     let counted: number;
@@ -866,49 +921,33 @@ class Kernel {
     let allMet: boolean;
     if (v.simple) {
       // Nothing but totals: the sum of eligible credits is the allocation.
-      let sum = 0;
-      const cs = c.holdingCompletionStart;
-      const self = c.holdingCredential[h]!;
-      for (let g = first; g < last; g++) {
-        let num = 1;
-        let den = 1;
-        if (g !== h && c.holdingCredential[g] !== self) {
-          if (!v.hasAccept) continue;
-          const a = v.accept[c.holdingCredential[g]!]!;
-          if (a < 0 || v.acceptPetition[a]) continue;
-          num = v.acceptNum[a]!;
-          den = v.acceptDen[a]!;
-        }
-        const to = cs[g + 1]!;
-        if (num === den) {
-          for (let r = cs[g]!; r < to; r++) {
-            const d = c.completionDay[r]!;
-            if (d >= lo && d <= hi && c.completionStatus[r] === 0) sum += c.completionUnits[r]!;
-          }
-        } else {
-          for (let r = cs[g]!; r < to; r++) {
-            const d = c.completionDay[r]!;
-            if (d >= lo && d <= hi && c.completionStatus[r] === 0) {
-              sum += Math.floor((c.completionUnits[r]! * num) / den);
-            }
-          }
-        }
-      }
-      sum += this.heldSum(h, first, last, lo, hi);
+      let sum = this.plainSum(v, h, first, last, lo, hi);
+      if (cred.creditedBy) sum += this.heldSum(h, first, last, lo, hi);
       if (card && card.units > 0) sum += card.units;
       counted = sum - virtualOffered;
       const short = v.total - sum;
       missing = Math.max(short, 0) + virtualOffered;
       allMet = counted >= v.total && cardOk;
     } else {
-      this.n = 0;
-      this.collect(h, v, first, last, lo, hi);
-      if (card && card.units > 0) {
-        const year = yearOfDay(cardOk ? this.cardIssued : end);
-        this.push(card.units, card.attr, this.categoryOfAttr(card.attr), year, CARD_EVENT, -1);
-        if (!cardOk) this.virtual[this.n - 1] = 1;
+      this.at(h, first, last, lo, hi, end, cardOk);
+      this.resetTally(v);
+      if (!this.stream(v)) {
+        // Repeats with a category rule (or a holding with very many credits) go through scratch.
+        this.resetTally(v);
+        this.fillScratch(v);
+        for (let i = 0; i < this.n; i++) {
+          this.tally(
+            v,
+            this.units[i]!,
+            this.attr[i]!,
+            this.category[i]!,
+            this.year[i]!,
+            this.event[i]!,
+            this.virtual[i] === 1,
+          );
+        }
       }
-      this.allocateHolding(v, cardOk);
+      this.finish(v);
       counted = this.aCounted;
       missing = this.aMissing;
       allMet = this.aAllMet;
@@ -920,6 +959,41 @@ class Kernel {
       allMet = false;
     } else res.missing[h] = allMet ? 0 : Math.max(missing, 0);
     res.status[h] = statusOf(pastEnd, asOf, end, this.graceEnd(policy, end), allMet, this.dueSoonDays);
+  }
+
+  /** Eligible units of the holding's own credits and those its acceptance rules take from the person's others. */
+  plainSum(v: Variant, h: number, first: number, last: number, lo: number, hi: number): number {
+    const c = this.columns;
+    const cs = c.holdingCompletionStart;
+    const day = c.completionDay;
+    const status = c.completionStatus;
+    const units = c.completionUnits;
+    const self = c.holdingCredential[h]!;
+    let sum = 0;
+    for (let g = first; g < last; g++) {
+      let num = 1;
+      let den = 1;
+      if (g !== h && c.holdingCredential[g] !== self) {
+        if (!v.hasAccept) continue;
+        const a = v.accept[c.holdingCredential[g]!]!;
+        if (a < 0 || v.acceptPetition[a]) continue;
+        num = v.acceptNum[a]!;
+        den = v.acceptDen[a]!;
+      }
+      const to = cs[g + 1]!;
+      if (num === den) {
+        for (let r = cs[g]!; r < to; r++) {
+          const d = day[r]!;
+          if (d >= lo && d <= hi && status[r] === 0) sum += units[r]!;
+        }
+      } else {
+        for (let r = cs[g]!; r < to; r++) {
+          const d = day[r]!;
+          if (d >= lo && d <= hi && status[r] === 0) sum += Math.floor((units[r]! * num) / den);
+        }
+      }
+    }
+    return sum;
   }
 
   graceEnd(policy: CompiledPolicy, end: EpochDay): EpochDay {
@@ -1041,50 +1115,272 @@ class Kernel {
     this.n--;
   }
 
+  // The holding being allocated, for a second pass over its credits when a cap binds.
+  atH = 0;
+  atFirst = 0;
+  atLast = 0;
+  atLo = 0;
+  atHi = 0;
+  atEnd = 0;
+  cardOk = true;
+  scratchReady = false;
+
+  at(h: number, first: number, last: number, lo: number, hi: number, end: number, cardOk: boolean): void {
+    this.atH = h;
+    this.atFirst = first;
+    this.atLast = last;
+    this.atLo = lo;
+    this.atHi = hi;
+    this.atEnd = end;
+    this.cardOk = cardOk;
+    this.scratchReady = false;
+  }
+
+  /** The holding's eligible credits, the card last, into scratch (evaluate's candidate order). */
+  fillScratch(v: Variant): void {
+    this.n = 0;
+    this.collect(this.atH, v, this.atFirst, this.atLast, this.atLo, this.atHi);
+    const card = v.card;
+    if (card && card.units > 0) {
+      const year = yearOfDay(this.cardOk ? this.cardIssued : this.atEnd);
+      this.push(card.units, card.attr, this.categoryOfAttr(card.attr), year, CARD_EVENT, -1);
+      if (!this.cardOk) this.virtual[this.n - 1] = 1;
+    }
+    this.scratchReady = true;
+  }
+
+  // Running sums of the allocation when everything counts in full.
+  tCounted = 0;
+  tVirtual = 0;
+  tUsedAll = 0;
+  tUsedReal = 0;
+  virtualMinimumSum = new Float64Array(32);
+
+  resetTally(v: Variant): void {
+    // Each cycle cap has one group, created up front so credits add to it without a search.
+    this.groups = 0;
+    for (let k = 0; k < v.capUnits.length; k++) {
+      if (v.capPer[k] !== CYCLE) continue;
+      this.cycleGroup[k] = this.groups;
+      this.groupCap[this.groups] = k;
+      this.groupKey[this.groups] = 0;
+      this.groupSum[this.groups] = 0;
+      this.groups++;
+    }
+    this.tCounted = 0;
+    this.tVirtual = 0;
+    this.tUsedAll = 0;
+    this.tUsedReal = 0;
+    for (let j = 0; j < v.minimumUnits.length; j++) {
+      this.minimumSum[j] = 0;
+      this.virtualMinimumSum[j] = 0;
+    }
+  }
+
+  addMinimums(mask: number, minimums: number, u: number): void {
+    for (let j = 0; j < minimums; j++) if (mask & (1 << j)) this.minimumSum[j]! += u;
+  }
+
+  cycleGroup = new Int32Array(32);
+
+  addCaps(v: Variant, mask: number, u: number, year: number, event: number): void {
+    const caps = v.capUnits.length;
+    for (let k = 0; k < caps; k++) {
+      if ((mask & (1 << k)) === 0) continue;
+      const per = v.capPer[k]!;
+      if (per === CYCLE) this.groupSum[this.cycleGroup[k]!]! += u;
+      else if (per === EVENT && event < 0 && u >= 0) this.newGroup(k, event, u);
+      else this.addToGroup(k, per === YEAR ? year : event, u);
+    }
+  }
+
+  tally(
+    v: Variant,
+    u: number,
+    a: number,
+    category: number,
+    year: number,
+    event: number,
+    isVirtual: boolean,
+  ): void {
+    this.tCounted += u;
+    if (isVirtual) this.tVirtual += u;
+    if (u > 0 && category !== 0) {
+      this.tUsedAll |= 1 << category;
+      if (!isVirtual) this.tUsedReal |= 1 << category;
+    }
+    const mm = v.minimumMask[a]!;
+    if (mm !== 0) {
+      const minimums = v.minimumUnits.length;
+      for (let j = 0; j < minimums; j++) {
+        if ((mm & (1 << j)) === 0) continue;
+        this.minimumSum[j]! += u;
+        if (isVirtual) this.virtualMinimumSum[j]! += u;
+      }
+    }
+    const cm = v.capMask[a]!;
+    if (cm !== 0) this.addCaps(v, cm, u, year, event);
+  }
+
+  // No-repeat while streaming: the credit kept so far for each course, in an open-addressing table.
+  keyTable = new Int32Array(REPEAT_SLOTS);
+  keyStamp = new Int32Array(REPEAT_SLOTS);
+  keptOffered = new Int32Array(REPEAT_SLOTS);
+  keptUnits = new Int32Array(REPEAT_SLOTS);
+  keptAttr = new Int32Array(REPEAT_SLOTS);
+  keptCategory = new Int32Array(REPEAT_SLOTS);
+  keptYear = new Int32Array(REPEAT_SLOTS);
+  keptEvent = new Int32Array(REPEAT_SLOTS);
+  stamp = 0;
+
+  /**
+   * Tallies the holding's credits straight from the columns, without
+   * scratch: the common path. No-repeat is settled on the fly (a larger
+   * repeat replaces the credit kept so far, whose tally is taken back),
+   * which needs no category rule, since a category's use cannot be taken
+   * back from a bit mask. Returns false when the holding needs scratch.
+   */
+  stream(v: Variant): boolean {
+    const repeat = v.noRepeat;
+    if (repeat && v.minCategories + v.minCategoriesRequired > 0) return false;
+    this.stamp++;
+    let distinct = 0;
+    const c = this.columns;
+    const s = this.compiled.space;
+    const cs = c.holdingCompletionStart;
+    const h = this.atH;
+    const lo = this.atLo;
+    const hi = this.atHi;
+    const self = c.holdingCredential[h]!;
+    const pcCaps = v.perCompletionCaps.length;
+    const minimums = v.minimumUnits.length;
+    const minimumMask = v.minimumMask;
+    const capCount = v.capUnits.length;
+    const capMask = v.capMask;
+    for (let g = this.atFirst; g < this.atLast; g++) {
+      let num = 1;
+      let den = 1;
+      if (g !== h && c.holdingCredential[g] !== self) {
+        if (!v.hasAccept) continue;
+        const a = v.accept[c.holdingCredential[g]!]!;
+        if (a < 0 || v.acceptPetition[a]) continue;
+        num = v.acceptNum[a]!;
+        den = v.acceptDen[a]!;
+      }
+      const to = cs[g + 1]!;
+      if (repeat) {
+        for (let r = cs[g]!; r < to; r++) {
+          const d = c.completionDay[r]!;
+          if (d < lo || d > hi || c.completionStatus[r] !== 0) continue;
+          const offered =
+            num === den ? c.completionUnits[r]! : Math.floor((c.completionUnits[r]! * num) / den);
+          const cat = c.completionCategory[r]!;
+          const provider = c.completionProvider[r]!;
+          const a = attrKey(s, cat, c.completionTopic[r]!, c.completionType[r]!, provider);
+          const event = c.completionEvent[r]! !== 0 ? c.completionEvent[r]! : -(r + 1);
+          const year = v.yearCaps ? yearOfDay(d) : 0;
+          const u = pcCaps > 0 ? this.perCompletion(v, a, offered) : offered;
+          const key = c.completionActivity[r]! * s.providers + provider;
+          let slot = (Math.imul(key, 0x9e3779b1) >>> 24) & (REPEAT_SLOTS - 1);
+          while (this.keyStamp[slot] === this.stamp && this.keyTable[slot] !== key) {
+            slot = (slot + 1) & (REPEAT_SLOTS - 1);
+          }
+          if (this.keyStamp[slot] === this.stamp) {
+            // The same course again: keep the larger credit, the earlier on a tie.
+            if (offered <= this.keptOffered[slot]!) continue;
+            const kept = this.keptUnits[slot]!;
+            this.tally(v, -kept, this.keptAttr[slot]!, 0, this.keptYear[slot]!, this.keptEvent[slot]!, false);
+          } else {
+            if (++distinct > REPEAT_SLOTS / 2) return false;
+            this.keyStamp[slot] = this.stamp;
+            this.keyTable[slot] = key;
+          }
+          this.keptOffered[slot] = offered;
+          this.keptUnits[slot] = u;
+          this.keptAttr[slot] = a;
+          this.keptYear[slot] = year;
+          this.keptEvent[slot] = event;
+          this.tally(v, u, a, cat, year, event, false);
+        }
+        continue;
+      }
+      // The common case, with the running sums in locals.
+      let counted = 0;
+      let used = 0;
+      for (let r = cs[g]!; r < to; r++) {
+        const d = c.completionDay[r]!;
+        if (d < lo || d > hi || c.completionStatus[r] !== 0) continue;
+        let u = num === den ? c.completionUnits[r]! : Math.floor((c.completionUnits[r]! * num) / den);
+        const cat = c.completionCategory[r]!;
+        const a = attrKey(s, cat, c.completionTopic[r]!, c.completionType[r]!, c.completionProvider[r]!);
+        if (pcCaps > 0) u = this.perCompletion(v, a, u);
+        counted += u;
+        if (u > 0 && cat !== 0) used |= 1 << cat;
+        if (minimums > 0) {
+          const mm = minimumMask[a]!;
+          if (mm !== 0) this.addMinimums(mm, minimums, u);
+        }
+        if (capCount > 0) {
+          const cm = capMask[a]!;
+          if (cm !== 0) {
+            const event = c.completionEvent[r]! !== 0 ? c.completionEvent[r]! : -(r + 1);
+            this.addCaps(v, cm, u, v.yearCaps ? yearOfDay(d) : 0, event);
+          }
+        }
+      }
+      this.tCounted += counted;
+      this.tUsedAll |= used;
+      this.tUsedReal |= used;
+    }
+    const creds = this.compiled.credentials;
+    const target = this.compiled.credentials[self]!;
+    if (target.creditedBy) {
+      for (let g = this.atFirst; g < this.atLast; g++) {
+        if (g === h) continue;
+        const ci = c.holdingCredential[g]!;
+        const other = creds[ci]!;
+        let u = other.towardUnits[self]!;
+        if (u < 0 || this.seenBefore(g, this.atFirst, ci)) continue;
+        const d = c.holdingEarned[g]!;
+        if (d < lo || d > hi) continue;
+        const cat = other.towardCategory[self]!;
+        const a = attrKey(s, cat, other.towardTopic[self]!, TYPE_CREDENTIAL, other.provider);
+        if (pcCaps > 0) u = this.perCompletion(v, a, u);
+        this.tally(v, u, a, cat, yearOfDay(d), HELD_EVENT + ci, false);
+      }
+    }
+    const card = v.card;
+    if (card && card.units > 0) {
+      const year = yearOfDay(this.cardOk ? this.cardIssued : this.atEnd);
+      this.tally(v, card.units, card.attr, this.categoryOfAttr(card.attr), year, CARD_EVENT, !this.cardOk);
+    }
+    return true;
+  }
+
+  /** Per-completion caps: a credit counts at most the smallest cap that applies to it. */
+  perCompletion(v: Variant, a: number, units: number): number {
+    const mask = v.perCompletionMask[a]!;
+    if (mask === 0) return units;
+    const caps = v.perCompletionCaps;
+    let u = units;
+    for (let k = 0; k < caps.length; k++) if (mask & (1 << k) && u > caps[k]!) u = caps[k]!;
+    return u;
+  }
+
   // Allocation outputs of one holding: counted (real), missing before the allMet rule (or NONE), allMet.
   aCounted = 0;
   aMissing = 0;
   aAllMet = false;
 
-  allocateHolding(v: Variant, cardOk: boolean): void {
-    const n = this.n;
+  /** From the tallies to counted, missing and allMet, as allocate() and evaluate() would. */
+  finish(v: Variant): void {
+    const cardOk = this.cardOk;
     const caps = v.capUnits.length;
     const minimums = v.minimumUnits.length;
-    this.groups = 0;
-    let countedTotal = 0;
-    let virtualUnits = 0;
-    let usedAll = 0;
-    let usedReal = 0;
-    let virtualMinimum = 0;
-    for (let j = 0; j < minimums; j++) this.minimumSum[j] = 0;
-    for (let i = 0; i < n; i++) {
-      const u = this.units[i]!;
-      const a = this.attr[i]!;
-      const isVirtual = this.virtual[i] === 1;
-      countedTotal += u;
-      if (isVirtual) virtualUnits += u;
-      if (u > 0 && this.category[i] !== 0) {
-        usedAll |= 1 << this.category[i]!;
-        if (!isVirtual) usedReal |= 1 << this.category[i]!;
-      }
-      if (minimums > 0) {
-        const mm = v.minimumMask[a]!;
-        if (mm !== 0) {
-          for (let j = 0; j < minimums; j++) if (mm & (1 << j)) this.minimumSum[j]! += u;
-          if (isVirtual) virtualMinimum |= mm;
-        }
-      }
-      if (caps > 0) {
-        const cm = v.capMask[a]!;
-        if (cm !== 0) {
-          for (let k = 0; k < caps; k++) {
-            if ((cm & (1 << k)) === 0) continue;
-            const per = v.capPer[k]!;
-            this.addToGroup(k, per === CYCLE ? 0 : per === YEAR ? this.year[i]! : this.event[i]!, u);
-          }
-        }
-      }
-    }
+    let countedTotal = this.tCounted;
+    const virtualUnits = this.tVirtual;
+    let usedAll = this.tUsedAll;
+    let usedReal = this.tUsedReal;
     for (let k = 0; k < caps; k++) this.cycleLoad[k] = 0;
     let binding = false;
     for (let gi = 0; gi < this.groups; gi++) {
@@ -1093,6 +1389,7 @@ class Kernel {
       if (v.capPer[k] === CYCLE) this.cycleLoad[k] = this.groupSum[gi]!;
     }
     if (binding) {
+      if (!this.scratchReady) this.fillScratch(v);
       const total = this.laminarTotal(v);
       if (total < 0) {
         this.exact(v, cardOk);
@@ -1151,13 +1448,7 @@ class Kernel {
     let allMet = counted >= v.total && cardOk;
     for (let j = 0; j < minimums && allMet; j++) {
       // Virtual credits count toward a minimum in the model but not in its row.
-      let real = this.minimumSum[j]!;
-      if (virtualMinimum & (1 << j)) {
-        for (let i = 0; i < n; i++) {
-          if (this.virtual[i] && v.minimumMask[this.attr[i]!]! & (1 << j)) real -= this.units[i]!;
-        }
-      }
-      if (real < v.minimumUnits[j]!) allMet = false;
+      if (this.minimumSum[j]! - this.virtualMinimumSum[j]! < v.minimumUnits[j]!) allMet = false;
     }
     if (v.minCategoriesRequired > 0 && popcount(usedReal) < v.minCategoriesRequired) allMet = false;
     this.aCounted = counted;
@@ -1178,8 +1469,8 @@ class Kernel {
    * class without a cap) takes the rest. Returns -1 when that is not shown.
    */
   spread(v: Variant, short: number, bound: number, used: number): number {
-    const need = short > 0 ? short : 0;
-    const amount = bound > need ? bound : need;
+    const need = Math.max(short, 0);
+    const amount = Math.max(bound, need);
     const room = this.room;
     const caps = v.capUnits.length;
     for (let k = 0; k < caps; k++) {
@@ -1229,6 +1520,11 @@ class Kernel {
         return;
       }
     }
+    this.newGroup(cap, key, units);
+  }
+
+  /** A group for a key no other credit has: a completion that is its own event. */
+  newGroup(cap: number, key: number, units: number): void {
     if (this.groups === this.groupCap.length) {
       const size = this.groups * 2;
       const a = new Int32Array(size);
@@ -1262,66 +1558,176 @@ class Kernel {
    * Runs only for holdings whose caps bind, so it may allocate.
    */
   laminarTotal(v: Variant): number {
+    return this.n <= 31 ? this.laminarBits(v) : this.laminarBytes(v);
+  }
+
+  /** laminarTotal with each group's members as a bit mask (up to 31 credits): the usual case. */
+  laminarBits(v: Variant): number {
     const n = this.n;
     const G = this.groups;
-    const members: Uint8Array[] = [];
-    const sizes: number[] = [];
-    for (let gi = 0; gi < G; gi++) {
-      const k = this.groupCap[gi]!;
+    if (this.groupScratch.length < G) this.growGroupScratch(G);
+    if (this.innermost.length < n) this.innermost = new Int32Array(2 * n);
+    const members = this.groupMembers;
+    const sizes = this.groupScratch;
+    const order = this.groupOrder;
+    const parent = this.groupParent;
+    const value = this.groupValue;
+    const binds = this.groupBinds;
+    const innermost = this.innermost;
+    for (let g = 0; g < G; g++) {
+      const k = this.groupCap[g]!;
+      const bit = 1 << k;
       const per = v.capPer[k]!;
-      const m = new Uint8Array(n);
-      let size = 0;
+      const key = this.groupKey[g]!;
+      let m = 0;
       for (let i = 0; i < n; i++) {
-        if ((v.capMask[this.attr[i]!]! & (1 << k)) === 0) continue;
-        const key = per === CYCLE ? 0 : per === YEAR ? this.year[i]! : this.event[i]!;
-        if (key === this.groupKey[gi]) {
-          m[i] = 1;
-          size++;
-        }
+        if ((v.capMask[this.attr[i]!]! & bit) === 0) continue;
+        if (per === CYCLE || (per === YEAR ? this.year[i] : this.event[i]) === key) m |= 1 << i;
       }
-      members.push(m);
-      sizes.push(size);
+      members[g] = m;
+      const size = popcount(m);
+      sizes[g] = size;
+      let x = g;
+      while (x > 0 && sizes[order[x - 1]!]! > size) {
+        order[x] = order[x - 1]!;
+        x--;
+      }
+      order[x] = g;
+      parent[g] = -1;
+      value[g] = 0;
+      binds[g] = 0;
     }
-    // By size, so a group's container comes after it; equal sets nest in index order.
-    const order = [...Array(G).keys()].sort((a, b) => sizes[a]! - sizes[b]! || a - b);
-    const parent = new Array<number>(G).fill(-1);
     for (let x = 0; x < G; x++) {
-      const inner = members[order[x]!]!;
+      const gx = order[x]!;
+      const inner = members[gx]!;
+      // A group of one credit can only nest; it cannot cross another group.
       for (let y = x + 1; y < G; y++) {
         const outer = members[order[y]!]!;
+        if ((inner & outer) === 0) continue;
+        if ((inner & ~outer) !== 0) return -1;
+        if (parent[gx] === -1) {
+          parent[gx] = order[y]!;
+          if (sizes[gx]! <= 1) break;
+        }
+      }
+    }
+    let inAnyGroup = 0;
+    for (let x = 0; x < G; x++) inAnyGroup |= members[order[x]!]!;
+    for (let i = 0; i < n; i++) {
+      innermost[i] = -1;
+      if ((inAnyGroup & (1 << i)) === 0) continue;
+      for (let x = 0; x < G; x++) {
+        if (members[order[x]!]! & (1 << i)) {
+          innermost[i] = order[x]!;
+          break;
+        }
+      }
+      value[innermost[i]!]! += this.units[i]!;
+    }
+    return this.laminarValues(v, (g, i) => (this.groupMembers[g]! & (1 << i)) !== 0);
+  }
+
+  growGroupScratch(G: number): void {
+    this.groupScratch = new Int32Array(2 * G);
+    this.groupOrder = new Int32Array(2 * G);
+    this.groupParent = new Int32Array(2 * G);
+    this.groupValue = new Float64Array(2 * G);
+    this.groupBinds = new Uint8Array(2 * G);
+    this.groupMembers = new Int32Array(2 * G);
+  }
+
+  groupMembers = new Int32Array(32);
+
+  /** laminarTotal with membership as a byte matrix, for holdings with many credits. */
+  laminarBytes(v: Variant): number {
+    const n = this.n;
+    const G = this.groups;
+    // Membership as a flat G×n byte matrix in a reused buffer.
+    if (this.memberBuffer.length < G * n) this.memberBuffer = new Uint8Array(2 * G * n);
+    if (this.groupScratch.length < G) this.growGroupScratch(G);
+    if (this.innermost.length < n) this.innermost = new Int32Array(2 * n);
+    const members = this.memberBuffer;
+    const sizes = this.groupScratch;
+    const order = this.groupOrder;
+    const parent = this.groupParent;
+    const value = this.groupValue;
+    const binds = this.groupBinds;
+    const innermost = this.innermost;
+    for (let g = 0; g < G; g++) {
+      const k = this.groupCap[g]!;
+      const per = v.capPer[k]!;
+      let size = 0;
+      for (let i = 0; i < n; i++) {
+        let m = 0;
+        if (v.capMask[this.attr[i]!]! & (1 << k)) {
+          const key = per === CYCLE ? 0 : per === YEAR ? this.year[i]! : this.event[i]!;
+          if (key === this.groupKey[g]) m = 1;
+        }
+        members[g * n + i] = m;
+        size += m;
+      }
+      sizes[g] = size;
+      // Insertion by size, so a group's container comes after it; equal sets nest in index order.
+      let x = g;
+      while (x > 0 && sizes[order[x - 1]!]! > size) {
+        order[x] = order[x - 1]!;
+        x--;
+      }
+      order[x] = g;
+      parent[g] = -1;
+      value[g] = 0;
+      binds[g] = 0;
+    }
+    for (let x = 0; x < G; x++) {
+      const inner = order[x]! * n;
+      for (let y = x + 1; y < G; y++) {
+        const outer = order[y]! * n;
         let overlap = false;
         let contained = true;
         for (let i = 0; i < n; i++) {
-          if (inner[i] && outer[i]) overlap = true;
-          if (inner[i] && !outer[i]) contained = false;
+          if (members[inner + i]) {
+            if (members[outer + i]) overlap = true;
+            else contained = false;
+          }
         }
         if (!overlap) continue;
         if (!contained) return -1;
         if (parent[order[x]!] === -1) parent[order[x]!] = order[y]!;
       }
     }
-    const value = new Array<number>(G).fill(0);
-    const innermost = new Int32Array(n).fill(-1);
     for (let i = 0; i < n; i++) {
+      innermost[i] = -1;
       for (let x = 0; x < G; x++) {
-        if (members[order[x]!]![i]) {
+        if (members[order[x]! * n + i]) {
           innermost[i] = order[x]!;
           break;
         }
       }
       if (innermost[i]! >= 0) value[innermost[i]!]! += this.units[i]!;
     }
-    const rootOf = (g: number) => {
-      let r = g;
-      while (parent[r]! >= 0) r = parent[r]!;
-      return r;
-    };
-    const binds = new Uint8Array(G);
+    const members3 = members;
+    return this.laminarValues(v, (g, i) => members3[g * n + i] === 1);
+  }
+
+  /**
+   * The second half of laminarTotal, once innermost groups and their direct
+   * values are known: values bottom-up, binding trees, their categories, and
+   * the loads of cycle caps.
+   */
+  laminarValues(v: Variant, isMember: (g: number, i: number) => boolean): number {
+    const n = this.n;
+    const G = this.groups;
+    const sizes = this.groupScratch;
+    const order = this.groupOrder;
+    const parent = this.groupParent;
+    const value = this.groupValue;
+    const binds = this.groupBinds;
+    const innermost = this.innermost;
     for (let x = 0; x < G; x++) {
       const g = order[x]!;
       const cap = v.capUnits[this.groupCap[g]!]!;
       if (value[g]! > cap) {
-        binds[rootOf(g)] = 1;
+        binds[this.rootOf(g)] = 1;
         value[g] = cap;
       }
       if (parent[g]! >= 0) value[parent[g]!]! += value[g]!;
@@ -1331,7 +1737,7 @@ class Kernel {
     let usedReal = 0;
     for (let i = 0; i < n; i++) {
       const g = innermost[i]!;
-      if (g >= 0 && binds[rootOf(g)]) continue;
+      if (g >= 0 && binds[this.rootOf(g)]) continue;
       total += this.units[i]!;
       if (this.units[i]! > 0 && this.category[i] !== 0) {
         usedAll |= 1 << this.category[i]!;
@@ -1344,7 +1750,7 @@ class Kernel {
       total += value[g]!;
       let category = -2;
       for (let i = 0; i < n; i++) {
-        if (!members[g]![i]) continue;
+        if (!isMember(g, i)) continue;
         if (this.virtual[i] || v.minimumMask[this.attr[i]!]! !== 0) return -1;
         const c = this.category[i]!;
         category = category === -2 || category === c ? c : -1;
@@ -1358,7 +1764,7 @@ class Kernel {
     for (let g = 0; g < G; g++) {
       const k = this.groupCap[g]!;
       if (v.capPer[k] !== CYCLE) continue;
-      const r = rootOf(g);
+      const r = this.rootOf(g);
       if (!binds[r]) continue;
       // A group with the same members as its container holds what the container holds.
       let up = g;
@@ -1370,9 +1776,24 @@ class Kernel {
     return total;
   }
 
+  memberBuffer = new Uint8Array(1024);
+  groupScratch = new Int32Array(32);
+  groupOrder = new Int32Array(32);
+  groupParent = new Int32Array(32);
+  groupValue = new Float64Array(32);
+  groupBinds = new Uint8Array(32);
+  innermost = new Int32Array(64);
+
+  rootOf(g: number): number {
+    let r = g;
+    while (this.groupParent[r]! >= 0) r = this.groupParent[r]!;
+    return r;
+  }
+
   /** The exact path: the same model evaluate() builds, solved by allocate(). */
   exact(v: Variant, cardOk: boolean): void {
     this.result.exactFallbacks++;
+    if (!this.scratchReady) this.fillScratch(v);
     const { vocab, space } = this.compiled;
     const items: Item[] = [];
     const virtual: boolean[] = [];
