@@ -72,12 +72,18 @@ export interface Contribution {
   slot: number;
   obligation: number;
   worth: Worth;
-  /** Counted units: a column when caps make counting a choice, otherwise worth·x. */
-  counted?: number;
   /** Petition decision column (1 = petition and pay the fee). */
   petition?: number;
   /** Set for a bundle's contribution; `slot` is then its first member. */
   bundle?: number;
+}
+
+/** Units counted, under a cycle's caps, from a group of interchangeable credits. */
+export interface CountedGroup {
+  obligation: number;
+  column: number;
+  /** Indices into BuiltModel.contributions. */
+  contributions: number[];
 }
 
 export interface BuiltModel {
@@ -86,6 +92,7 @@ export interface BuiltModel {
   slots: Slot[];
   bundles: Bundle[];
   contributions: Contribution[];
+  countedGroups: CountedGroup[];
   /** Card-unit columns per obligation (the card's own credit, counted under caps like any other). */
   cardCounted: Map<number, number>;
   /** Row index of Σ money ≤ …, for the second (hours) stage. */
@@ -199,7 +206,8 @@ function prune(obligations: Obligation[], candidates: Activity[]): Set<number> {
       dims.push(`${o.id}:${rowProfile(o, a, w)}`);
       units.push(w.units);
       const need = Math.ceil(Math.max(o.total, 1) / w.units);
-      perCredential.set(o.credential.id, Math.max(perCredential.get(o.credential.id) ?? 0, need));
+      const holdingKey = `${o.holding}:${o.late}`;
+      perCredential.set(holdingKey, Math.max(perCredential.get(holdingKey) ?? 0, need));
     }
     let k = 1;
     for (const need of perCredential.values()) k += need;
@@ -293,11 +301,18 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
       if (w) worths.set(o.id, w);
     }
     const credentialsOf = new Set([...worths.keys()].map((id) => problem.obligations[id]!.credential.id));
+    // A bundle stands for one cycle's choice, so the cycles it counts toward must never share a day
+    // (a late cycle's window reaches into the next one; a credential may be listed twice).
+    const windows = [...worths.keys()]
+      .map((id) => problem.obligations[id]!)
+      .sort((x, y) => x.windowStart - y.windowStart);
+    const disjoint = windows.every((o, i) => i === 0 || windows[i - 1]!.windowEnd < o.windowStart);
     const bundleable =
       useBundles &&
       a.kind === 'offering' &&
       !a.grants &&
       credentialsOf.size === 1 &&
+      disjoint &&
       [...worths].every(([id, w]) => !w.byPetition && !perYearCapped(problem.obligations[id]!, a, w));
     if (bundleable) {
       for (const [id, w] of worths) {
@@ -446,19 +461,7 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
     const o = problem.obligations[bundle.obligation]!;
     const first = bundle.slots[0]!;
     const worth = { ...slots[first]!.credits[0]!.worth, units: bundle.units };
-    const contribution: Contribution = { slot: first, obligation: o.id, worth, bundle: bi };
-    if (capped(o)) {
-      contribution.counted = b.addColumn(0, 0, bundle.units, false);
-      b.addRow(
-        [
-          [contribution.counted, 1],
-          [bundle.column, -bundle.units],
-        ],
-        -INFINITY,
-        0,
-      );
-    }
-    contributions.push(contribution);
+    contributions.push({ slot: first, obligation: o.id, worth, bundle: bi });
   });
   slots.forEach((s, si) => {
     if (s.column < 0) return;
@@ -478,17 +481,6 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
         );
         moneyTerms.push([contribution.petition, fee]);
       }
-      if (capped(o)) {
-        contribution.counted = b.addColumn(0, 0, c.worth.units, false);
-        b.addRow(
-          [
-            [contribution.counted, 1],
-            [contribution.petition ?? s.column, -c.worth.units],
-          ],
-          -INFINITY,
-          0,
-        );
-      }
       contributions.push(contribution);
     }
   });
@@ -497,17 +489,61 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
   for (const c of contributions) {
     listIn(byObligation, c.obligation).push(c);
   }
-  const termOf = (c: Contribution): [number, number] =>
-    c.counted !== undefined
-      ? [c.counted, 1]
-      : [
-          c.petition ?? (c.bundle !== undefined ? bundles[c.bundle]!.column : slots[c.slot]!.column),
-          c.worth.units,
-        ];
+  const termOf = (c: Contribution): [number, number] => [
+    c.petition ?? (c.bundle !== undefined ? bundles[c.bundle]!.column : slots[c.slot]!.column),
+    c.worth.units,
+  ];
+
+  /**
+   * Under caps, how many units count is a choice. Credits that look alike to
+   * every row of the cycle (same row profile, same year under a per-year cap)
+   * are interchangeable, so one counted column per such group is exact.
+   */
+  interface Entry {
+    sample: Contribution;
+    year: number | undefined;
+    term: [number, number];
+    counted: boolean;
+  }
+  const countedGroups: CountedGroup[] = [];
+  const entriesOf = new Map<number, Entry[]>();
+  const contributionIndex = new Map(contributions.map((c, i) => [c, i]));
+  for (const o of obligations) {
+    const list = byObligation.get(o.id) ?? [];
+    const entries: Entry[] = [];
+    const activityOf = (c: Contribution) => problem.activities[slots[c.slot]!.activity]!;
+    const yearFor = (c: Contribution) =>
+      perYearCapped(o, activityOf(c), c.worth) ? yearOf(slots[c.slot]!.day) : undefined;
+    if (!capped(o)) {
+      for (const c of list) entries.push({ sample: c, year: undefined, term: termOf(c), counted: false });
+    } else {
+      const groups = new Map<string, Contribution[]>();
+      for (const c of list)
+        listIn(groups, `${rowProfile(o, activityOf(c), c.worth)}|${yearFor(c) ?? ''}`).push(c);
+      for (const key of [...groups.keys()].sort()) {
+        const members = groups.get(key)!;
+        const offered = members.reduce((sum, c) => sum + c.worth.units, 0);
+        const column = b.addColumn(0, 0, offered, false);
+        b.addRow(
+          [[column, 1], ...members.map((c): [number, number] => [termOf(c)[0], -c.worth.units])],
+          -INFINITY,
+          0,
+        );
+        countedGroups.push({
+          obligation: o.id,
+          column,
+          contributions: members.map((c) => contributionIndex.get(c)!),
+        });
+        entries.push({ sample: members[0]!, year: yearFor(members[0]!), term: [column, 1], counted: true });
+      }
+    }
+    entriesOf.set(o.id, entries);
+  }
 
   const cardCounted = new Map<number, number>();
   for (const o of obligations) {
     const list = byObligation.get(o.id) ?? [];
+    const entries = entriesOf.get(o.id) ?? [];
     const attrs = (c: Contribution) => worthAttributes(problem.activities[slots[c.slot]!.activity]!, c.worth);
     const cardCol =
       o.card && o.cardUnits > 0 ? b.addColumn(0, capped(o) ? 0 : o.cardUnits, o.cardUnits, false) : undefined;
@@ -517,15 +553,11 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
     // In a ≥ row, a coefficient above the row's need can be lowered to the need: the same whole-number
     // solutions, a much tighter relaxation (`need` is left out for ≤ rows, where that would be wrong).
     const sum = (f: CreditFilter | undefined, year?: number, need?: number): [number, number][] => {
-      const terms = list
-        .filter(
-          (c) => matchesFilter(attrs(c), f) && (year === undefined || yearOf(slots[c.slot]!.day) === year),
-        )
-        .map((c): [number, number] => {
-          const [column, coef] = termOf(c);
-          return need !== undefined && c.counted === undefined
-            ? [column, Math.min(coef, need)]
-            : [column, coef];
+      const terms = entries
+        .filter((e) => matchesFilter(attrs(e.sample), f) && (year === undefined || e.year === year))
+        .map((e): [number, number] => {
+          const [column, coef] = e.term;
+          return need !== undefined && !e.counted ? [column, Math.min(coef, need)] : [column, coef];
         });
       if (cardCol !== undefined && year === undefined && cardMatches(f)) terms.push([cardCol, 1]);
       return terms;
@@ -544,7 +576,7 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
     for (const rule of o.rules.filter(isKind('cap'))) {
       if (rule.per === 'cycle') b.addRow(sum(rule.where), -INFINITY, rule.units);
       if (rule.per === 'year') {
-        const years = new Set(list.map((c) => yearOf(slots[c.slot]!.day)));
+        const years = new Set(entries.flatMap((e) => (e.year === undefined ? [] : [e.year])));
         for (const y of [...years].sort()) b.addRow(sum(rule.where, y), -INFINITY, rule.units);
       }
     }
@@ -625,6 +657,7 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
     slots,
     bundles,
     contributions,
+    countedGroups,
     cardCounted,
     moneyTerms,
     hoursTerms,

@@ -33,6 +33,13 @@ const TARGETS = {
   'ace.cpt': { units: [1, 5, 8, 10, 20], scale: 100, topic: 'ethics' },
   'afaa.cgfi': { units: [2, 4, 6, 8, 15], scale: 1000, topic: undefined },
   'ncsf.cpt': { units: [1, 2, 4, 5, 10], scale: 1000, topic: 'ethics' },
+  // Category caps and a minimum number of categories.
+  'nsca.cscs': {
+    units: [10, 15, 20, 30, 40],
+    scale: 100,
+    topic: undefined,
+    categories: ['A', 'B', 'C', 'D'],
+  },
 } as const;
 type Target = keyof typeof TARGETS;
 
@@ -41,43 +48,53 @@ const day = (offset: number) => {
   return d.toISOString().slice(0, 10);
 };
 
-const creditArb = (target: Target) =>
-  fc.record({
+const creditArb = (target: Target) => {
+  const spec: {
+    units: readonly number[];
+    scale: number;
+    topic: string | undefined;
+    categories?: readonly string[];
+  } = TARGETS[target];
+  return fc.record({
     credential: fc.constant(target),
-    units: fc.constantFrom(...TARGETS[target].units).map((u) => (u * TARGETS[target].scale) / 1000),
-    topic: TARGETS[target].topic
-      ? fc.option(fc.constant(TARGETS[target].topic!), { nil: undefined })
-      : fc.constant(undefined),
+    units: fc.constantFrom(...spec.units).map((u) => (u * spec.scale) / 1000),
+    topic: spec.topic ? fc.option(fc.constant(spec.topic), { nil: undefined }) : fc.constant(undefined),
+    category: spec.categories ? fc.constantFrom(...spec.categories) : fc.constant(undefined),
   });
+};
 
-const instanceArb = fc
-  .record({
-    targets: fc.shuffledSubarray(Object.keys(TARGETS) as Target[], { minLength: 1, maxLength: 2 }),
-    earnedOffsets: fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 2, maxLength: 2 }),
-    cardOffset: fc.option(fc.integer({ min: 0, max: 1000 }), { nil: undefined }),
-    horizonMonths: fc.integer({ min: 3, max: 30 }),
-    seedOfferings: fc.array(
-      fc.record({
-        price: fc.integer({ min: 0, max: 400 }),
-        hours: fc.integer({ min: 0, max: 20 }),
-        pick: fc.array(fc.boolean(), { minLength: 2, maxLength: 2 }),
-        provider: fc.constantFrom('NASM', 'AFAA', 'Other'),
-        type: fc.constantFrom('course', 'webinar', 'conference'),
-      }),
-      { minLength: 3, maxLength: 6 },
-    ),
-    cardPrice: fc.integer({ min: 20, max: 120 }),
-    withSpecialization: fc.boolean(),
-  })
-  .chain((base) =>
-    fc.record({
-      base: fc.constant(base),
-      creditValues: fc.tuple(
-        ...base.targets.map((t) => fc.array(creditArb(t), { minLength: 6, maxLength: 6 })),
+const instanceArbOf = (pool: Target[], minHorizon: number, earnedFrom = 0) =>
+  fc
+    .record({
+      targets: fc.shuffledSubarray(pool, { minLength: 1, maxLength: 2 }),
+      earnedOffsets: fc.array(fc.integer({ min: earnedFrom, max: 1000 }), { minLength: 2, maxLength: 2 }),
+      cardOffset: fc.option(fc.integer({ min: 0, max: 1000 }), { nil: undefined }),
+      horizonMonths: fc.integer({ min: minHorizon, max: 30 }),
+      seedOfferings: fc.array(
+        fc.record({
+          price: fc.integer({ min: 0, max: 400 }),
+          hours: fc.integer({ min: 0, max: 20 }),
+          pick: fc.array(fc.boolean(), { minLength: 2, maxLength: 2 }),
+          provider: fc.constantFrom('NASM', 'AFAA', 'Other'),
+          type: fc.constantFrom('course', 'webinar', 'conference'),
+        }),
+        { minLength: 3, maxLength: 6 },
       ),
-    }),
-  );
+      cardPrice: fc.integer({ min: 20, max: 120 }),
+      withSpecialization: fc.boolean(),
+    })
+    .chain((base) =>
+      fc.record({
+        base: fc.constant(base),
+        creditValues: fc.tuple(
+          ...base.targets.map((t) => fc.array(creditArb(t), { minLength: 6, maxLength: 6 })),
+        ),
+      }),
+    );
 
+const instanceArb = instanceArbOf(['nasm.cpt', 'ace.cpt', 'afaa.cgfi', 'ncsf.cpt'], 3);
+/** NSCA's shared reporting period ends 2026-12-31: a horizon past it brings category caps and minimum categories in. */
+const nscaArb = instanceArbOf(['nsca.cscs', 'nsca.cscs', 'nasm.cpt'], 13, 366);
 type Instance = typeof instanceArb extends fc.Arbitrary<infer T> ? T : never;
 
 function buildInstance(input: Instance) {
@@ -92,13 +109,14 @@ function buildInstance(input: Instance) {
     credits: base.targets.flatMap((_, ti) => {
       // Every offering counts toward something: toward the first target when nothing was picked.
       if (!o.pick[ti] && !(ti === 0 && !o.pick.slice(0, base.targets.length).some(Boolean))) return [];
-      const { credential, units, topic } = creditValues[ti]![i]!;
+      const { credential, units, topic, category } = creditValues[ti]![i]!;
       return [
         {
           credential,
           units: Math.round(units * 1000),
           status: 'approved' as const,
           ...(topic ? { topic } : {}),
+          ...(category ? { category } : {}),
         },
       ];
     }),
@@ -138,37 +156,50 @@ function buildInstance(input: Instance) {
   return { ruleSet, profile, request: { asOf, goals: { until, earn } } };
 }
 
+async function compareOn(arb: fc.Arbitrary<Instance>, numRuns: number, seed: number) {
+  const stats = { compared: 0, feasible: 0, explored: 0, cappedFeasible: 0, expired: 0 };
+  await fc.assert(
+    fc.asyncProperty(arb, async (input) => {
+      const { ruleSet, profile, request } = buildInstance(input);
+      const problem = readProblem(profile, ruleSet, request);
+      if (problem.expired.length > 0) {
+        stats.expired++;
+        return;
+      }
+      const candidates = referenceCandidates(problem);
+      fc.pre(candidates.length <= 14);
+      const built = buildModel(problem);
+      const { solution } = await solveLexicographic(built, solver, 10_000);
+      const reference = exhaustiveSearch(problem);
+      stats.compared++;
+      stats.explored += reference.explored;
+      expect(solution.status === 'optimal').toBe(reference.feasible);
+      if (!reference.feasible) return;
+      stats.feasible++;
+      if (problem.obligations.some((o) => o.rules.some((r) => r.kind === 'cap' && r.per === 'cycle')))
+        stats.cappedFeasible++;
+      const decoded = decode(problem, built, solution.values);
+      expect(decoded.moneyCents).toBe(reference.moneyCents);
+      expect(decoded.hoursTenths).toBe(reference.hoursTenths);
+      expect(verifyPlan(problem, decoded.chosen).problems).toEqual([]);
+    }),
+    { numRuns, seed, endOnFailure: true },
+  );
+  return stats;
+}
+
 describe('planner optimality against exhaustive search', () => {
   it('finds the same money and hours as trying every plan, and the engine confirms every plan', async () => {
-    let compared = 0;
-    let feasibleCount = 0;
-    let explored = 0;
-    await fc.assert(
-      fc.asyncProperty(instanceArb, async (input) => {
-        const { ruleSet, profile, request } = buildInstance(input);
-        const problem = readProblem(profile, ruleSet, request);
-        if (problem.expired.length > 0) return;
-        const candidates = referenceCandidates(problem);
-        fc.pre(candidates.length <= 14);
-        const built = buildModel(problem);
-        const { solution } = await solveLexicographic(built, solver, 10_000);
-        const reference = exhaustiveSearch(problem);
-        explored += reference.explored;
-        compared++;
-        expect(solution.status === 'optimal').toBe(reference.feasible);
-        if (!reference.feasible) return;
-        feasibleCount++;
-        const decoded = decode(problem, built, solution.values);
-        expect(decoded.moneyCents).toBe(reference.moneyCents);
-        expect(decoded.hoursTenths).toBe(reference.hoursTenths);
-        const verification = verifyPlan(problem, decoded.chosen);
-        expect(verification.problems).toEqual([]);
-      }),
-      { numRuns: 120, seed: 20261121, endOnFailure: true },
-    );
+    const stats = await compareOn(instanceArb, 120, 20261121);
     // The generator must produce real comparisons, feasible and infeasible alike.
-    expect(compared).toBeGreaterThan(60);
-    expect(feasibleCount).toBeGreaterThan(20);
-    expect(explored).toBeGreaterThan(1000);
+    expect(stats.compared).toBeGreaterThan(60);
+    expect(stats.feasible).toBeGreaterThan(20);
+    expect(stats.explored).toBeGreaterThan(1000);
+  });
+
+  it('does so under category caps and a minimum number of categories (NSCA)', async () => {
+    const stats = await compareOn(nscaArb, 60, 7);
+    expect(stats.compared).toBeGreaterThan(20);
+    expect(stats.cappedFeasible).toBeGreaterThan(3);
   });
 });

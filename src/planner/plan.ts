@@ -77,12 +77,24 @@ export function decode(problem: Problem, built: BuiltModel, values: readonly num
   }
   const counted = new Map<string, number>();
   const petitions = new Map<number, { credential: string; units: number }[]>();
-  for (const c of built.contributions) {
+  // Under caps, a group's counted units are handed out to its taken credits in order.
+  const groupLeft = new Map<number, { left: number }>();
+  for (const g of built.countedGroups) {
+    const budget = { left: Math.round(values[g.column] ?? 0) };
+    for (const ci of g.contributions) groupLeft.set(ci, budget);
+  }
+  const take = (ci: number, units: number) => {
+    const budget = groupLeft.get(ci);
+    if (!budget) return units;
+    const got = Math.min(budget.left, units);
+    budget.left -= got;
+    return got;
+  };
+  for (const [ci, c] of built.contributions.entries()) {
     if (c.bundle !== undefined) {
       const bundle = built.bundles[c.bundle]!;
       if ((values[bundle.column] ?? 0) <= 0.5) continue;
-      // The bundle's counted units, handed out to its offerings in order.
-      let left = c.counted !== undefined ? Math.round(values[c.counted] ?? 0) : c.worth.units;
+      let left = take(ci, c.worth.units);
       for (const si of bundle.slots) {
         const units = Math.min(left, built.slots[si]!.credits[0]!.worth.units);
         counted.set(`${si}:${c.obligation}`, units);
@@ -93,8 +105,7 @@ export function decode(problem: Problem, built: BuiltModel, values: readonly num
     if (!taken.has(c.slot)) continue;
     const petitioned = c.petition === undefined || (values[c.petition] ?? 0) > 0.5;
     if (!petitioned) continue;
-    const units = c.counted !== undefined ? Math.round(values[c.counted] ?? 0) : c.worth.units;
-    counted.set(`${c.slot}:${c.obligation}`, units);
+    counted.set(`${c.slot}:${c.obligation}`, take(ci, c.worth.units));
     if (c.petition !== undefined) {
       const list = petitions.get(c.slot) ?? [];
       list.push({ credential: problem.obligations[c.obligation]!.credential.id, units: c.worth.units });
