@@ -5,6 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { a11yProblems } from './support/a11y.ts';
 import { type Browsing, chromiumAvailable, launchBrowser } from './support/browser.ts';
 import { addCredential, card, fillSignUp } from './support/journeys.ts';
 import { snap } from './support/screenshots.ts';
@@ -15,7 +16,9 @@ async function fieldError(page: Page, label: string): Promise<{ invalid: string 
   const input = page.getByLabel(label, { exact: true });
   const invalid = await input.getAttribute('aria-invalid');
   const ids = ((await input.getAttribute('aria-describedby')) ?? '').split(' ').filter(Boolean);
-  const texts = await Promise.all(ids.map((id) => page.locator(`[id="${id}"].field-error`).allTextContents()));
+  const texts = await Promise.all(
+    ids.map((id) => page.locator(`[id="${id}"].field-error`).allTextContents()),
+  );
   return { invalid, message: texts.flat().join(' ') };
 }
 
@@ -39,10 +42,17 @@ describe.skipIf(!chromiumAvailable())('a bad form shows field errors', () => {
     await page.getByLabel('Password').fill('short');
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('alert').waitFor();
-    expect(await fieldError(page, 'E-mail')).toEqual({ invalid: 'true', message: 'must be an email address' });
-    expect(await fieldError(page, 'Password')).toEqual({ invalid: 'true', message: 'must be at least 10 characters' });
+    expect(await fieldError(page, 'E-mail')).toEqual({
+      invalid: 'true',
+      message: 'must be an email address',
+    });
+    expect(await fieldError(page, 'Password')).toEqual({
+      invalid: 'true',
+      message: 'must be at least 10 characters',
+    });
     expect(await fieldError(page, 'Your name')).toEqual({ invalid: null, message: '' });
     expect(await page.getByRole('alert').textContent()).toContain('Please correct the fields marked below.');
+    expect(await a11yProblems(page)).toEqual([]);
     await snap(page, 'errors-1-sign-up');
 
     // Fixed, the same form goes through.

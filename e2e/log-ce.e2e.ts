@@ -8,6 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { a11yProblems } from './support/a11y.ts';
 import { type Browsing, chromiumAvailable, launchBrowser } from './support/browser.ts';
 import { addCredential, card, signUp } from './support/journeys.ts';
 import { snap } from './support/screenshots.ts';
@@ -55,6 +56,7 @@ describe.skipIf(!chromiumAvailable())('log CE with a certificate upload', () => 
     await page.getByLabel('Date completed').fill('2025-05-01');
     await page.getByLabel('NASM Certified Personal Trainer (NASM-CPT) (CEU)').fill('0.8');
     await page.getByLabel('Certificate (PDF or image, optional)').setInputFiles(certificate);
+    expect(await a11yProblems(page)).toEqual([]);
     await snap(page, 'log-ce-1-form');
     await page.getByRole('button', { name: 'Log CE', exact: true }).click();
     const notice = page.getByRole('status').filter({ hasText: 'Logged' });
@@ -80,7 +82,9 @@ describe.skipIf(!chromiumAvailable())('log CE with a certificate upload', () => 
     expect(cells[3]).toContain('Counted');
     expect(cells[4]).toBe('file 1 of Kettlebell Fundamentals');
     // The stored certificate is the uploaded file, byte for byte.
-    const href = await row.getByRole('link', { name: 'file 1 of Kettlebell Fundamentals' }).getAttribute('href');
+    const href = await row
+      .getByRole('link', { name: 'file 1 of Kettlebell Fundamentals' })
+      .getAttribute('href');
     const stored = await page.request.get(`${server.url}${href}`);
     expect(stored.status()).toBe(200);
     expect(stored.headers()['content-type']).toBe('application/pdf');

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { a11yProblems } from './support/a11y.ts';
 import { type Browsing, chromiumAvailable, launchBrowser } from './support/browser.ts';
 import { addCredential, fillSignUp, signUp } from './support/journeys.ts';
 import { snap } from './support/screenshots.ts';
@@ -41,6 +42,7 @@ describe.skipIf(!chromiumAvailable())('an employer invites staff and sees the ro
     await boss.getByRole('button', { name: 'Invite', exact: true }).click();
     const link = await boss.getByLabel('Invitation link').inputValue();
     expect(link).toMatch(/#\/join\?token=/);
+    expect(await a11yProblems(boss)).toEqual([]);
     await snap(boss, 'roster-1-invited');
 
     // The professional: their own browser, their own account, their own choice.
@@ -51,6 +53,7 @@ describe.skipIf(!chromiumAvailable())('an employer invites staff and sees the ro
     await fillSignUp(pro, 'trainer@example.com', 'Staff Trainer');
     await pro.getByRole('button', { name: 'Accept and share' }).waitFor();
     expect(await pro.getByLabel(/My status only/).isChecked()).toBe(true);
+    expect(await a11yProblems(pro)).toEqual([]);
     await snap(pro, 'roster-2-consent');
     await pro.getByRole('button', { name: 'Accept and share' }).click();
     await pro.getByText('You now share your status with Example Fitness Studio.', { exact: false }).waitFor();

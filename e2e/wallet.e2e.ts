@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { a11yProblems } from './support/a11y.ts';
 import { type Browsing, chromiumAvailable, launchBrowser } from './support/browser.ts';
 import { addCredential, card, signUp } from './support/journeys.ts';
 import { snap } from './support/screenshots.ts';
@@ -49,6 +50,7 @@ describe.skipIf(!chromiumAvailable())('sign up, add NASM-CPT, CES and a CPR/AED 
     expect(await page.locator('.summary').textContent()).toBe(
       'Status on 2026-03-01: 1 complete, 1 permanent, 1 valid',
     );
+    expect(await a11yProblems(page)).toEqual([]);
     await snap(page, 'wallet-2-complete');
 
     await cpt.getByRole('link', { name: /Details and reasons/ }).click();
@@ -65,6 +67,7 @@ describe.skipIf(!chromiumAvailable())('sign up, add NASM-CPT, CES and a CPR/AED 
     // Low-confidence facts are marked in words where the rule is explained.
     expect(await page.locator('.low-facts').textContent()).toContain('Low confidence');
     expect(await page.getByText(/^Version .* from /).count()).toBeGreaterThan(0);
+    expect(await a11yProblems(page)).toEqual([]);
     await snap(page, 'wallet-3-detail');
   });
 
@@ -162,6 +165,7 @@ describe.skipIf(!chromiumAvailable())('sign up, add NASM-CPT, CES and a CPR/AED 
         .locator('a')
         .count(),
     ).toBeGreaterThan(0);
+    expect(await a11yProblems(page)).toEqual([]);
     await snap(page, 'wallet-6-rule-browser');
   });
 });

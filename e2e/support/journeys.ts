@@ -3,7 +3,12 @@ import type { Page } from 'playwright-core';
 
 export const PASSWORD = 'correct horse battery staple';
 
-export async function signUp(page: Page, baseUrl: string, email: string, name = 'Test Professional'): Promise<void> {
+export async function signUp(
+  page: Page,
+  baseUrl: string,
+  email: string,
+  name = 'Test Professional',
+): Promise<void> {
   await page.goto(`${baseUrl}/#/sign-up`);
   await fillSignUp(page, email, name);
   await page.getByRole('heading', { name: 'Your wallet' }).waitFor();
@@ -28,4 +33,5 @@ export async function addCredential(page: Page, baseUrl: string, query: string, 
 }
 
 /** The wallet card of one credential. */
-export const card = (page: Page, credentialId: string) => page.locator(`article[data-credential="${credentialId}"]`);
+export const card = (page: Page, credentialId: string) =>
+  page.locator(`article[data-credential="${credentialId}"]`);
