@@ -4,8 +4,9 @@
  * `inject` and `recert serve` only adds `listen`.
  */
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -41,7 +42,7 @@ import {
   requestIdFrom,
 } from './logging.ts';
 import { type CookieSettings, registerAuth, SAFE_METHODS } from './plugins/auth.ts';
-import { registerProblems } from './plugins/problems.ts';
+import { registerProblems, type WebFallback } from './plugins/problems.ts';
 import { PROBLEM_CONTENT_TYPE } from './problem.ts';
 import { authRoutes } from './routes/auth.ts';
 import { consentRoutes } from './routes/consent.ts';
@@ -126,6 +127,25 @@ export type RouteGroup = (app: Api, ctx: RouteContext) => void;
 
 export const API_VERSION = '0.1.0';
 
+/**
+ * The built web app at /: its files are public, and a browser asking for an
+ * unknown page gets index.html, so client-side routes survive a reload.
+ */
+async function serveWebApp(app: Api, root: string): Promise<WebFallback> {
+  const { default: fastifyStatic } = await import('@fastify/static');
+  const indexHtml = readFileSync(join(root, 'index.html'));
+  await app.register(async (web) => {
+    web.addHook('onRoute', (route) => {
+      route.config = { ...route.config, access: 'public' };
+    });
+    await web.register(fastifyStatic, { root, prefix: '/', wildcard: false, index: 'index.html' });
+  });
+  return (request) => {
+    const wantsPage = request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');
+    return wantsPage ? indexHtml : undefined;
+  };
+}
+
 export async function buildApp(options: ApiOptions): Promise<Api> {
   const fastify = Fastify({
     logger: options.logger ? loggerOptions(options.logger) : false,
@@ -141,7 +161,8 @@ export async function buildApp(options: ApiOptions): Promise<Api> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerProblems(app);
+  let webFallback: WebFallback | undefined;
+  registerProblems(app, (request) => webFallback?.(request));
   rejectNulCharacters(app);
   // CSV imports arrive as text, with a larger allowance than JSON bodies.
   app.addContentTypeParser(
@@ -258,13 +279,8 @@ export async function buildApp(options: ApiOptions): Promise<Api> {
   ];
   for (const group of groups) group(app, ctx);
 
-  if (options.webRoot && existsSync(options.webRoot)) {
-    const { default: fastifyStatic } = await import('@fastify/static');
-    // The web app's files are public (each static route carries config.file); the API's routes stay closed.
-    app.addHook('onRoute', (route) => {
-      if (route.config && 'file' in route.config) Object.assign(route.config, { access: 'public' });
-    });
-    await app.register(fastifyStatic, { root: options.webRoot, prefix: '/', wildcard: false });
+  if (options.webRoot && existsSync(join(options.webRoot, 'index.html'))) {
+    webFallback = await serveWebApp(app, options.webRoot);
   }
 
   await app.ready();

@@ -56,7 +56,10 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
     .send(problem);
 }
 
-export function registerProblems(app: FastifyInstance): void {
+/** A page the web app answers for paths the API does not know, when the web app is served. */
+export type WebFallback = (request: FastifyRequest) => Buffer | undefined;
+
+export function registerProblems(app: FastifyInstance, webFallback: WebFallback = () => undefined): void {
   app.setErrorHandler((error, request, reply) => {
     const appError = asAppError(error);
     if (appError.code === 'internal') {
@@ -66,11 +69,13 @@ export function registerProblems(app: FastifyInstance): void {
     }
     return sendProblem(request, reply, appError);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
+  app.setNotFoundHandler((request, reply) => {
+    const page = webFallback(request);
+    if (page) return reply.type('text/html; charset=utf-8').send(page);
+    return sendProblem(
       request,
       reply,
       new AppError('not-found', `no route for ${request.method} ${request.url.split('?')[0]}`),
-    ),
-  );
+    );
+  });
 }
