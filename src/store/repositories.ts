@@ -492,26 +492,32 @@ function recordsRepository(db: Db): Repositories['records'] {
         .from(t.holdings)
         .where(anyOf(t.holdings.personId, ids))
         .orderBy(asc(t.holdings.position));
-      const renewalRows = await db
-        .select({ r: t.holdingRenewals })
-        .from(t.holdingRenewals)
-        .innerJoin(t.holdings, eq(t.holdings.id, t.holdingRenewals.holdingId))
-        .where(anyOf(t.holdings.personId, ids));
+      // Children by their parents' keys: index lookups, no join back to the person.
+      const holdingIds = holdingRows.map((h) => h.id);
+      const renewalRows =
+        holdingIds.length === 0
+          ? []
+          : await db.select().from(t.holdingRenewals).where(anyOf(t.holdingRenewals.holdingId, holdingIds));
       const completionRows = await db
         .select()
         .from(t.completions)
         .where(anyOf(t.completions.personId, ids))
         .orderBy(asc(t.completions.position));
-      const creditRows = await db
-        .select({ c: t.completionCredits })
-        .from(t.completionCredits)
-        .innerJoin(t.completions, eq(t.completions.id, t.completionCredits.completionId))
-        .where(anyOf(t.completions.personId, ids));
-      const evidenceRows = await db
-        .select({ e: t.completionEvidence })
-        .from(t.completionEvidence)
-        .innerJoin(t.completions, eq(t.completions.id, t.completionEvidence.completionId))
-        .where(anyOf(t.completions.personId, ids));
+      const completionIds = completionRows.map((c) => c.id);
+      const creditRows =
+        completionIds.length === 0
+          ? []
+          : await db
+              .select()
+              .from(t.completionCredits)
+              .where(anyOf(t.completionCredits.completionId, completionIds));
+      const evidenceRows =
+        completionIds.length === 0
+          ? []
+          : await db
+              .select()
+              .from(t.completionEvidence)
+              .where(anyOf(t.completionEvidence.completionId, completionIds));
       const group = <R, K>(rows: R[], key: (r: R) => K) => {
         const map = new Map<K, R[]>();
         for (const r of rows) {
@@ -522,18 +528,9 @@ function recordsRepository(db: Db): Repositories['records'] {
         }
         return map;
       };
-      const renewals = group(
-        renewalRows.map((r) => r.r),
-        (r) => r.holdingId,
-      );
-      const credits = group(
-        creditRows.map((r) => r.c),
-        (r) => r.completionId,
-      );
-      const evidence = group(
-        evidenceRows.map((r) => r.e),
-        (r) => r.completionId,
-      );
+      const renewals = group(renewalRows, (r) => r.holdingId);
+      const credits = group(creditRows, (r) => r.completionId);
+      const evidence = group(evidenceRows, (r) => r.completionId);
       for (const row of holdingRows) {
         result.get(row.personId)?.holdings.push(m.holdingFromRows(row, renewals.get(row.id) ?? []));
       }
