@@ -97,4 +97,29 @@ describe.skipIf(!chromiumAvailable())('a bad form shows field errors', () => {
     await card(page, 'nasm.cpt').waitFor();
     expect(await card(page, 'nasm.cpt').getByRole('img', { name: '0.0 of 2.0 CEU counted' }).count()).toBe(1);
   });
+
+  it('renewal: an empty date is named beside it; a good one is recorded; the credential can be removed', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.url}/#/wallet`);
+    await card(page, 'nasm.cpt')
+      .getByRole('link', { name: /Details and reasons/ })
+      .click();
+    await page.getByRole('heading', { name: 'Renewals' }).waitFor();
+    await page.getByLabel('Submitted on').fill('');
+    await page.getByRole('button', { name: 'Record submission' }).click();
+    await page.getByRole('alert').first().waitFor();
+    expect(await fieldError(page, 'Submitted on')).toEqual({
+      invalid: 'true',
+      message: 'must be a calendar date YYYY-MM-DD',
+    });
+    await page.getByLabel('Submitted on').fill('2026-02-20');
+    await page.getByRole('button', { name: 'Record submission' }).click();
+    await page.getByText('Renewal submitted 20 Feb 2026').waitFor();
+    await snap(page, 'errors-4-renewal');
+
+    await page.getByRole('button', { name: /^Remove NASM/ }).click();
+    await page.getByRole('button', { name: 'Yes, remove it' }).click();
+    await page.getByRole('heading', { name: 'Your wallet' }).waitFor();
+    await page.getByText('No credentials yet.').waitFor();
+  });
 });

@@ -47,6 +47,8 @@ export const api = {
   addHolding: (personId: string, holding: HoldingInput) =>
     post<StoredHolding>(`/people/${personId}/holdings`, holding),
   removeHolding: (holdingId: string) => del(`/holdings/${holdingId}`),
+  recordRenewal: (holdingId: string, renewal: { date: string; kind: 'renewal' | 'reinstatement' }) =>
+    post<StoredHolding>(`/holdings/${holdingId}/renewals`, renewal),
   completions: (personId: string) =>
     get<{ completions: StoredCompletion[] }>(`/people/${personId}/completions`),
   logCompletion: (personId: string, completion: CompletionInput) =>

@@ -11,6 +11,7 @@ import { ProgressRing } from '../ui/ProgressRing.tsx';
 import { SourceLinks, StatementList } from '../ui/Sources.tsx';
 import { StatusBadge } from '../ui/StatusBadge.tsx';
 import { useLoad } from '../ui/useLoad.ts';
+import { HoldingActions } from './HoldingActions.tsx';
 
 const REASON_LABEL: Record<Allocation['reason'], string> = {
   counted: 'Counted',
@@ -194,6 +195,8 @@ export function HoldingDetailPage({ holdingId }: { holdingId: string }) {
               </ul>
             </section>
           )}
+
+          <HoldingActions stored={d.stored} name={d.result.name} onChanged={load.reload} />
 
           {d.rule && (
             <section className="card" aria-labelledby="rule-title">
