@@ -1,0 +1,96 @@
+/**
+ * The storage commands end to end, in-process on the embedded store:
+ * db migrate/status, demo, export, import, backup and restore, and the exit
+ * code 2 for bad input.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import type { Printer } from '../../src/cli/output.ts';
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const printer: Printer = {
+    out: (text) => {
+      out += text.endsWith('\n') ? text : `${text}\n`;
+    },
+    err: (text) => {
+      err += text.endsWith('\n') ? text : `${text}\n`;
+    },
+  };
+  const code = await main(['node', 'recert', ...args], printer, { ...process.env, DATABASE_URL: '' });
+  return { code, out, err };
+}
+
+describe('storage commands', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'recert-cli-'));
+  const data = join(dir, 'data');
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('migrates, loads a demo, exports, imports, backs up and restores', async () => {
+    const status = await run(['--data', data, 'db', 'status', '--format', 'json']);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.out)).toMatchObject({ pending: 3 });
+    expect((await run(['--data', data, 'db', 'migrate'])).code).toBe(0);
+    expect(JSON.parse((await run(['--data', data, 'db', 'status', '--format', 'json'])).out)).toMatchObject({
+      pending: 0,
+    });
+
+    const demo = await run(['--data', data, 'demo', '--people', '60', '--seed', '5', '--format', 'json']);
+    expect(demo.code).toBe(0);
+    expect(JSON.parse(demo.out)).toMatchObject({ people: 60, organisations: 2, seed: 5 });
+    expect((await run(['--data', data, 'demo', '--people', '60', '--seed', '5'])).code).toBe(1);
+
+    const profile = await run([
+      '--data',
+      data,
+      'export',
+      '--person',
+      'person1@demo5.example',
+      '--format',
+      'json',
+    ]);
+    expect(profile.code).toBe(0);
+    const document = JSON.parse(profile.out);
+    expect(document.person).toMatchObject({ email: 'person1@demo5.example' });
+    const file = join(dir, 'p1.json');
+    writeFileSync(file, profile.out);
+    const imported = await run(['--data', data, 'import', file, '--person', 'demo5-p0000002']);
+    expect(imported.code).toBe(0);
+    const copy = await run(['--data', data, 'export', '--person', 'demo5-p0000002', '--format', 'json']);
+    expect({ ...JSON.parse(copy.out), person: undefined }).toEqual({ ...document, person: undefined });
+
+    const csv = await run(['--data', data, 'export', '--format', 'csv', '--person', 'demo5-p0000002']);
+    expect(csv.out.split('\n')[0]).toBe(
+      'person,id,completed,title,activity,provider,hours,format,type,event,source,credential,units,category,topic,status',
+    );
+
+    const backup = join(dir, 'all.jsonl.gz');
+    expect((await run(['--data', data, 'backup', backup])).code).toBe(0);
+    expect(readFileSync(backup).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+    const restored = join(dir, 'restored');
+    const restore = await run(['--data', restored, 'restore', backup]);
+    expect(restore.code).toBe(0);
+    const again = await run(['--data', restored, 'export', '--person', 'demo5-p0000002', '--format', 'json']);
+    expect(again.out).toBe(copy.out);
+  });
+
+  it('exits with 2 and names the problem for bad input', async () => {
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, 'person,completed,title\nperson1@demo5.example,2025-02-30,Bad date\n');
+    const result = await run(['--data', data, 'import', bad]);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('2  completed  "2025-02-30" is not a calendar date YYYY-MM-DD');
+    expect((await run(['--data', data, 'demo', '--people', 'many'])).code).toBe(2);
+    expect((await run(['--data', data, 'export', '--person', 'nobody@example.com'])).code).toBe(2);
+    const yaml = join(dir, 'bad.yaml');
+    writeFileSync(yaml, 'holdings:\n  - credential: nasm.cpt\n    earned: 2024-13-01\n');
+    const invalid = await run(['--data', data, 'import', yaml, '--person', 'demo5-p0000003']);
+    expect(invalid.code).toBe(2);
+    expect(invalid.err).toContain('bad.yaml:3');
+    expect(invalid.err).toContain('holdings[0].earned');
+  });
+});
