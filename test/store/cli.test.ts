@@ -76,7 +76,8 @@ describe('storage commands', () => {
     expect(restore.code).toBe(0);
     const again = await run(['--data', restored, 'export', '--person', 'demo5-p0000002', '--format', 'json']);
     expect(again.out).toBe(copy.out);
-  });
+    // Each command opens the embedded database afresh (seconds each on a busy machine).
+  }, 300_000);
 
   it('exits with 2 and names the problem for bad input', async () => {
     const bad = join(dir, 'bad.csv');
@@ -92,5 +93,5 @@ describe('storage commands', () => {
     expect(invalid.code).toBe(2);
     expect(invalid.err).toContain('bad.yaml:3');
     expect(invalid.err).toContain('holdings[0].earned');
-  });
+  }, 120_000);
 });

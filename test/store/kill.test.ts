@@ -85,5 +85,6 @@ describe.each(BACKENDS)('a killed import on $name', (backend) => {
     } finally {
       await after.close();
     }
-  });
+    // Four child processes and a 200,000-row file: generous on a busy machine.
+  }, 300_000);
 });
