@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { a11yProblems } from './support/a11y.ts';
 import { type Browsing, chromiumAvailable, launchBrowser } from './support/browser.ts';
-import { addCredential, card, signUp } from './support/journeys.ts';
+import { addCredential, card, PASSWORD, signUp } from './support/journeys.ts';
 import { snap } from './support/screenshots.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
@@ -167,5 +167,19 @@ describe.skipIf(!chromiumAvailable())('sign up, add NASM-CPT, CES and a CPR/AED 
     ).toBeGreaterThan(0);
     expect(await a11yProblems(page)).toEqual([]);
     await snap(page, 'wallet-6-rule-browser');
+  });
+  it('a session that ends sends the person to sign in, and back to the page they were on', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.url}/#/wallet`);
+    await card(page, 'nasm.cpt').waitFor();
+    await browser.context.clearCookies();
+    await page.getByRole('link', { name: 'Log CE' }).first().click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(new URL(page.url()).hash).toBe('#/sign-in?next=%2Flog');
+    await page.getByLabel('E-mail').fill('imported@example.com');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Log CE' }).waitFor();
+    expect(new URL(page.url()).hash).toBe('#/log');
   });
 });

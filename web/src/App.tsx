@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
-import { ApiProblem } from './api/client.ts';
+import { useEffect, useRef, useState } from 'react';
+import { ApiProblem, SESSION_ENDED } from './api/client.ts';
 import { api } from './api/endpoints.ts';
 import type { Person } from './api/types.ts';
 import { AddCredentialPage } from './pages/AddCredential.tsx';
@@ -23,6 +23,21 @@ export function App() {
   const route = useRoute();
   const [person, setPerson] = useState<Person | null | undefined>(undefined);
   const [failure, setFailure] = useState<string>();
+  const signedIn = useRef(false);
+  signedIn.current = Boolean(person);
+
+  useEffect(() => {
+    // A request refused for want of a session signs the app out, and sign-in brings the person back here.
+    const ended = () => {
+      if (signedIn.current) {
+        const here = window.location.hash.replace(/^#/, '') || '/wallet';
+        navigate(`/sign-in?next=${encodeURIComponent(here)}`);
+      }
+      setPerson(null);
+    };
+    window.addEventListener(SESSION_ENDED, ended);
+    return () => window.removeEventListener(SESSION_ENDED, ended);
+  }, []);
 
   useEffect(() => {
     api.myPerson().then(setPerson, (e: unknown) => {

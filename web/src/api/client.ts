@@ -7,6 +7,8 @@ import type { Problem, ProblemIssue } from './types.ts';
 
 export const CSRF_COOKIE = 'recert_csrf';
 export const CSRF_HEADER = 'X-CSRF-Token';
+/** Dispatched on window when a request is refused for want of a session. */
+export const SESSION_ENDED = 'recert:session-ended';
 
 export class ApiProblem extends Error {
   readonly status: number;
@@ -81,6 +83,10 @@ export async function request<T>(method: string, path: string, options: RequestO
       typeof payload === 'object' && payload !== null
         ? (payload as Partial<Problem>)
         : { detail: String(payload) };
+    // A session that ended (expired, signed out elsewhere) is the app's business, not one page's.
+    if (response.status === 401 && !path.startsWith('/auth/')) {
+      globalThis.dispatchEvent?.(new Event(SESSION_ENDED));
+    }
     throw new ApiProblem(response.status, problem);
   }
   return payload as T;
