@@ -8,6 +8,7 @@ import { HoldingDetailPage } from './pages/HoldingDetail.tsx';
 import { JoinPage } from './pages/Join.tsx';
 import { LogCePage } from './pages/LogCe.tsx';
 import { OrganisationsPage } from './pages/Organisations.tsx';
+import { PlanPage } from './pages/Plan.tsx';
 import { ProfilePage } from './pages/Profile.tsx';
 import { RosterPage } from './pages/Roster.tsx';
 import { RulePage, RulesPage } from './pages/Rules.tsx';
@@ -77,6 +78,9 @@ export function App() {
                 </NavLink>
                 <NavLink to="/log" current={first === 'log'}>
                   Log CE
+                </NavLink>
+                <NavLink to="/plan" current={first === 'plan'}>
+                  Plan
                 </NavLink>
                 <NavLink to="/organisations" current={first === 'organisations'}>
                   Organisations
@@ -165,6 +169,8 @@ function Screen({ route, person }: { route: Route; person: Person | null | undef
       return <HoldingDetailPage holdingId={second} />;
     case 'profile':
       return <ProfilePage />;
+    case 'plan':
+      return <PlanPage />;
     case 'organisations':
       return second ? <RosterPage organisationId={second} /> : <OrganisationsPage />;
     default:

@@ -16,6 +16,9 @@ import type {
   Offering,
   Organisation,
   Person,
+  Plan,
+  PlanConstraints,
+  PlanGoals,
   ProfileDocument,
   ProfileInput,
   RoleName,
@@ -63,6 +66,9 @@ export const api = {
   exportProfile: (personId: string) => get<ProfileDocument>(`/people/${personId}/profile`),
   importProfile: (personId: string, profile: ProfileInput, mode: 'replace' | 'append') =>
     put<{ holdings: number; completions: number }>(`/people/${personId}/profile`, profile, { mode }),
+
+  plan: (personId: string, request: { goals: PlanGoals; constraints?: PlanConstraints }) =>
+    post<Plan>(`/people/${personId}/plan`, request),
 
   organisations: () =>
     get<{ organisations: { organisation: Organisation; role: RoleName }[] }>('/organisations'),

@@ -26,6 +26,7 @@ import type {
 import type { Offering } from '../../../src/core/offerings/schema.ts';
 import type { CompletionInput, HoldingInput, ProfileInput } from '../../../src/core/profile/schema.ts';
 import type { CredentialExplanation, Statement } from '../../../src/core/rules/explain.ts';
+import type { Plan, PlanConstraints, PlanGoals } from '../../../src/planner/types.ts';
 
 export type Person = z.infer<typeof PersonSchema>;
 export type Organisation = z.infer<typeof OrganisationSchema>;
@@ -45,7 +46,17 @@ export type Finding = z.infer<typeof FindingSchema>;
 export type SourceRef = z.infer<typeof SourceRefSchema>;
 export type Problem = z.infer<typeof ProblemSchema>;
 export type ProblemIssue = z.infer<typeof ProblemIssueSchema>;
-export type { CompletionInput, CredentialExplanation, HoldingInput, Offering, ProfileInput, Statement };
+export type {
+  CompletionInput,
+  CredentialExplanation,
+  HoldingInput,
+  Offering,
+  Plan,
+  PlanConstraints,
+  PlanGoals,
+  ProfileInput,
+  Statement,
+};
 
 /** A row of GET /rules: a credential without its statements. */
 export type CredentialSummary = Pick<
