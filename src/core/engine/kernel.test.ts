@@ -107,8 +107,19 @@ credentials:
           - { kind: min-categories, count: 4, when: { cycleIndexFrom: 2 }, ${S} }
           - { kind: min-categories, count: 3, when: { cycleIndexFrom: 1 }, ${S} }
           - { kind: min-categories, count: 2, ${S} }
-          - { kind: minimum, units: "0.9", where: { category: A }, when: { cycleIndexFrom: 4 }, ${S} }
+          - { kind: minimum, units: "0.5", where: { category: A }, when: { cycleIndexFrom: 1 }, ${S} }
         lateRenewal: { graceDays: 30, ${S} }
+  - id: hard.vol
+    name: Hard volunteer
+    kind: certification
+    policies:
+      - version: "1"
+        effectiveFrom: 2015-01-01
+        cycle: { anchor: rolling, months: 24, ${S} }
+        requirements:
+          - { kind: total, units: "1.5", ${S} }
+          - { kind: cap, units: "0.6", where: { activityType: [volunteering, conference] }, per: year, ${S} }
+          - { kind: cap, units: "0.4", where: { activityType: [volunteering, conference] }, per: event, ${S} }
   - id: hard.spec
     name: Hard specialization
     kind: specialization
@@ -125,6 +136,7 @@ const HARD_TEMPLATES: [number, string[]][] = [
   [2, ['hard.cpt', 'hard.gfi', CARD_HOLDING]],
   [1, ['hard.gfi', CARD_HOLDING]],
   [2, ['hard.tight', 'hard.cpt']],
+  [1, ['hard.vol']],
 ];
 
 interface Row {
@@ -318,5 +330,96 @@ describe('evaluatePopulation agrees with evaluate()', () => {
         for (const d of [-1, 0, 1, 90, 91]) edges.add(end + d);
     }
     for (const day of [toEpochDay('2024-02-29'), ...edges]) expectAgreement(shipped, columns, day);
+  });
+});
+
+interface HandCompletion {
+  day: string;
+  units: number;
+  category?: string;
+  type?: string;
+  event?: number;
+  activity?: number;
+}
+
+/** One person's columns, written out by hand for cases random data reaches too rarely. */
+function person(
+  rules: Rules,
+  holdings: { credential: string; earned: string; renewals?: string[]; completions?: HandCompletion[] }[],
+): PopulationColumns {
+  const { vocab } = rules;
+  const completions = holdings.flatMap((h) => h.completions ?? []);
+  const renewals = holdings.flatMap((h) => h.renewals ?? []);
+  const offsets = (counts: number[]) =>
+    Int32Array.from([0, ...counts.map((_, i) => counts.slice(0, i + 1).reduce((s, c) => s + c, 0))]);
+  return {
+    persons: 1,
+    holdings: holdings.length,
+    completions: completions.length,
+    personHoldingStart: Int32Array.from([0, holdings.length]),
+    holdingCredential: Int32Array.from(holdings.map((h) => vocab.credentialIndex.get(h.credential)!)),
+    holdingEarned: Int32Array.from(holdings.map((h) => toEpochDay(h.earned))),
+    holdingPrinted: new Int32Array(holdings.length).fill(NO_DAY),
+    holdingHandsOn: new Uint8Array(holdings.length),
+    holdingRenewalStart: offsets(holdings.map((h) => h.renewals?.length ?? 0)),
+    renewalDay: Int32Array.from(renewals.map(toEpochDay)),
+    renewalKind: new Uint8Array(renewals.length),
+    holdingCompletionStart: offsets(holdings.map((h) => h.completions?.length ?? 0)),
+    completionDay: Int32Array.from(completions.map((c) => toEpochDay(c.day))),
+    completionUnits: Int32Array.from(completions.map((c) => c.units)),
+    completionCategory: Uint8Array.from(completions.map((c) => vocab.categories.indexOf(c.category ?? ''))),
+    completionTopic: new Uint8Array(completions.length),
+    completionProvider: new Uint8Array(completions.length),
+    completionType: Uint8Array.from(
+      completions.map((c) => vocab.types.indexOf((c.type ?? 'course') as never)),
+    ),
+    completionStatus: new Uint8Array(completions.length),
+    completionActivity: Int32Array.from(completions.map((c, i) => c.activity ?? i)),
+    completionEvent: Int32Array.from(completions.map((c) => c.event ?? 0)),
+  };
+}
+
+describe('evaluatePopulation on hand-written cases', () => {
+  it('a per-event cap that binds inside a cycle cap that does not, under a minimum, goes to the exact model', () => {
+    // hard.tight, second cycle: the category A minimum (0.5) looks into A, whose event cap (0.3) cuts an event.
+    const columns = person(hard, [
+      {
+        credential: 'hard.tight',
+        earned: '2020-01-10',
+        renewals: ['2021-01-20'],
+        completions: [
+          { day: '2021-03-01', units: 300, category: 'A', type: 'conference', event: 1 },
+          { day: '2021-03-02', units: 300, category: 'A', type: 'conference', event: 1 },
+          { day: '2021-04-01', units: 400, category: 'B' },
+          { day: '2021-05-01', units: 300, category: 'C' },
+        ],
+      },
+    ]);
+    const result = expectAgreement(hard, columns, toEpochDay('2021-06-01'));
+    expect(result.exactFallbacks).toBe(1);
+    // A counts 0.3 of its 0.6: the minimum is short by 0.2, so nothing is complete.
+    expect(STATUS_NAMES[result.status[0]!]).not.toBe('complete');
+  });
+
+  it('caps exactly reached count in full, one thousandth over is cut', () => {
+    for (const [units, counted] of [
+      [400, 1000],
+      [401, 1000],
+    ] as const) {
+      // hard.tight, first cycle: C is capped at 0.4.
+      const columns = person(hard, [
+        {
+          credential: 'hard.tight',
+          earned: '2020-01-10',
+          completions: [
+            { day: '2020-03-01', units: 300, category: 'A' },
+            { day: '2020-04-01', units: 300, category: 'B' },
+            { day: '2020-05-01', units, category: 'C' },
+          ],
+        },
+      ]);
+      const result = expectAgreement(hard, columns, toEpochDay('2020-06-01'));
+      expect(result.counted[0]).toBe(counted);
+    }
   });
 });

@@ -209,6 +209,18 @@ interface Variant {
   simple: boolean;
   /** Some cap counts per calendar year, so credits need their year. */
   yearCaps: boolean;
+  /**
+   * When the caps nest by their filters alone — cycle caps with disjoint
+   * filters, each year or event cap inside at most one of them, positive
+   * units — every holding's groups form a two-level laminar family, and the
+   * best total follows from the group sums (see twoLevel). Per cap: its
+   * enclosing cycle cap (-1 for none), and whether a binding tree under it
+   * is one the sums cannot settle (a minimum or the card inside, or, with a
+   * category rule, mixed categories).
+   */
+  twoLevel: boolean;
+  capParent: Int32Array;
+  capUnsettled: Uint8Array;
   // For the exact fallback.
   capRules: RequirementOf<'cap'>[];
   minimumRules: RequirementOf<'minimum'>[];
@@ -456,6 +468,18 @@ function variantOf(compiled: CompiledRules, policy: CompiledPolicy, rules: Requi
   });
   const capMask = maskOf(capRules.map((r) => r.where));
   const minimumMask = maskOf(minimumRules.map((r) => r.where));
+  const structure = capStructure(
+    space.size,
+    capRules.map((r) => r.units),
+    capPer,
+    capMask,
+    minimumMask,
+    cardRule && (cardRule.units ?? 0) > 0
+      ? attrKey(space, code(vocab.categories, cardRule.category), code(vocab.topics, cardRule.topic), TYPE_CARD, 0)
+      : -1,
+    rules.some((r) => r.kind === 'min-categories'),
+    (a) => Math.floor(a / (space.topics * space.types * space.providers)),
+  );
 
   const accept = new Int32Array(vocab.credentials.length).fill(-1);
   const acceptNum: number[] = [];
@@ -521,9 +545,62 @@ function variantOf(compiled: CompiledRules, policy: CompiledPolicy, rules: Requi
       minimumRules.length === 0 &&
       minCategoryRules.length === 0 &&
       !noRepeat,
+    ...structure,
     capRules,
     minimumRules,
   };
+}
+
+/** Whether a policy's caps nest by their filters, and which of them a binding tree's sums cannot settle. */
+function capStructure(
+  size: number,
+  units: number[],
+  per: Uint8Array,
+  capMask: Uint32Array,
+  minimumMask: Uint32Array,
+  cardAttr: number,
+  categoryRule: boolean,
+  categoryOf: (attr: number) => number,
+): { twoLevel: boolean; capParent: Int32Array; capUnsettled: Uint8Array } {
+  const n = units.length;
+  const capParent = new Int32Array(n).fill(-1);
+  const capUnsettled = new Uint8Array(n);
+  let twoLevel = units.every((u) => u > 0);
+  const category = new Int32Array(n).fill(-2);
+  for (let a = 0; a < size && twoLevel; a++) {
+    const mask = capMask[a]!;
+    if (mask === 0) continue;
+    let cycles = 0;
+    let others = 0;
+    for (let k = 0; k < n; k++) {
+      if ((mask & (1 << k)) === 0) continue;
+      if (per[k] === CYCLE) cycles++;
+      else others++;
+      if (minimumMask[a] !== 0 || a === cardAttr) capUnsettled[k] = 1;
+      const c = categoryOf(a);
+      category[k] = category[k] === -2 || category[k] === c ? c : -1;
+    }
+    if (cycles > 1 || others > 1) twoLevel = false;
+  }
+  // A year or event cap nests in the cycle cap that every credit it holds falls under.
+  for (let k = 0; k < n && twoLevel; k++) {
+    if (per[k] === CYCLE) continue;
+    let parent = -2;
+    for (let a = 0; a < size; a++) {
+      const mask = capMask[a]!;
+      if ((mask & (1 << k)) === 0) continue;
+      let p = -1;
+      for (let q = 0; q < n; q++) if (per[q] === CYCLE && mask & (1 << q)) p = q;
+      parent = parent === -2 || parent === p ? p : -3;
+    }
+    if (parent === -3) twoLevel = false;
+    capParent[k] = parent < 0 ? -1 : parent;
+  }
+  if (categoryRule) for (let k = 0; k < n; k++) if (category[k] === -1) capUnsettled[k] = 1;
+  for (let k = 0; k < n; k++) {
+    if (capParent[k]! >= 0 && capUnsettled[k]) capUnsettled[capParent[k]!] = 1;
+  }
+  return { twoLevel, capParent, capUnsettled };
 }
 
 /** evaluate.ts's extraCreditClasses: each category × topic × own-provider choice the rules distinguish. */
@@ -1388,7 +1465,11 @@ class Kernel {
       if (this.groupSum[gi]! > v.capUnits[k]!) binding = true;
       if (v.capPer[k] === CYCLE) this.cycleLoad[k] = this.groupSum[gi]!;
     }
-    if (binding) {
+    const settled = binding && v.twoLevel ? this.twoLevel(v) : -1;
+    if (settled >= 0) {
+      countedTotal = settled;
+      this.result.laminar++;
+    } else if (binding) {
       if (!this.scratchReady) this.fillScratch(v);
       const total = this.laminarTotal(v);
       if (total < 0) {
@@ -1454,6 +1535,56 @@ class Kernel {
     this.aCounted = counted;
     this.aMissing = outcomeMissing + virtualUnits;
     this.aAllMet = allMet;
+  }
+
+  childSum = new Float64Array(32);
+  childValue = new Float64Array(32);
+
+  /**
+   * The best total from the group sums alone, for caps that nest by filter
+   * (Variant.twoLevel): each year or event group counts min(cap, its sum)
+   * toward its cycle cap, which counts min(cap, its direct credits + those)
+   * — every outermost group is full in any optimum, so its load is that
+   * value. Returns -1 when a binding tree holds what the sums cannot settle.
+   */
+  twoLevel(v: Variant): number {
+    const caps = v.capUnits.length;
+    const childSum = this.childSum;
+    const childValue = this.childValue;
+    for (let k = 0; k < caps; k++) {
+      childSum[k] = 0;
+      childValue[k] = 0;
+    }
+    let raw = 0;
+    let settled = 0;
+    for (let g = 0; g < this.groups; g++) {
+      const k = this.groupCap[g]!;
+      if (v.capPer[k] === CYCLE) continue;
+      const sum = this.groupSum[g]!;
+      const cap = v.capUnits[k]!;
+      const value = sum > cap ? cap : sum;
+      const parent = v.capParent[k]!;
+      if (parent >= 0) {
+        childSum[parent]! += sum;
+        childValue[parent]! += value;
+      } else {
+        if (sum > cap && v.capUnsettled[k]) return -1;
+        raw += sum;
+        settled += value;
+      }
+    }
+    for (let k = 0; k < caps; k++) {
+      if (v.capPer[k] !== CYCLE) continue;
+      const sum = this.groupSum[this.cycleGroup[k]!]!;
+      const offered = sum - childSum[k]! + childValue[k]!;
+      const cap = v.capUnits[k]!;
+      const value = offered > cap ? cap : offered;
+      if ((offered > cap || childValue[k]! < childSum[k]!) && v.capUnsettled[k]) return -1;
+      raw += sum;
+      settled += value;
+      this.cycleLoad[k] = value;
+    }
+    return this.tCounted - raw + settled;
   }
 
   /**
