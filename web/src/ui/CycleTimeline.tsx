@@ -89,12 +89,16 @@ export function CycleTimeline({ result, earned, asOf }: CycleTimelineProps) {
             <span className="key key-grace" aria-hidden="true" /> late until {formatDate(after)}
           </span>
         )}
-        <span>
-          <span className="key key-counted" aria-hidden="true" /> CE counted
-        </span>
-        <span>
-          <span className="key key-not" aria-hidden="true" /> CE not counted
-        </span>
+        {result.allocations.length > 0 && (
+          <>
+            <span>
+              <span className="key key-counted" aria-hidden="true" /> CE counted
+            </span>
+            <span>
+              <span className="key key-not" aria-hidden="true" /> CE not counted
+            </span>
+          </>
+        )}
         <span>
           <span className="key key-today" aria-hidden="true" /> today
         </span>

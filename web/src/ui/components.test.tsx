@@ -134,6 +134,14 @@ describe('CycleTimeline', () => {
     expect(counted).toBeLessThan(today);
   });
 
+  it('leaves CE out of the legend when there is none', () => {
+    const { container } = render(
+      <CycleTimeline result={holding({ allocations: [] })} earned="2025-01-10" asOf="2026-03-01" />,
+    );
+    expect(container.querySelector('.tl-legend')?.textContent).not.toContain('CE');
+    expect(container.querySelectorAll('.tl-ce')).toHaveLength(0);
+  });
+
   it('draws nothing for a holding without a cycle', () => {
     const { container } = render(<CycleTimeline result={holding({ cycle: undefined })} asOf="2026-03-01" />);
     expect(container.innerHTML).toBe('');
