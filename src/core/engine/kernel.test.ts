@@ -120,6 +120,21 @@ credentials:
           - { kind: total, units: "1.5", ${S} }
           - { kind: cap, units: "0.6", where: { activityType: [volunteering, conference] }, per: year, ${S} }
           - { kind: cap, units: "0.4", where: { activityType: [volunteering, conference] }, per: event, ${S} }
+  - id: hard.nest
+    name: Hard nested caps
+    kind: certification
+    policies:
+      - version: "1"
+        effectiveFrom: 2015-01-01
+        cycle: { anchor: rolling, months: 24, ${S} }
+        categories: [{ code: A, name: A }, { code: B, name: B }]
+        requirements:
+          - { kind: total, units: "1.2", ${S} }
+          - { kind: cap, units: "0.8", where: { category: A }, per: cycle, ${S} }
+          - { kind: cap, units: "0.3", where: { category: A }, per: event, ${S} }
+          - { kind: cap, units: "0.6", where: { category: B }, per: cycle, ${S} }
+          - { kind: minimum, units: "0.5", where: { category: A }, ${S} }
+          - { kind: min-categories, count: 2, ${S} }
   - id: hard.spec
     name: Hard specialization
     kind: specialization
@@ -137,6 +152,7 @@ const HARD_TEMPLATES: [number, string[]][] = [
   [1, ['hard.gfi', CARD_HOLDING]],
   [2, ['hard.tight', 'hard.cpt']],
   [1, ['hard.vol']],
+  [1, ['hard.nest']],
 ];
 
 interface Row {
@@ -381,17 +397,16 @@ function person(
 
 describe('evaluatePopulation on hand-written cases', () => {
   it('a per-event cap that binds inside a cycle cap that does not, under a minimum, goes to the exact model', () => {
-    // hard.tight, second cycle: the category A minimum (0.5) looks into A, whose event cap (0.3) cuts an event.
+    // hard.nest: the category A minimum (0.5) looks into A, whose event cap (0.3) cuts an event.
     const columns = person(hard, [
       {
-        credential: 'hard.tight',
+        credential: 'hard.nest',
         earned: '2020-01-10',
-        renewals: ['2021-01-20'],
         completions: [
           { day: '2021-03-01', units: 300, category: 'A', type: 'conference', event: 1 },
           { day: '2021-03-02', units: 300, category: 'A', type: 'conference', event: 1 },
-          { day: '2021-04-01', units: 400, category: 'B' },
-          { day: '2021-05-01', units: 300, category: 'C' },
+          { day: '2021-04-01', units: 600, category: 'B' },
+          { day: '2021-05-01', units: 300, category: 'B' },
         ],
       },
     ]);
