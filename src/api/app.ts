@@ -28,6 +28,8 @@ import {
 import { AppError } from '../core/errors.ts';
 import type { RuleSet } from '../core/ruleset.ts';
 import type { FileStorage } from '../files/storage.ts';
+import { HighsSolver } from '../planner/highs-solver.ts';
+import type { SolverPort } from '../planner/solver.ts';
 import type { Store } from '../store/port.ts';
 import { createContext, type UseCaseContext } from '../usecases/context.ts';
 import { MAX_EVIDENCE_BYTES } from '../usecases/evidence.ts';
@@ -52,6 +54,7 @@ import { evidenceRoutes } from './routes/evidence.ts';
 import { healthRoutes } from './routes/health.ts';
 import { organisationRoutes } from './routes/organisations.ts';
 import { peopleRoutes } from './routes/people.ts';
+import { planRoutes } from './routes/plan.ts';
 import { recordsRoutes } from './routes/records.ts';
 import { rulesRoutes } from './routes/rules.ts';
 import {
@@ -81,11 +84,14 @@ export interface ApiLimits {
   signIn: RateLimit;
   /** Token creation, listing and revocation per client address. */
   tokens: RateLimit;
+  /** Plans per client address (each one is a solver run). */
+  plans: RateLimit;
 }
 
 export const DEFAULT_LIMITS: ApiLimits = {
   signIn: { max: 10, timeWindow: 60_000 },
   tokens: { max: 30, timeWindow: 60_000 },
+  plans: { max: 30, timeWindow: 60_000 },
 };
 
 export interface ApiOptions {
@@ -120,7 +126,9 @@ export interface RouteContext {
   statusCache: StatusCache | undefined;
   cookies: CookieSettings;
   /** Hooks that count requests per client address, each shared by a group of routes. */
-  limiters: { credentials: onRequestHookHandler; tokens: onRequestHookHandler };
+  limiters: { credentials: onRequestHookHandler; tokens: onRequestHookHandler; plans: onRequestHookHandler };
+  /** The planner's solver: one worker, so plans are solved one at a time. */
+  solver: SolverPort;
 }
 
 export type RouteGroup = (app: Api, ctx: RouteContext) => void;
@@ -253,16 +261,20 @@ export async function buildApp(options: ApiOptions): Promise<Api> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const limits = options.limits ?? DEFAULT_LIMITS;
+  const solver = new HighsSolver();
+  app.addHook('onClose', async () => solver.close());
   const ctx: RouteContext = {
     ruleSet: options.ruleSet,
     clock: options.clock,
     uc,
     auth,
     statusCache,
+    solver,
     cookies: options.cookies ?? { secure: true },
     limiters: {
       credentials: app.rateLimit({ ...limits.signIn, keyGenerator: (r) => `credentials:${r.ip}` }),
       tokens: app.rateLimit({ ...limits.tokens, keyGenerator: (r) => `tokens:${r.ip}` }),
+      plans: app.rateLimit({ ...limits.plans, keyGenerator: (r) => `plans:${r.ip}` }),
     } as RouteContext['limiters'],
   };
   const groups: RouteGroup[] = [
@@ -276,6 +288,7 @@ export async function buildApp(options: ApiOptions): Promise<Api> {
     consentRoutes,
     organisationRoutes,
     csvRoutes,
+    planRoutes,
   ];
   for (const group of groups) group(app, ctx);
 

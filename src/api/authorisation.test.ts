@@ -151,6 +151,7 @@ describe.each(BACKENDS)('on %s', (backend) => {
     }),
     'PUT /organisations/{organisationId}/roster/{personId}': () => ({}),
     'POST /organisations/{organisationId}/people': () => ({ name: 'Planted' }),
+    'POST /people/{personId}/plan': () => ({ on: '2025-06-01', goals: { until: '2027-12-31' } }),
   };
 
   /** CSV uploads, sent as text/csv. */

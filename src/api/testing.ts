@@ -53,7 +53,11 @@ export async function buildTestApi(
     clock,
     cookies: { secure: false },
     // Generous, so tests that sign many users up are not throttled; the rate-limit test sets its own.
-    limits: { signIn: { max: 10_000, timeWindow: 60_000 }, tokens: { max: 10_000, timeWindow: 60_000 } },
+    limits: {
+      signIn: { max: 10_000, timeWindow: 60_000 },
+      tokens: { max: 10_000, timeWindow: 60_000 },
+      plans: { max: 10_000, timeWindow: 60_000 },
+    },
     ...options,
   });
   return {

@@ -305,7 +305,11 @@ describe('API tokens', () => {
 describe('hardening', () => {
   it('rate-limits sign-in and token endpoints with a 429 problem and Retry-After', async () => {
     const limited = await buildTestApi({
-      limits: { signIn: { max: 3, timeWindow: 60_000 }, tokens: { max: 2, timeWindow: 60_000 } },
+      limits: {
+        signIn: { max: 3, timeWindow: 60_000 },
+        tokens: { max: 2, timeWindow: 60_000 },
+        plans: { max: 2, timeWindow: 60_000 },
+      },
     });
     try {
       const codes: number[] = [];
