@@ -294,150 +294,176 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
   /** Single-credential offerings by (cycle, attributes): the classes that become bundles. */
   const classes = new Map<string, number[]>();
 
-  for (const a of activities) {
-    const worths = new Map<number, Worth>();
-    for (const o of obligations) {
-      const w = worthToward(a, o);
-      if (w) worths.set(o.id, w);
-    }
-    const credentialsOf = new Set([...worths.keys()].map((id) => problem.obligations[id]!.credential.id));
-    // A bundle stands for one cycle's choice, so the cycles it counts toward must never share a day
-    // (a late cycle's window reaches into the next one; a credential may be listed twice).
-    const windows = [...worths.keys()]
-      .map((id) => problem.obligations[id]!)
-      .sort((x, y) => x.windowStart - y.windowStart);
-    const disjoint = windows.every((o, i) => i === 0 || windows[i - 1]!.windowEnd < o.windowStart);
-    const bundleable =
-      useBundles &&
-      a.kind === 'offering' &&
-      !a.grants &&
-      credentialsOf.size === 1 &&
-      disjoint &&
-      [...worths].every(([id, w]) => !w.byPetition && !perYearCapped(problem.obligations[id]!, a, w));
-    if (bundleable) {
-      for (const [id, w] of worths) {
-        const o = problem.obligations[id]!;
-        const from = Math.max(o.windowStart, problem.asOf, a.availableFrom);
-        const to = Math.min(o.windowEnd, problem.until, a.availableTo);
-        if (from > to) continue;
-        const key = `${String(id).padStart(6, '0')}|${rowProfile(o, a, w)}`;
-        listIn(classes, key).push(slots.length);
-        slots.push({
-          activity: a.index,
-          segments: [segmentOf(from)],
-          from,
-          to,
-          day: from,
-          credits: [{ obligation: id, worth: w }],
-          cardChecks: [],
-          keepChecks: [],
-          column: -1,
-        });
-      }
-      continue;
-    }
-    const isCard = a.grants?.kind === 'card';
-    const grantsGoal = a.grants !== undefined && earnIds.has(a.grants.id);
-    const describe = (day: EpochDay) => {
-      const credits = obligations
-        .filter((o) => worths.has(o.id) && o.windowStart <= day && day <= o.windowEnd)
-        .map((o) => ({ obligation: o.id, worth: worths.get(o.id)! }));
-      const cardChecks: number[] = [];
-      const keepChecks: number[] = [];
-      if (isCard) {
-        const card = a.grants!;
-        const expires = cardExpiry(card, day);
-        for (const o of obligations) {
-          if (
-            o.card &&
-            wants('card') &&
-            cardAccepted(o.card.rule, card, a.offering?.handsOn) &&
-            day <= o.card.day &&
-            o.card.day <= expires
-          ) {
-            cardChecks.push(o.id);
-          }
-        }
-        if (useKeep) {
-          problem.keepCardChecks.forEach((k, i) => {
-            if (k.cards.includes(card.id) && day <= k.day && k.day <= expires) keepChecks.push(i);
-          });
-        }
-      }
-      const years = credits
-        .filter((c) =>
-          problem.obligations[c.obligation]!.rules.some((r) => r.kind === 'cap' && r.per === 'year'),
-        )
-        .map(() => yearOf(day));
-      return { credits, cardChecks, keepChecks, years };
-    };
-
-    if (a.fixedDay !== undefined) {
-      const d = describe(a.fixedDay);
-      const column = b.addColumn(0, 1, 1, false);
-      const seg = a.fixedDay >= problem.asOf && a.fixedDay <= problem.until ? [segmentOf(a.fixedDay)] : [];
-      slots.push({
-        activity: a.index,
-        segments: seg,
-        from: a.fixedDay,
-        to: a.fixedDay,
-        day: a.fixedDay,
-        ...d,
-        column,
-      });
-      continue;
-    }
-
-    const groups = new Map<string, { segs: number[]; d: ReturnType<typeof describe>; day: EpochDay }>();
-    segments.forEach((s, si) => {
-      const from = Math.max(s.start, a.availableFrom);
-      const to = Math.min(s.end, a.availableTo);
-      if (from > to) return;
-      const d = describe(from);
-      if (d.credits.length === 0 && d.cardChecks.length === 0 && d.keepChecks.length === 0 && !grantsGoal)
-        return;
-      const sig = [
-        d.credits.map((c) => c.obligation).join(','),
-        d.cardChecks.join(','),
-        d.keepChecks.join(','),
-        d.years.join(','),
-        merge ? '' : String(si),
-      ].join('/');
-      const g = groups.get(sig);
-      if (g) g.segs.push(si);
-      else groups.set(sig, { segs: [si], d, day: from });
-    });
-    for (const g of groups.values()) {
-      let last = g.segs[0]!;
-      for (const si of g.segs.slice(1)) {
-        if (si === last + 1) last = si;
-        else break;
-      }
-      const cost = a.priceCents + a.hoursTenths / hoursWeightBase;
-      const column = b.addColumn(cost, 0, 1, true);
-      slots.push({
-        activity: a.index,
-        segments: g.segs,
-        from: g.day,
-        to: Math.min(segments[last]!.end, a.availableTo),
-        day: g.day,
-        ...g.d,
-        column,
-      });
-    }
-  }
-
   const moneyTerms: [number, number][] = [];
   const hoursTerms: [number, number][] = [];
   const bundles: Bundle[] = [];
-  for (const key of [...classes.keys()].sort()) {
-    const members = classes.get(key)!;
-    const obligation = slots[members[0]!]!.credits[0]!.obligation;
-    for (const point of frontier(problem, slots, members, problem.obligations[obligation]!)) {
-      const column = b.addColumn(point.cents + point.hoursTenths / hoursWeightBase, 0, 1, true);
-      bundles.push({ classKey: key, obligation, column, units: point.units, slots: point.slots });
-      moneyTerms.push([column, point.cents]);
-      hoursTerms.push([column, point.hoursTenths]);
+  /** Per class: the most money a given number of units can save there (single-credential offerings only). */
+  const savings = new Map<string, (units: Milli) => number>();
+  // Two passes: single-credential offerings first (their frontiers bound what other offerings are worth).
+  for (const pass of ['bundles', 'columns'] as const) {
+    if (pass === 'columns') {
+      for (const key of [...classes.keys()].sort()) {
+        const members = classes.get(key)!;
+        const obligation = slots[members[0]!]!.credits[0]!.obligation;
+        const { points, saving } = frontier(problem, slots, members, problem.obligations[obligation]!);
+        savings.set(key, saving);
+        for (const point of points) {
+          const column = b.addColumn(point.cents + point.hoursTenths / hoursWeightBase, 0, 1, true);
+          bundles.push({ classKey: key, obligation, column, units: point.units, slots: point.slots });
+          moneyTerms.push([column, point.cents]);
+          hoursTerms.push([column, point.hoursTenths]);
+        }
+      }
+    }
+    for (const a of activities) {
+      const worths = new Map<number, Worth>();
+      for (const o of obligations) {
+        const w = worthToward(a, o);
+        if (w) worths.set(o.id, w);
+      }
+      const credentialsOf = new Set([...worths.keys()].map((id) => problem.obligations[id]!.credential.id));
+      // A bundle stands for one cycle's choice, so the cycles it counts toward must never share a day
+      // (a late cycle's window reaches into the next one; a credential may be listed twice).
+      const windows = [...worths.keys()]
+        .map((id) => problem.obligations[id]!)
+        .sort((x, y) => x.windowStart - y.windowStart);
+      const disjoint = windows.every((o, i) => i === 0 || windows[i - 1]!.windowEnd < o.windowStart);
+      const bundleable =
+        useBundles &&
+        a.kind === 'offering' &&
+        !a.grants &&
+        credentialsOf.size === 1 &&
+        disjoint &&
+        [...worths].every(([id, w]) => !w.byPetition && !perYearCapped(problem.obligations[id]!, a, w));
+      if (bundleable) {
+        if (pass === 'columns') continue;
+        for (const [id, w] of worths) {
+          const o = problem.obligations[id]!;
+          const from = Math.max(o.windowStart, problem.asOf, a.availableFrom);
+          const to = Math.min(o.windowEnd, problem.until, a.availableTo);
+          if (from > to) continue;
+          const key = `${String(id).padStart(6, '0')}|${rowProfile(o, a, w)}`;
+          listIn(classes, key).push(slots.length);
+          slots.push({
+            activity: a.index,
+            segments: [segmentOf(from)],
+            from,
+            to,
+            day: from,
+            credits: [{ obligation: id, worth: w }],
+            cardChecks: [],
+            keepChecks: [],
+            column: -1,
+          });
+        }
+        continue;
+      }
+      if (pass === 'bundles') continue;
+      const isCard = a.grants?.kind === 'card';
+      const grantsGoal = a.grants !== undefined && earnIds.has(a.grants.id);
+      const describe = (day: EpochDay) => {
+        const credits = obligations
+          .filter((o) => worths.has(o.id) && o.windowStart <= day && day <= o.windowEnd)
+          .map((o) => ({ obligation: o.id, worth: worths.get(o.id)! }));
+        const cardChecks: number[] = [];
+        const keepChecks: number[] = [];
+        if (isCard) {
+          const card = a.grants!;
+          const expires = cardExpiry(card, day);
+          for (const o of obligations) {
+            if (
+              o.card &&
+              wants('card') &&
+              cardAccepted(o.card.rule, card, a.offering?.handsOn) &&
+              day <= o.card.day &&
+              o.card.day <= expires
+            ) {
+              cardChecks.push(o.id);
+            }
+          }
+          if (useKeep) {
+            problem.keepCardChecks.forEach((k, i) => {
+              if (k.cards.includes(card.id) && day <= k.day && k.day <= expires) keepChecks.push(i);
+            });
+          }
+        }
+        const years = credits
+          .filter((c) =>
+            problem.obligations[c.obligation]!.rules.some((r) => r.kind === 'cap' && r.per === 'year'),
+          )
+          .map(() => yearOf(day));
+        return { credits, cardChecks, keepChecks, years };
+      };
+
+      if (a.fixedDay !== undefined) {
+        const d = describe(a.fixedDay);
+        const column = b.addColumn(0, 1, 1, false);
+        const seg = a.fixedDay >= problem.asOf && a.fixedDay <= problem.until ? [segmentOf(a.fixedDay)] : [];
+        slots.push({
+          activity: a.index,
+          segments: seg,
+          from: a.fixedDay,
+          to: a.fixedDay,
+          day: a.fixedDay,
+          ...d,
+          column,
+        });
+        continue;
+      }
+
+      const groups = new Map<string, { segs: number[]; d: ReturnType<typeof describe>; day: EpochDay }>();
+      segments.forEach((s, si) => {
+        const from = Math.max(s.start, a.availableFrom);
+        const to = Math.min(s.end, a.availableTo);
+        if (from > to) return;
+        const d = describe(from);
+        if (d.credits.length === 0 && d.cardChecks.length === 0 && d.keepChecks.length === 0 && !grantsGoal)
+          return;
+        const sig = [
+          d.credits.map((c) => c.obligation).join(','),
+          d.cardChecks.join(','),
+          d.keepChecks.join(','),
+          d.years.join(','),
+          merge ? '' : String(si),
+        ].join('/');
+        const g = groups.get(sig);
+        if (g) g.segs.push(si);
+        else groups.set(sig, { segs: [si], d, day: from });
+      });
+      for (const g of groups.values()) {
+        // A course dearer than the most its units could save, bought as single-credential courses of the
+        // same kind in the same cycles, is never in a cheapest plan: drop that placement.
+        if (
+          a.kind === 'offering' &&
+          !a.grants &&
+          savings.size > 0 &&
+          g.d.credits.every((c) => !c.worth.byPetition)
+        ) {
+          let bound = 0;
+          for (const c of g.d.credits) {
+            const o = problem.obligations[c.obligation]!;
+            const saving = savings.get(`${String(o.id).padStart(6, '0')}|${rowProfile(o, a, c.worth)}`);
+            bound += saving ? saving(c.worth.units) : Number.POSITIVE_INFINITY;
+          }
+          if (a.priceCents > bound) continue;
+        }
+        let last = g.segs[0]!;
+        for (const si of g.segs.slice(1)) {
+          if (si === last + 1) last = si;
+          else break;
+        }
+        const cost = a.priceCents + a.hoursTenths / hoursWeightBase;
+        const column = b.addColumn(cost, 0, 1, true);
+        slots.push({
+          activity: a.index,
+          segments: g.segs,
+          from: g.day,
+          to: Math.min(segments[last]!.end, a.availableTo),
+          day: g.day,
+          ...g.d,
+          column,
+        });
+      }
     }
   }
   // At most one frontier point per class.
@@ -690,7 +716,12 @@ function gcd(a: number, b: number): number {
  * hours) giving at least that much; only amounts that cost more than every
  * smaller amount are kept.
  */
-function frontier(problem: Problem, slots: Slot[], members: number[], o: Obligation): FrontierPoint[] {
+function frontier(
+  problem: Problem,
+  slots: Slot[],
+  members: number[],
+  o: Obligation,
+): { points: FrontierPoint[]; saving: (units: Milli) => number } {
   const items = members.map((si) => {
     const a = problem.activities[slots[si]!.activity]!;
     return { si, units: slots[si]!.credits[0]!.worth.units, cents: a.priceCents, hours: a.hoursTenths };
@@ -747,5 +778,15 @@ function frontier(problem: Problem, slots: Slot[], members: number[], o: Obligat
       slots: chosen.map((i) => items[i]!.si).sort((x, y) => x - y),
     });
   }
-  return points.reverse();
+  // Cheapest money for at least v steps (suffix minimum), and the most u units can save anywhere on it.
+  const money = new Float64Array(V + 2).fill(Number.POSITIVE_INFINITY);
+  for (let v = V; v >= 0; v--) money[v] = Math.min(money[v + 1]!, Math.floor(cost[v]! / hoursBase));
+  const saving = (units: Milli) => {
+    if (money[V] === Number.POSITIVE_INFINITY) return Number.POSITIVE_INFINITY;
+    const steps = Math.ceil(units / g);
+    let most = 0;
+    for (let v = 0; v <= V; v++) most = Math.max(most, money[Math.min(V, v + steps)]! - money[v]!);
+    return most;
+  };
+  return { points: points.reverse(), saving };
 }
