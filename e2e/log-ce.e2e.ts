@@ -109,4 +109,29 @@ describe.skipIf(!chromiumAvailable())('log CE with a certificate upload', () => 
     await page.goto(`${server.url}/#/wallet`);
     await card(page, 'nasm.cpt').getByRole('img', { name: '0.9 of 2.0 CEU counted' }).waitFor();
   });
+  it('a petitioned credit is shown pending and not counted until the petition is approved', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.url}/#/log`);
+    await page.getByLabel('Title').fill('Functional Training Summit');
+    await page.getByLabel('Date completed').fill('2025-07-01');
+    await page.getByLabel('NASM Certified Personal Trainer (NASM-CPT) (CEU)').fill('0.5');
+    await page.getByLabel('Petitioned, not yet decided').check();
+    await page.getByRole('button', { name: 'Log CE', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Logged' }).waitFor();
+
+    await page.goto(`${server.url}/#/wallet`);
+    const cpt = card(page, 'nasm.cpt');
+    await cpt.getByRole('img', { name: '0.9 of 2.0 CEU counted' }).waitFor();
+    await cpt.getByRole('link', { name: /Details and reasons/ }).click();
+    const row = page.locator('tbody tr', { hasText: 'Functional Training Summit' });
+    await row.waitFor();
+    expect(await row.locator('td').nth(2).textContent()).toBe('0.0');
+    expect(await row.locator('td').nth(3).textContent()).toContain('Petition pending');
+    await snap(page, 'log-ce-6-petition-pending');
+
+    await row.getByRole('button', { name: 'Petition approved for Functional Training Summit' }).click();
+    await page.getByRole('img', { name: '1.4 of 2.0 CEU counted' }).waitFor();
+    expect(await row.locator('td').nth(2).textContent()).toBe('0.5');
+    expect(await row.locator('td').nth(3).textContent()).toContain('Counted');
+  });
 });

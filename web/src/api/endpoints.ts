@@ -57,6 +57,8 @@ export const api = {
   logCompletion: (personId: string, completion: CompletionInput) =>
     post<StoredCompletion>(`/people/${personId}/completions`, completion),
   removeCompletion: (completionId: string) => del(`/completions/${completionId}`),
+  setCreditStatus: (completionId: string, creditIndex: number, status: 'approved' | 'pending' | 'denied') =>
+    put<StoredCompletion>(`/completions/${completionId}/credits/${creditIndex}/status`, { status }),
   uploadEvidence: (completionId: string, file: File) => {
     const form = new FormData();
     form.append('file', file, file.name);

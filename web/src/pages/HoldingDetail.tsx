@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { api } from '../api/endpoints.ts';
 import type { Allocation, StoredCompletion } from '../api/types.ts';
 import { href } from '../router.ts';
@@ -156,7 +157,12 @@ export function HoldingDetailPage({ holdingId }: { holdingId: string }) {
 
           <section className="card" aria-labelledby="ce-title">
             <h2 id="ce-title">Continuing education</h2>
-            <AllocationTable allocations={d.result.allocations} completions={d.completions} />
+            <AllocationTable
+              allocations={d.result.allocations}
+              completions={d.completions}
+              credential={d.result.credential}
+              onDecided={load.reload}
+            />
             <p>
               <a href={href('/log')}>Log CE</a>
             </p>
@@ -244,13 +250,35 @@ export function HoldingDetailPage({ holdingId }: { holdingId: string }) {
 export function AllocationTable({
   allocations,
   completions,
+  credential,
+  onDecided,
 }: {
   allocations: Allocation[];
   completions: StoredCompletion[];
+  credential: string;
+  onDecided: () => void;
 }) {
+  const [error, setError] = useState<unknown>();
   if (allocations.length === 0) return <p className="muted">No CE recorded toward this credential yet.</p>;
+
+  /** Records a petition's outcome on the completion's credit toward this credential. */
+  async function decide(stored: StoredCompletion, status: 'approved' | 'denied') {
+    const index = stored.completion.credits.findIndex(
+      (c) => c.credential === credential && c.status === 'pending',
+    );
+    if (index === -1) return;
+    setError(undefined);
+    try {
+      await api.setCreditStatus(stored.id, index, status);
+      onDecided();
+    } catch (e) {
+      setError(e);
+    }
+  }
+
   return (
     <div className="table-wrap">
+      <ProblemAlert error={error} />
       <table>
         <caption className="visually-hidden">Each completion, whether it counts, and why</caption>
         <thead>
@@ -278,6 +306,16 @@ export function AllocationTable({
                     {REASON_LABEL[a.reason] ?? a.reason}
                   </span>{' '}
                   {a.message}
+                  {a.reason === 'pending-petition' && stored && (
+                    <span className="button-row petition">
+                      <button type="button" onClick={() => decide(stored, 'approved')}>
+                        Petition approved<span className="visually-hidden"> for {a.title}</span>
+                      </button>
+                      <button type="button" onClick={() => decide(stored, 'denied')}>
+                        Petition denied<span className="visually-hidden"> for {a.title}</span>
+                      </button>
+                    </span>
+                  )}
                 </td>
                 <td>
                   {evidence.length === 0

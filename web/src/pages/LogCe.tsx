@@ -66,6 +66,7 @@ export function LogCePage() {
   const [offeringId, setOfferingId] = useState('');
   const offering = offerings.find((o) => o.id === offeringId);
   const [credits, setCredits] = useState<Record<string, string>>({});
+  const [pending, setPending] = useState<ReadonlySet<string>>(new Set());
   const [error, setError] = useState<unknown>();
   const [notice, setNotice] = useState<string>();
   const [uploadFailed, setUploadFailed] = useState(false);
@@ -97,7 +98,11 @@ export function LogCePage() {
     const claimed = targets.filter((t) => creditValue(t.id).trim() !== '');
     const completion: CompletionInput = {
       completed: text('completed'),
-      credits: claimed.map((t) => ({ credential: t.id, units: creditValue(t.id).trim() })),
+      credits: claimed.map((t) => ({
+        credential: t.id,
+        units: creditValue(t.id).trim(),
+        ...(pending.has(t.id) ? { status: 'pending' as const } : {}),
+      })),
     };
     if (effectiveMode === 'catalog') {
       if (offeringId) completion.activity = offeringId;
@@ -134,6 +139,7 @@ export function LogCePage() {
       setFormKey((k) => k + 1);
       setOfferingId('');
       setCredits({});
+      setPending(new Set());
       setSentCredits([]);
     } catch (e) {
       setError(e);
@@ -247,15 +253,32 @@ export function LogCePage() {
                 </p>
                 <div className="grid-2">
                   {targets.map((t) => (
-                    <Field
-                      key={t.id}
-                      label={`${t.name} (${t.unit ?? 'units'})`}
-                      name={`credit-${t.id}`}
-                      inputMode="decimal"
-                      value={creditValue(t.id)}
-                      onChange={(e) => setCredits((c) => ({ ...c, [t.id]: e.target.value }))}
-                      error={creditError(t.id)}
-                    />
+                    <div key={t.id}>
+                      <Field
+                        label={`${t.name} (${t.unit ?? 'units'})`}
+                        name={`credit-${t.id}`}
+                        inputMode="decimal"
+                        value={creditValue(t.id)}
+                        onChange={(e) => setCredits((c) => ({ ...c, [t.id]: e.target.value }))}
+                        error={creditError(t.id)}
+                      />
+                      <div className="field checkbox">
+                        <input
+                          id={`pending-${t.id}`}
+                          type="checkbox"
+                          checked={pending.has(t.id)}
+                          onChange={(e) =>
+                            setPending((p) => {
+                              const next = new Set(p);
+                              if (e.target.checked) next.add(t.id);
+                              else next.delete(t.id);
+                              return next;
+                            })
+                          }
+                        />
+                        <label htmlFor={`pending-${t.id}`}>Petitioned, not yet decided</label>
+                      </div>
+                    </div>
                   ))}
                 </div>
               </>
