@@ -28,10 +28,42 @@ export interface ApiLoggerSettings {
   stream?: DestinationStream;
 }
 
+/** A failed query's message lists its parameters (a password hash, an e-mail); logs keep the SQL only. */
+export function scrubQueryParameters(text: string): string {
+  return text.replace(/\nparams: [^\n]*/g, '\nparams: [redacted]');
+}
+
+interface LoggedError {
+  type: string;
+  message: string;
+  code?: unknown;
+  stack?: string;
+  cause?: LoggedError;
+}
+
+export function serializeError(error: unknown, depth = 0): LoggedError {
+  const e = (error ?? {}) as {
+    name?: string;
+    message?: string;
+    code?: unknown;
+    stack?: string;
+    cause?: unknown;
+  };
+  const out: LoggedError = {
+    type: e.name ?? typeof error,
+    message: scrubQueryParameters(String(e.message ?? error)),
+  };
+  if (e.code !== undefined) out.code = e.code;
+  if (e.stack) out.stack = scrubQueryParameters(e.stack);
+  if (e.cause !== undefined && depth < 3) out.cause = serializeError(e.cause, depth + 1);
+  return out;
+}
+
 export function loggerOptions(settings: ApiLoggerSettings): LoggerOptions & { stream?: DestinationStream } {
   const options: LoggerOptions & { stream?: DestinationStream } = {
     level: settings.level ?? 'info',
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    serializers: { err: serializeError },
   };
   if (settings.stream) options.stream = settings.stream;
   return options;

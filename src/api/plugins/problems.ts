@@ -33,7 +33,7 @@ export function asAppError(error: unknown): AppError {
   if (status === 400) {
     // Malformed JSON and similar parse failures: say so without echoing the input.
     return AppError.invalid('the request body could not be parsed', [
-      { field: '', message: e.message ?? 'malformed' },
+      { field: '', message: 'is not valid JSON' },
     ]);
   }
   if (status === 404) return AppError.notFound('the resource');
@@ -65,7 +65,8 @@ export function registerProblems(app: FastifyInstance, webFallback: WebFallback 
     if (appError.code === 'internal') {
       request.log.error({ err: error }, 'unhandled error');
     } else if (!isAppError(error)) {
-      request.log.info({ code: appError.code, reason: (error as Error).message }, 'request rejected');
+      // Only the codes: a parser's message can quote the body, and bodies may hold passwords.
+      request.log.info({ code: appError.code, cause: (error as { code?: string }).code }, 'request rejected');
     }
     return sendProblem(request, reply, appError);
   });
