@@ -267,13 +267,14 @@ export function repositories(db: Db): Repositories {
       async findByKeys(keys) {
         if (keys.length === 0) return [];
         const lower = keys.map((k) => k.toLowerCase());
-        const rows = await db
+        // Two index lookups; an OR of both would scan every person.
+        const byId = await db.select().from(t.people).where(anyOf(t.people.id, keys));
+        const byEmail = await db
           .select()
           .from(t.people)
-          .where(
-            sql`${anyOf(t.people.id, keys)} or lower(${t.people.email}) = any(${sql.param(lower)}::text[])`,
-          );
-        return rows.map(m.personFromRow);
+          .where(sql`lower(${t.people.email}) = any(${sql.param(lower)}::text[])`);
+        const seen = new Set(byId.map((r) => r.id));
+        return [...byId, ...byEmail.filter((r) => !seen.has(r.id))].map(m.personFromRow);
       },
       async update(person) {
         const { id, ...rest } = m.personToRow(person);

@@ -63,7 +63,8 @@ export const people = pgTable(
   (t) => [
     uniqueIndex('people_account_key').on(t.accountId),
     index('people_managed_by_idx').on(t.managedBy),
-    index('people_email_idx').on(t.email),
+    // Emails are matched case-insensitively (imports name people by email).
+    index('people_email_lower_idx').on(sql`lower(${t.email})`),
   ],
 );
 

@@ -96,6 +96,10 @@ export async function importCompletionsCsv(
     await ctx.store.transaction(async (tx) => {
       const people = new Map<string, Person | null>();
       const positions = new Map<string, number>();
+      // Ids that grow within an import append to the end of the key indexes instead of landing at
+      // random pages, which kept large imports several times faster.
+      const importId = ctx.newId();
+      let sequence = 0;
       let batch: CompletionRow[] = [];
       let pending: { personId: string; row: CompletionRow } | undefined;
       let buffered: StoredCompletion[] = [];
@@ -120,7 +124,12 @@ export async function importCompletionsCsv(
           position = (await tx.records.nextCompletionPositions([personId])).get(personId) ?? 0;
         }
         positions.set(personId, position + 1);
-        buffered.push({ id: ctx.newId(), personId, position, completion: row.completion });
+        buffered.push({
+          id: `${importId}-${(++sequence).toString(36).padStart(8, '0')}`,
+          personId,
+          position,
+          completion: row.completion,
+        });
         perPerson.set(personId, (perPerson.get(personId) ?? 0) + 1);
         if (buffered.length >= batchSize) await flushWrites();
       };
