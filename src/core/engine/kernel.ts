@@ -475,7 +475,13 @@ function variantOf(compiled: CompiledRules, policy: CompiledPolicy, rules: Requi
     capMask,
     minimumMask,
     cardRule && (cardRule.units ?? 0) > 0
-      ? attrKey(space, code(vocab.categories, cardRule.category), code(vocab.topics, cardRule.topic), TYPE_CARD, 0)
+      ? attrKey(
+          space,
+          code(vocab.categories, cardRule.category),
+          code(vocab.topics, cardRule.topic),
+          TYPE_CARD,
+          0,
+        )
       : -1,
     rules.some((r) => r.kind === 'min-categories'),
     (a) => Math.floor(a / (space.topics * space.types * space.providers)),
@@ -810,6 +816,8 @@ class Kernel {
 
   /** The policy for a cycle ending on `day`: the version in force, else the nearest (ruleset.ts). */
   policyFor(cred: CompiledCredential, day: EpochDay): CompiledPolicy | undefined {
+    // One version is both the exact and the nearest answer for every day.
+    if (cred.policies.length === 1) return cred.policies[0];
     for (const p of cred.policies) if (p.from <= day && day <= p.to) return p;
     const sorted = cred.sorted;
     if (sorted.length === 0) return undefined;
@@ -1346,39 +1354,56 @@ class Kernel {
       }
       const to = cs[g + 1]!;
       if (repeat) {
+        const keyStamp = this.keyStamp;
+        const keyTable = this.keyTable;
+        const stamp = this.stamp;
+        let counted = 0;
+        let used = 0;
         for (let r = cs[g]!; r < to; r++) {
           const d = c.completionDay[r]!;
           if (d < lo || d > hi || c.completionStatus[r] !== 0) continue;
           const offered =
             num === den ? c.completionUnits[r]! : Math.floor((c.completionUnits[r]! * num) / den);
-          const cat = c.completionCategory[r]!;
           const provider = c.completionProvider[r]!;
-          const a = attrKey(s, cat, c.completionTopic[r]!, c.completionType[r]!, provider);
-          const event = c.completionEvent[r]! !== 0 ? c.completionEvent[r]! : -(r + 1);
-          const year = v.yearCaps ? yearOfDay(d) : 0;
-          const u = pcCaps > 0 ? this.perCompletion(v, a, offered) : offered;
           const key = c.completionActivity[r]! * s.providers + provider;
           let slot = (Math.imul(key, 0x9e3779b1) >>> 24) & (REPEAT_SLOTS - 1);
-          while (this.keyStamp[slot] === this.stamp && this.keyTable[slot] !== key) {
-            slot = (slot + 1) & (REPEAT_SLOTS - 1);
-          }
-          if (this.keyStamp[slot] === this.stamp) {
-            // The same course again: keep the larger credit, the earlier on a tie.
-            if (offered <= this.keptOffered[slot]!) continue;
+          while (keyStamp[slot] === stamp && keyTable[slot] !== key) slot = (slot + 1) & (REPEAT_SLOTS - 1);
+          const again = keyStamp[slot] === stamp;
+          // The same course again: keep the larger credit, the earlier on a tie.
+          if (again && offered <= this.keptOffered[slot]!) continue;
+          const cat = c.completionCategory[r]!;
+          const a = attrKey(s, cat, c.completionTopic[r]!, c.completionType[r]!, provider);
+          const u = pcCaps > 0 && v.perCompletionMask[a] !== 0 ? this.perCompletion(v, a, offered) : offered;
+          const event = c.completionEvent[r]! !== 0 ? c.completionEvent[r]! : -(r + 1);
+          const year = v.yearCaps ? yearOfDay(d) : 0;
+          if (again) {
+            // Take back the credit kept so far (no category rule here, so the used categories stand).
             const kept = this.keptUnits[slot]!;
-            this.tally(v, -kept, this.keptAttr[slot]!, 0, this.keptYear[slot]!, this.keptEvent[slot]!, false);
+            const keptAttr = this.keptAttr[slot]!;
+            counted -= kept;
+            if (minimums > 0 && minimumMask[keptAttr] !== 0)
+              this.addMinimums(minimumMask[keptAttr]!, minimums, -kept);
+            if (capCount > 0 && capMask[keptAttr] !== 0) {
+              this.addCaps(v, capMask[keptAttr]!, -kept, this.keptYear[slot]!, this.keptEvent[slot]!);
+            }
           } else {
             if (++distinct > REPEAT_SLOTS / 2) return false;
-            this.keyStamp[slot] = this.stamp;
-            this.keyTable[slot] = key;
+            keyStamp[slot] = stamp;
+            keyTable[slot] = key;
           }
           this.keptOffered[slot] = offered;
           this.keptUnits[slot] = u;
           this.keptAttr[slot] = a;
           this.keptYear[slot] = year;
           this.keptEvent[slot] = event;
-          this.tally(v, u, a, cat, year, event, false);
+          counted += u;
+          if (u > 0 && cat !== 0) used |= 1 << cat;
+          if (minimums > 0 && minimumMask[a] !== 0) this.addMinimums(minimumMask[a]!, minimums, u);
+          if (capCount > 0 && capMask[a] !== 0) this.addCaps(v, capMask[a]!, u, year, event);
         }
+        this.tCounted += counted;
+        this.tUsedAll |= used;
+        this.tUsedReal |= used;
         continue;
       }
       // The common case, with the running sums in locals.
@@ -1390,7 +1415,7 @@ class Kernel {
         let u = num === den ? c.completionUnits[r]! : Math.floor((c.completionUnits[r]! * num) / den);
         const cat = c.completionCategory[r]!;
         const a = attrKey(s, cat, c.completionTopic[r]!, c.completionType[r]!, c.completionProvider[r]!);
-        if (pcCaps > 0) u = this.perCompletion(v, a, u);
+        if (pcCaps > 0 && v.perCompletionMask[a] !== 0) u = this.perCompletion(v, a, u);
         counted += u;
         if (u > 0 && cat !== 0) used |= 1 << cat;
         if (minimums > 0) {
