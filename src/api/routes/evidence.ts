@@ -64,7 +64,13 @@ export const evidenceRoutes: RouteGroup = (app, { uc }) => {
         summary: 'Download an evidence file (needs records consent)',
         description: 'Responds with the file’s bytes and its media type.',
         params: z.object({ evidenceId: Id }),
-        response: problemResponses(401, 403, 404),
+        response: {
+          200: {
+            description: 'The file, with the media type it was uploaded as',
+            content: { 'application/octet-stream': { schema: z.string().meta({ format: 'binary' }) } },
+          },
+          ...problemResponses(401, 403, 404),
+        },
       },
     },
     async (request, reply) => {
