@@ -79,7 +79,16 @@ export class HighsSolver implements SolverPort {
     }
   }
 
+  /** Solves run one at a time, so a queued solve's time limit starts when its own solve does. */
+  private queue: Promise<unknown> = Promise.resolve();
+
   solve(model: MipModel, options: SolveOptions): Promise<MipSolution> {
+    const run = this.queue.then(() => this.solveNow(model, options));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private solveNow(model: MipModel, options: SolveOptions): Promise<MipSolution> {
     const worker = this.ensureWorker();
     const id = this.nextId++;
     return new Promise<MipSolution>((resolve, reject) => {

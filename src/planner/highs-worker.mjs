@@ -46,8 +46,9 @@ parentPort.on('message', async (request) => {
         const s = highs.constants.modelStatus;
         const hasSolution = Number(m.info.get('primal_solution_status')) === 2;
         const values = hasSolution ? Array.from(m.getSolution().colValue) : [];
-        let gap = 0;
-        if (model.integer.some(Boolean) && hasSolution) gap = Number(m.info.get('mip_gap'));
+        // Without a solution the gap is unknown: report 1 (nothing proven).
+        let gap = status === s.optimal ? 0 : 1;
+        if (model.integer.some(Boolean) && hasSolution && status !== s.optimal) gap = Number(m.info.get('mip_gap'));
         const name =
           status === s.optimal || status === s.empty
             ? 'optimal'
