@@ -48,7 +48,8 @@ parentPort.on('message', async (request) => {
         const values = hasSolution ? Array.from(m.getSolution().colValue) : [];
         // Without a solution the gap is unknown: report 1 (nothing proven).
         let gap = status === s.optimal ? 0 : 1;
-        if (model.integer.some(Boolean) && hasSolution && status !== s.optimal) gap = Number(m.info.get('mip_gap'));
+        if (model.integer.some(Boolean) && hasSolution && status !== s.optimal)
+          gap = Number(m.info.get('mip_gap'));
         const name =
           status === s.optimal || status === s.empty
             ? 'optimal'
