@@ -36,6 +36,7 @@ describe.skipIf(!chromiumAvailable())('sign up, add NASM-CPT, CES and a CPR/AED 
     await addCredential(page, server.url, 'nasm.cpt', 'nasm.cpt', '2025-01-10');
     await addCredential(page, server.url, 'corrective', 'nasm.ces', '2025-06-01');
     await addCredential(page, server.url, 'heart bls', 'aha.bls', '2025-09-01');
+    expect(await a11yProblems(page)).toEqual([]);
     await snap(page, 'wallet-1-added');
 
     await page.getByRole('link', { name: 'See your wallet' }).click();
@@ -119,6 +120,7 @@ describe.skipIf(!chromiumAvailable())('sign up, add NASM-CPT, CES and a CPR/AED 
       ['aha.bls', '2025-09-01'],
     ]);
     expect(await page.getByRole('status').textContent()).toBe('Exported 3 credentials and 0 completions.');
+    expect(await a11yProblems(page)).toEqual([]);
 
     // Another account, as YAML: the same three holdings, the same status.
     await page.getByRole('button', { name: 'Sign out' }).click();
