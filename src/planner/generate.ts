@@ -99,12 +99,14 @@ export function generateOfferings(ruleSet: RuleSet, options: GenerateOptions): O
     const first = targets[[...chosen][0]!]!;
     const provider =
       random() < 0.5 && first.providers.length ? first.providers[0]! : `Provider ${int(1, 40)}`;
+    // Bodies award CE by contact hours, so one course is worth the same hours to each of them.
+    const creditedShare = int(7, 10);
     const credits = [...chosen].map((t) => {
       const target = targets[t]!;
       const credit: Offering['credits'][number] = {
         credential: target.id,
         // Bodies award CE in tenths of a unit.
-        units: Math.max(100, Math.round((hours * target.perHour * int(7, 10)) / 1000) * 100),
+        units: Math.max(100, Math.round((hours * target.perHour * creditedShare) / 1000) * 100),
         status: 'approved',
       };
       if (target.categories.length) credit.category = pick(target.categories);
