@@ -62,6 +62,10 @@ describe.skipIf(!chromiumAvailable())('an employer invites staff and sees the ro
 
     await boss.reload();
     await boss.getByText(/^Showing \d+ of \d+$/).waitFor();
+    const accounts = boss.locator('section', {
+      has: boss.getByRole('heading', { name: 'Accounts in this organisation' }),
+    });
+    await accounts.getByText('Staff Trainer · trainer@example.com').waitFor();
     const table = boss.getByRole('table');
     const row = table.locator('tbody tr', { hasText: 'nasm.cpt' });
     expect(

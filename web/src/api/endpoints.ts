@@ -13,6 +13,7 @@ import type {
   EvidenceFile,
   HoldingInput,
   Invitation,
+  Member,
   Offering,
   Organisation,
   Person,
@@ -80,6 +81,7 @@ export const api = {
     post<{ invitation: Invitation; token: string }>(`/organisations/${organisationId}/invitations`, input),
   acceptInvitation: (token: string) =>
     post<{ organisationId: string; accountId: string; role: RoleName }>('/invitations/accept', { token }),
+  members: (organisationId: string) => get<{ members: Member[] }>(`/organisations/${organisationId}/members`),
   roster: (organisationId: string) => get<{ roster: RosterRow[] }>(`/organisations/${organisationId}/roster`),
   consents: (personId: string) => get<{ consents: ConsentGrant[] }>(`/people/${personId}/consents`),
   grantConsent: (personId: string, organisationId: string, scope: 'status' | 'records') =>

@@ -10,6 +10,7 @@ import type {
   EvidenceFileSchema,
   HoldingStatusSchema,
   InvitationSchema,
+  MemberSchema,
   OrganisationSchema,
   PersonSchema,
   ProfileDocument as ProfileDocumentSchema,
@@ -31,6 +32,7 @@ import type { Plan, PlanConstraints, PlanGoals } from '../../../src/planner/type
 export type Person = z.infer<typeof PersonSchema>;
 export type Organisation = z.infer<typeof OrganisationSchema>;
 export type Invitation = z.infer<typeof InvitationSchema>;
+export type Member = z.infer<typeof MemberSchema>;
 export type ConsentGrant = z.infer<typeof ConsentGrantSchema>;
 export type RosterRow = z.infer<typeof RosterRowSchema>;
 export type HoldingStatus = z.infer<typeof HoldingStatusSchema>;

@@ -141,6 +141,7 @@ export function RosterPage({ organisationId }: { organisationId: string }) {
           </section>
 
           <InviteStaff organisationId={organisationId} onAdded={load.reload} />
+          <Members organisationId={organisationId} />
         </>
       )}
     </Page>
@@ -275,6 +276,34 @@ function InviteStaff({ organisationId, onAdded }: { organisationId: string; onAd
             />
           </p>
         </Alert>
+      )}
+    </section>
+  );
+}
+
+const ROLE_WORDS: Record<string, string> = {
+  owner: 'Owner',
+  admin: 'Admin',
+  member: 'Member',
+  viewer: 'Staff (sees the roster)',
+};
+
+/** Who has an account in the organisation, and with which role. */
+function Members({ organisationId }: { organisationId: string }) {
+  const load = useLoad(() => api.members(organisationId), [organisationId]);
+  return (
+    <section className="card" aria-labelledby="members-title">
+      <h2 id="members-title">Accounts in this organisation</h2>
+      <ProblemAlert error={load.error} />
+      {load.data && (
+        <ul className="plain">
+          {load.data.members.map((m) => (
+            <li key={m.accountId}>
+              {m.name ? `${m.name} · ` : ''}
+              {m.email} <span className="muted small">{ROLE_WORDS[m.role] ?? m.role}</span>
+            </li>
+          ))}
+        </ul>
       )}
     </section>
   );
