@@ -6,11 +6,20 @@
  * is quoted.
  */
 import { toIsoDate } from '../core/dates.ts';
+import { matchesFilter } from '../core/engine/allocate.ts';
 import { describeFilter } from '../core/rules/registry.ts';
+import type { CreditFilter } from '../core/rules/schema.ts';
 import { formatUnits } from '../core/units.ts';
 import { type BuiltModel, buildModel } from './model.ts';
 import { decode, solveLexicographic } from './plan.ts';
-import { isKind, type Obligation, type Problem, worthToward } from './problem.ts';
+import {
+  cardAttributes,
+  isKind,
+  type Obligation,
+  type Problem,
+  worthAttributes,
+  worthToward,
+} from './problem.ts';
 import type { SolverPort } from './solver.ts';
 import type { InfeasibleReason } from './types.ts';
 
@@ -24,12 +33,12 @@ function describeCtx(o: Obligation) {
   };
 }
 
-/** The most units the catalog could give toward a cycle, ignoring caps: each activity once. */
-function reachableUnits(problem: Problem, o: Obligation): number {
-  let total = o.card?.heldCovered ? o.cardUnits : 0;
+/** The most units the catalog could give toward a cycle (matching a filter), ignoring caps: each activity once. */
+function reachableUnits(problem: Problem, o: Obligation, where?: CreditFilter): number {
+  let total = o.card?.heldCovered && matchesFilter(cardAttributes(o.card.rule), where) ? o.cardUnits : 0;
   for (const a of problem.activities) {
     const w = worthToward(a, o);
-    if (!w) continue;
+    if (!w || !matchesFilter(worthAttributes(a, w), where)) continue;
     const from = a.fixedDay ?? a.availableFrom;
     const to = a.fixedDay ?? a.availableTo;
     if (to < o.windowStart || from > o.windowEnd) continue;
@@ -102,15 +111,24 @@ export async function diagnose(
       });
       continue;
     }
-    for (const rule of o.rules.filter(isKind('minimum'))) {
-      if (await feasible({ ...base, kinds: new Set(['minimum', 'card']) })) break;
-      reasons.push({
-        code: 'no-offering',
-        credential: o.credential.id,
-        cycle,
-        requirement: rule.label ?? 'minimum',
-        message: `No offering in the catalog covers ${formatUnits(rule.units)} ${o.unit} of ${rule.label ?? describeFilter(rule.where, describeCtx(o))} for ${o.credential.id} before ${before}.`,
-      });
+    const minimums = o.rules.filter(isKind('minimum'));
+    if (minimums.length > 0 && !(await feasible({ ...base, kinds: new Set(['minimum', 'card']) }))) {
+      // Name each minimum the catalog cannot reach; if each can be reached alone, the first one.
+      const short = minimums.filter((rule) => reachableUnits(problem, o, rule.where) < rule.units);
+      for (const rule of short.length > 0 ? short : minimums.slice(0, 1)) {
+        const reach = reachableUnits(problem, o, rule.where);
+        const what = rule.label ?? describeFilter(rule.where, describeCtx(o));
+        reasons.push({
+          code: reach === 0 ? 'no-offering' : 'not-enough-units',
+          credential: o.credential.id,
+          cycle,
+          requirement: rule.label ?? 'minimum',
+          message:
+            reach === 0
+              ? `No offering in the catalog covers ${what} (${formatUnits(rule.units)} ${o.unit} needed) for ${o.credential.id} between ${from} and ${before}.`
+              : `The catalog offers at most ${formatUnits(reach)} of the ${formatUnits(rule.units)} ${o.unit} of ${what} that ${o.credential.id} needs between ${from} and ${before}.`,
+        });
+      }
     }
     const minCats = o.rules.find(isKind('min-categories'));
     if (minCats && !(await feasible({ ...base, kinds: new Set(['min-categories', 'card']) }))) {

@@ -63,7 +63,6 @@ export async function solveLexicographic(
     timeLimitMs: Math.min(timeLimitMs, Math.max(1_000, 2 * first.ms)),
   });
   if (refined.status === 'optimal') return { solution: refined, ms: first.ms + refined.ms, gap: first.gap };
-  void hours;
   return { solution: first, ms: first.ms + refined.ms, gap: first.gap };
 }
 
