@@ -49,7 +49,7 @@ describe.skipIf(!chromiumAvailable())('sign up, add NASM-CPT, CES and a CPR/AED 
     expect(await card(page, 'nasm.ces').locator('[data-status]').textContent()).toContain('Permanent');
     expect(await card(page, 'aha.bls').locator('[data-status]').textContent()).toContain('Valid');
     expect(await page.locator('.summary').textContent()).toBe(
-      'Status on 2026-03-01: 1 complete, 1 permanent, 1 valid',
+      'Status on 1 Mar 2026: 1 complete, 1 permanent, 1 valid',
     );
     expect(await a11yProblems(page)).toEqual([]);
     await snap(page, 'wallet-2-complete');

@@ -2,6 +2,7 @@ import { api } from '../api/endpoints.ts';
 import { href } from '../router.ts';
 import { useSession } from '../session.tsx';
 import { ProblemAlert } from '../ui/Alert.tsx';
+import { formatDate } from '../ui/dates.ts';
 import { HoldingCard } from '../ui/HoldingCard.tsx';
 import { Loading, Page } from '../ui/Page.tsx';
 import { statusLabel } from '../ui/StatusBadge.tsx';
@@ -47,7 +48,8 @@ export function WalletPage() {
       {load.data && load.data.status.holdings.length > 0 && (
         <>
           <p className="summary" aria-live="polite">
-            Status on {load.data.status.asOf}: {summarise(load.data.status.holdings.map((h) => h.status))}
+            Status on {formatDate(load.data.status.asOf)}:{' '}
+            {summarise(load.data.status.holdings.map((h) => h.status))}
           </p>
           <div className="cards">
             {load.data.status.holdings.map((result) => {
