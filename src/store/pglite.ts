@@ -3,10 +3,11 @@
  * nothing to install. PGlite is one connection; it queues every query behind
  * an open transaction, so writes are serialised by construction.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
+import { AppError } from '../core/errors.ts';
 import { drizzleStore } from './drizzle-store.ts';
 import { MIGRATIONS_FOLDER } from './migrations.ts';
 import type { Store } from './port.ts';
@@ -19,9 +20,55 @@ export interface PgliteOptions {
   workMem?: string;
 }
 
+/**
+ * PGlite is one process's database: a second process writing the same folder
+ * would corrupt it. A lock file holds the owner's pid; a lock left by a dead
+ * process (a kill, a crash) is taken over.
+ */
+function lockFolder(dir: string): () => void {
+  // Beside the folder, not in it: PGlite owns what is inside.
+  const path = `${dir}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(path, String(process.pid), { flag: 'wx' });
+      return () => rmSync(path, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number(readFileSync(path, 'utf8').trim());
+      if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+        throw new AppError(
+          'conflict',
+          `the data folder ${dir} is in use by process ${pid}; stop it first (or use PostgreSQL with DATABASE_URL for several processes)`,
+        );
+      }
+      rmSync(path, { force: true });
+    }
+  }
+  throw new AppError('conflict', `cannot lock the data folder ${dir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export async function openPglite(options: PgliteOptions = {}): Promise<Store> {
-  if (options.dir) mkdirSync(options.dir, { recursive: true });
-  const client = options.dir ? await PGlite.create(options.dir) : await PGlite.create();
+  let unlock = () => {};
+  if (options.dir) {
+    mkdirSync(options.dir, { recursive: true });
+    unlock = lockFolder(options.dir);
+  }
+  let client: PGlite;
+  try {
+    client = options.dir ? await PGlite.create(options.dir) : await PGlite.create();
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   await client.exec(`SET work_mem = '${options.workMem ?? '128MB'}'; SET TimeZone = 'UTC';`);
   const db = drizzle({ client }) as unknown as Db;
   return drizzleStore({
@@ -32,6 +79,12 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Store> {
       overlapWrites: false,
     },
     applyMigrations: () => migrate(db as never, { migrationsFolder: MIGRATIONS_FOLDER }),
-    close: () => client.close(),
+    async close() {
+      try {
+        await client.close();
+      } finally {
+        unlock();
+      }
+    },
   });
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import type { Printer } from '../../src/cli/output.ts';
+import { openStore } from '../../src/store/open.ts';
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -86,6 +87,18 @@ describe('storage commands', () => {
     expect(again.out).toBe(copy.out);
     // Each command opens the embedded database afresh (seconds each on a busy machine).
   }, 300_000);
+
+  it('refuses a data folder another open store is using', async () => {
+    const store = await openStore({ dataDir: data });
+    try {
+      const busy = await run(['--data', data, 'db', 'status']);
+      expect(busy.code).toBe(1);
+      expect(busy.err).toContain(`is in use by process ${process.pid}`);
+    } finally {
+      await store.close();
+    }
+    expect((await run(['--data', data, 'db', 'status'])).code).toBe(0);
+  }, 120_000);
 
   it('exits with 2 and names the problem for bad input', async () => {
     const bad = join(dir, 'bad.csv');
