@@ -1342,6 +1342,21 @@ class Kernel {
     const minimumMask = v.minimumMask;
     const capCount = v.capUnits.length;
     const capMask = v.capMask;
+    const pcMask = v.perCompletionMask;
+    const yearCaps = v.yearCaps;
+    // Columns and sizes in locals: the calls below would otherwise make V8 reload them per credit.
+    const day = c.completionDay;
+    const status = c.completionStatus;
+    const unitsOf = c.completionUnits;
+    const categoryOf = c.completionCategory;
+    const topicOf = c.completionTopic;
+    const typeOf = c.completionType;
+    const providerOf = c.completionProvider;
+    const eventOf = c.completionEvent;
+    const activityOf = c.completionActivity;
+    const topics = s.topics;
+    const types = s.types;
+    const providers = s.providers;
     for (let g = this.atFirst; g < this.atLast; g++) {
       let num = 1;
       let den = 1;
@@ -1360,22 +1375,21 @@ class Kernel {
         let counted = 0;
         let used = 0;
         for (let r = cs[g]!; r < to; r++) {
-          const d = c.completionDay[r]!;
-          if (d < lo || d > hi || c.completionStatus[r] !== 0) continue;
-          const offered =
-            num === den ? c.completionUnits[r]! : Math.floor((c.completionUnits[r]! * num) / den);
-          const provider = c.completionProvider[r]!;
-          const key = c.completionActivity[r]! * s.providers + provider;
+          const d = day[r]!;
+          if (d < lo || d > hi || status[r] !== 0) continue;
+          const offered = num === den ? unitsOf[r]! : Math.floor((unitsOf[r]! * num) / den);
+          const provider = providerOf[r]!;
+          const key = activityOf[r]! * providers + provider;
           let slot = (Math.imul(key, 0x9e3779b1) >>> 24) & (REPEAT_SLOTS - 1);
           while (keyStamp[slot] === stamp && keyTable[slot] !== key) slot = (slot + 1) & (REPEAT_SLOTS - 1);
           const again = keyStamp[slot] === stamp;
           // The same course again: keep the larger credit, the earlier on a tie.
           if (again && offered <= this.keptOffered[slot]!) continue;
-          const cat = c.completionCategory[r]!;
-          const a = attrKey(s, cat, c.completionTopic[r]!, c.completionType[r]!, provider);
-          const u = pcCaps > 0 && v.perCompletionMask[a] !== 0 ? this.perCompletion(v, a, offered) : offered;
-          const event = c.completionEvent[r]! !== 0 ? c.completionEvent[r]! : -(r + 1);
-          const year = v.yearCaps ? yearOfDay(d) : 0;
+          const cat = categoryOf[r]!;
+          const a = ((cat * topics + topicOf[r]!) * types + typeOf[r]!) * providers + provider;
+          const u = pcCaps > 0 && pcMask[a] !== 0 ? this.perCompletion(v, a, offered) : offered;
+          const event = eventOf[r]! !== 0 ? eventOf[r]! : -(r + 1);
+          const year = yearCaps ? yearOfDay(d) : 0;
           if (again) {
             // Take back the credit kept so far (no category rule here, so the used categories stand).
             const kept = this.keptUnits[slot]!;
@@ -1410,12 +1424,12 @@ class Kernel {
       let counted = 0;
       let used = 0;
       for (let r = cs[g]!; r < to; r++) {
-        const d = c.completionDay[r]!;
-        if (d < lo || d > hi || c.completionStatus[r] !== 0) continue;
-        let u = num === den ? c.completionUnits[r]! : Math.floor((c.completionUnits[r]! * num) / den);
-        const cat = c.completionCategory[r]!;
-        const a = attrKey(s, cat, c.completionTopic[r]!, c.completionType[r]!, c.completionProvider[r]!);
-        if (pcCaps > 0 && v.perCompletionMask[a] !== 0) u = this.perCompletion(v, a, u);
+        const d = day[r]!;
+        if (d < lo || d > hi || status[r] !== 0) continue;
+        let u = num === den ? unitsOf[r]! : Math.floor((unitsOf[r]! * num) / den);
+        const cat = categoryOf[r]!;
+        const a = ((cat * topics + topicOf[r]!) * types + typeOf[r]!) * providers + providerOf[r]!;
+        if (pcCaps > 0 && pcMask[a] !== 0) u = this.perCompletion(v, a, u);
         counted += u;
         if (u > 0 && cat !== 0) used |= 1 << cat;
         if (minimums > 0) {
@@ -1425,8 +1439,8 @@ class Kernel {
         if (capCount > 0) {
           const cm = capMask[a]!;
           if (cm !== 0) {
-            const event = c.completionEvent[r]! !== 0 ? c.completionEvent[r]! : -(r + 1);
-            this.addCaps(v, cm, u, v.yearCaps ? yearOfDay(d) : 0, event);
+            const event = eventOf[r]! !== 0 ? eventOf[r]! : -(r + 1);
+            this.addCaps(v, cm, u, yearCaps ? yearOfDay(d) : 0, event);
           }
         }
       }
@@ -1587,7 +1601,7 @@ class Kernel {
       if (v.capPer[k] === CYCLE) continue;
       const sum = this.groupSum[g]!;
       const cap = v.capUnits[k]!;
-      const value = sum > cap ? cap : sum;
+      const value = Math.min(sum, cap);
       const parent = v.capParent[k]!;
       if (parent >= 0) {
         childSum[parent]! += sum;
@@ -1603,7 +1617,7 @@ class Kernel {
       const sum = this.groupSum[this.cycleGroup[k]!]!;
       const offered = sum - childSum[k]! + childValue[k]!;
       const cap = v.capUnits[k]!;
-      const value = offered > cap ? cap : offered;
+      const value = Math.min(offered, cap);
       if ((offered > cap || childValue[k]! < childSum[k]!) && v.capUnsettled[k]) return -1;
       raw += sum;
       settled += value;
