@@ -4,38 +4,30 @@
  * on the same server in the same run — with the status cache on, and again
  * with it off — on the embedded store (PGlite) and on PostgreSQL.
  *
- *   node bin/run-ts.mjs bench/api.ts [--people 1000000] [--backend pglite,postgres]
- *                                    [--duration 30] [--connections 50]
+ *   npm run bench -- --only api [--people 1000000] [--backend pglite,postgres]
+ *                               [--duration 30] [--connections 50] [--port 3990]
  *
  * The server runs as `recert serve` in a child process; the load generator
- * (autocannon) runs here, on the same machine. Seeded data is kept (PGlite in
- * data/bench-api-<N>, PostgreSQL in a private cluster's data folder under
- * data/) and reused by later runs. Results: bench/results/api-<date>.json.
+ * (autocannon) runs here, on the same machine. The PGlite seed is kept in
+ * data/bench-api-pglite-<N> and reused by later runs; PostgreSQL runs in a
+ * private throw-away cluster (durable settings) and is seeded each run, unless
+ * RECERT_TEST_PG names a server. Results: bench/results/api-<date>.json.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { openStore } from '../src/store/open.ts';
 import { startTestCluster, type TestCluster } from '../test/pg.ts';
 import { type BenchCaller, benchCaller, type SeedResult, seedPeople } from './api-seed.ts';
+import type { BenchSuite } from './suite.ts';
 
-const { values } = parseArgs({
-  options: {
-    people: { type: 'string', default: '1000000' },
-    backend: { type: 'string', default: 'pglite,postgres' },
-    duration: { type: 'string', default: '30' },
-    connections: { type: 'string', default: '50' },
-    port: { type: 'string', default: '3990' },
-  },
-});
-const PEOPLE = Number(values.people);
-const DURATION = Number(values.duration);
-const CONNECTIONS = Number(values.connections);
-const PORT = Number(values.port);
+let PEOPLE = 1_000_000;
+let DURATION = 30;
+let CONNECTIONS = 50;
+let PORT = 3990;
 const ROOT = resolve(import.meta.dirname, '..');
 
 interface Measured {
@@ -56,9 +48,7 @@ interface Prepared {
   cleanup(): Promise<void>;
 }
 
-function log(message: string) {
-  process.stderr.write(`[bench:api] ${message}\n`);
-}
+let log: (message: string) => void = () => {};
 
 async function prepare(backend: string): Promise<Prepared> {
   const dataDir = join(ROOT, 'data', `bench-api-${backend}-${PEOPLE}`);
@@ -200,44 +190,61 @@ async function measure(prepared: Prepared, cache: boolean) {
   }
 }
 
-const loadBefore = loadavg();
-const backends = values.backend.split(',').map((b) => b.trim());
-const runs = [];
-for (const backend of backends) {
-  const prepared = await prepare(backend);
-  try {
-    log(`${backend}: measuring with the cache on`);
-    const cached = await measure(prepared, true);
-    log(`${backend}: measuring with the cache off`);
-    const uncached = await measure(prepared, false);
-    runs.push({ backend, people: prepared.seed.people, seed: prepared.seed, runs: [cached, uncached] });
-    for (const r of [cached, uncached]) {
-      log(
-        `${backend} cache ${r.cache ? 'on ' : 'off'}: status ${r.status.requestsPerSecond} req/s p50 ${r.status.latencyMs.p50} ms p99 ${r.status.latencyMs.p99} ms errors ${r.status.errors + r.status.non2xx}; bare ${r.bare.requestsPerSecond} req/s (${(r.statusShareOfBare * 100).toFixed(0)}%)`,
-      );
+export const suite: BenchSuite = {
+  name: 'api',
+  description:
+    "GET one person's status with N people stored, 50 connections × 30 s, beside the bare JSON route",
+  async run(ctx) {
+    log = ctx.log;
+    PEOPLE = Number(ctx.args.get('people') ?? 1_000_000);
+    DURATION = Number(ctx.args.get('duration') ?? 30);
+    CONNECTIONS = Number(ctx.args.get('connections') ?? 50);
+    PORT = Number(ctx.args.get('port') ?? 3990);
+    const loadBefore = loadavg()[0];
+    const backends = (ctx.args.get('backend') ?? 'pglite,postgres').split(',').map((b) => b.trim());
+    const results = [];
+    for (const backend of backends) {
+      const prepared = await prepare(backend);
+      try {
+        log(`${backend}: measuring with the cache on`);
+        const cached = await measure(prepared, true);
+        log(`${backend}: measuring with the cache off`);
+        const uncached = await measure(prepared, false);
+        results.push({
+          backend,
+          people: prepared.seed.people,
+          seed: prepared.seed,
+          runs: [cached, uncached],
+        });
+        for (const r of [cached, uncached]) {
+          log(
+            `${backend} cache ${r.cache ? 'on ' : 'off'}: status ${r.status.requestsPerSecond} req/s p50 ${r.status.latencyMs.p50} ms p99 ${r.status.latencyMs.p99} ms errors ${r.status.errors + r.status.non2xx}; bare ${r.bare.requestsPerSecond} req/s p99 ${r.bare.latencyMs.p99} ms (${(r.statusShareOfBare * 100).toFixed(0)}%)`,
+          );
+        }
+      } finally {
+        await prepared.cleanup();
+      }
     }
-  } finally {
-    await prepared.cleanup();
-  }
-}
-
-const report = {
-  benchmark: 'api-status',
-  date: new Date().toISOString(),
-  machine: {
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model,
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-    // The cores are shared with other work; the 1-minute load average says how busy they were.
-    loadAverageBefore: loadBefore[0],
-    loadAverageAfter: loadavg()[0],
+    return {
+      headline: results.map((b) => {
+        const cached = b.runs[0]!;
+        return {
+          backend: b.backend,
+          people: b.people,
+          statusRps: cached.status.requestsPerSecond,
+          statusP50Ms: cached.status.latencyMs.p50,
+          statusP99Ms: cached.status.latencyMs.p99,
+          errors: cached.status.errors + cached.status.non2xx,
+          bareRps: cached.bare.requestsPerSecond,
+          shareOfBare: cached.statusShareOfBare,
+        };
+      }),
+      load: { connections: CONNECTIONS, durationSeconds: DURATION, generator: 'autocannon, same machine' },
+      targets: { p99Ms: 10, errors: 0, shareOfBare: 0.3 },
+      // The cores are shared with other work; the 1-minute load average says how busy they were.
+      loadAverageBefore: loadBefore,
+      loadAverageAfter: loadavg()[0],
+      backends: results,
+    };
   },
-  load: { connections: CONNECTIONS, durationSeconds: DURATION, generator: 'autocannon, same machine' },
-  targets: { p99Ms: 10, errors: 0, shareOfBare: 0.3 },
-  backends: runs,
 };
-mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-const file = join(ROOT, 'bench/results', `api-${report.date.slice(0, 10)}-${PEOPLE}.json`);
-writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-log(`wrote ${file}`);

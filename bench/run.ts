@@ -12,6 +12,7 @@ import { type BenchSuite, environment, peakRssMB, round } from './suite.ts';
 
 const SUITES: Record<string, () => Promise<BenchSuite>> = {
   engine: async () => (await import('./engine.ts')).suite,
+  api: async () => (await import('./api.ts')).suite,
 };
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
