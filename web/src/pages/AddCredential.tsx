@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ApiProblem } from '../api/client.ts';
 import { api } from '../api/endpoints.ts';
 import type { CredentialSummary } from '../api/types.ts';
@@ -21,6 +21,15 @@ export function AddCredentialPage() {
   const catalog = useLoad(() => api.rules(), []);
   const [query, setQuery] = useState('');
   const [chosen, setChosen] = useState<CredentialSummary>();
+  const form = useRef<HTMLFormElement>(null);
+  const search = useRef<HTMLDivElement>(null);
+  const [focusTo, setFocusTo] = useState<'form' | 'search'>();
+  // Keyboard and screen-reader users follow the task: to the form once a credential is chosen, back to the search once added.
+  useEffect(() => {
+    if (focusTo === 'form') form.current?.querySelector<HTMLInputElement>('input[name="earned"]')?.focus();
+    if (focusTo === 'search') search.current?.querySelector<HTMLInputElement>('input')?.focus();
+    setFocusTo(undefined);
+  }, [focusTo]);
   const [error, setError] = useState<unknown>();
   const [added, setAdded] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
@@ -44,6 +53,7 @@ export function AddCredentialPage() {
       });
       setAdded((a) => [...a, chosen.name]);
       setChosen(undefined);
+      setFocusTo('search');
       setQuery('');
     } catch (e) {
       setError(e);
@@ -70,14 +80,16 @@ export function AddCredentialPage() {
       <div className="two-col">
         <section className="card" aria-labelledby="catalog-search-title">
           <h2 id="catalog-search-title">Catalog</h2>
-          <Field
-            label="Search credentials"
-            type="search"
-            value={query}
-            onChange={(e) => setQuery(e.target.value)}
-            hint="For example: NASM, corrective, nasm.cpt, CPR"
-            autoComplete="off"
-          />
+          <div ref={search}>
+            <Field
+              label="Search credentials"
+              type="search"
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+              hint="For example: NASM, corrective, nasm.cpt, CPR"
+              autoComplete="off"
+            />
+          </div>
           {catalog.loading && <Loading what="the catalog" />}
           <ProblemAlert error={catalog.error} />
           <p className="small muted" aria-live="polite">
@@ -92,6 +104,7 @@ export function AddCredentialPage() {
                   aria-pressed={chosen?.id === c.id}
                   onClick={() => {
                     setChosen(c);
+                    setFocusTo('form');
                     setError(undefined);
                   }}
                 >
@@ -108,7 +121,7 @@ export function AddCredentialPage() {
           <h2 id="holding-form-title">{chosen ? `Add ${chosen.name}` : 'Choose a credential'}</h2>
           {!chosen && <p className="muted">Pick a credential from the catalog to add it to your wallet.</p>}
           {chosen && (
-            <form className="form" onSubmit={submit} noValidate key={chosen.id}>
+            <form className="form" onSubmit={submit} noValidate key={chosen.id} ref={form}>
               <ProblemAlert error={error} shownFields={['earned', 'expires', 'number', 'credential']} />
               {fields.credential && <Alert>{fields.credential}</Alert>}
               <Field label="Date earned" name="earned" type="date" required error={fields.earned} />

@@ -127,6 +127,8 @@ describe('AddCredentialPage', () => {
     fireEvent.change(screen.getByLabelText('Search credentials'), { target: { value: 'heart' } });
     expect(screen.queryByText('NASM-CPT')).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: /AHA BLS Provider/ }));
+    // Focus follows the task: to the date once a credential is chosen…
+    expect(document.activeElement).toBe(screen.getByLabelText('Date earned'));
     // A card asks whether its course was hands-on.
     expect(
       (screen.getByLabelText('The course had a hands-on skills session') as HTMLInputElement).checked,
@@ -134,6 +136,8 @@ describe('AddCredentialPage', () => {
     fireEvent.change(screen.getByLabelText('Date earned'), { target: { value: '2025-09-01' } });
     fireEvent.click(screen.getByRole('button', { name: 'Add AHA BLS Provider' }));
     await screen.findByText(/Added AHA BLS Provider/);
+    // …and back to the search once it is added.
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText('Search credentials')));
     expect(calls.at(-1)).toEqual({
       url: '/people/p1/holdings',
       method: 'POST',
