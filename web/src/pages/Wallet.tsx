@@ -43,6 +43,10 @@ export function WalletPage() {
               Add your first credential
             </a>
           </p>
+          <p className="small">
+            Or <a href={href('/profile')}>import a profile document</a> (YAML or JSON), such as{' '}
+            <code>examples/profile.yaml</code> in Recert’s repository.
+          </p>
         </div>
       )}
       {load.data && load.data.status.holdings.length > 0 && (
