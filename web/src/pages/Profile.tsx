@@ -6,6 +6,8 @@ import { Alert, ProblemAlert } from '../ui/Alert.tsx';
 import { Page } from '../ui/Page.tsx';
 import { useLoad } from '../ui/useLoad.ts';
 
+const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 /** Reads a profile document: JSON, or YAML (the parser is loaded only when a YAML file is chosen). */
 export async function parseProfileFile(name: string, text: string): Promise<ProfileInput> {
   if (/\.ya?ml$/i.test(name)) {
@@ -35,7 +37,9 @@ export function ProfilePage() {
       a.click();
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 1000);
-      setNotice(`Exported ${doc.holdings.length} credentials and ${doc.completions.length} completions.`);
+      setNotice(
+        `Exported ${count(doc.holdings.length, 'credential')} and ${count(doc.completions.length, 'completion')}.`,
+      );
     } catch (e) {
       setError(e);
     }
@@ -56,7 +60,9 @@ export function ProfilePage() {
     try {
       const doc = await parseProfileFile(file.name, await file.text());
       const result = await api.importProfile(personId, doc, mode);
-      setNotice(`Imported ${result.holdings} credentials and ${result.completions} completions.`);
+      setNotice(
+        `Imported ${count(result.holdings, 'credential')} and ${count(result.completions, 'completion')}.`,
+      );
     } catch (e) {
       setError(e instanceof SyntaxError ? new Error(`${file.name} is not valid: ${e.message}`) : e);
     } finally {
