@@ -241,36 +241,39 @@ export function completionFromRows(
   credits: Row<typeof t.completionCredits>[],
   evidence: Row<typeof t.completionEvidence>[],
 ): StoredCompletion {
-  const college = row.hasCollege
-    ? present({
-        semesterHours: numericValue(row.collegeSemesterHours),
-        quarterHours: numericValue(row.collegeQuarterHours),
-        grade: row.collegeGrade,
-      })
-    : undefined;
-  const completion: Completion = {
-    ...present({ id: row.ref, activity: row.activity, title: row.title, provider: row.provider }),
-    completed: row.completed,
-    ...present({
-      hours: numericValue(row.hours),
-      format: row.format as Completion['format'] | null,
-      type: row.type as Completion['type'] | null,
-      event: row.event,
-      college,
-    }),
-    credits: [...credits]
-      .sort((a, b) => a.position - b.position)
-      .map((cr) => ({
-        credential: cr.credential,
-        units: cr.unitsMilli,
-        ...present({ category: cr.category, topic: cr.topic }),
-        status: cr.status,
-      })),
-    source: row.source,
-    evidence: [...evidence]
-      .sort((a, b) => a.position - b.position)
-      .map((e) => present({ file: e.file, sha256: e.sha256, signedRecord: e.signedRecord })),
-  };
+  // Written out field by field: this runs for every completion of a population re-evaluation.
+  const completion = {} as Completion;
+  if (row.ref !== null) completion.id = row.ref;
+  if (row.activity !== null) completion.activity = row.activity;
+  if (row.title !== null) completion.title = row.title;
+  if (row.provider !== null) completion.provider = row.provider;
+  completion.completed = row.completed;
+  if (row.hours !== null) completion.hours = Number(row.hours);
+  if (row.format !== null) completion.format = row.format as NonNullable<Completion['format']>;
+  if (row.type !== null) completion.type = row.type as NonNullable<Completion['type']>;
+  if (row.event !== null) completion.event = row.event;
+  if (row.hasCollege) {
+    completion.college = present({
+      semesterHours: numericValue(row.collegeSemesterHours),
+      quarterHours: numericValue(row.collegeQuarterHours),
+      grade: row.collegeGrade,
+    });
+  }
+  const sortedCredits = credits.length > 1 ? [...credits].sort((a, b) => a.position - b.position) : credits;
+  completion.credits = sortedCredits.map((cr) =>
+    cr.category === null && cr.topic === null
+      ? { credential: cr.credential, units: cr.unitsMilli, status: cr.status }
+      : {
+          credential: cr.credential,
+          units: cr.unitsMilli,
+          ...present({ category: cr.category, topic: cr.topic }),
+          status: cr.status,
+        },
+  );
+  completion.source = row.source;
+  completion.evidence = (
+    evidence.length > 1 ? [...evidence].sort((a, b) => a.position - b.position) : evidence
+  ).map((e) => present({ file: e.file, sha256: e.sha256, signedRecord: e.signedRecord }));
   return { id: row.id, personId: row.personId, position: row.position, completion };
 }
 
