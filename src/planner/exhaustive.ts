@@ -22,7 +22,7 @@ interface Candidate {
   day: number;
   priceCents: number;
   hoursTenths: number;
-  /** Obligations whose window this choice falls in and that the offering counts toward. */
+  /** Cycles whose body forbids repeats, whose window this choice falls in and that the offering counts toward. */
   windows: number[];
   grants?: string;
 }
@@ -75,9 +75,18 @@ class Heap {
   }
 }
 
-/** Every day that matters, each offering once per day-segment, without pruning or merging. */
+/**
+ * Every placement of every offering (one per set of days that are alike to it), without pruning,
+ * bundles or the saving bound.
+ */
 export function referenceCandidates(problem: Problem): Candidate[] {
-  const built = buildModel(problem, { prune: false, merge: false, ignoreBudget: true, ignoreHours: true });
+  const built = buildModel(problem, {
+    prune: false,
+    merge: true,
+    bundle: false,
+    ignoreBudget: true,
+    ignoreHours: true,
+  });
   const out: Candidate[] = [];
   for (const s of built.slots) {
     const a = problem.activities[s.activity]!;
@@ -89,7 +98,9 @@ export function referenceCandidates(problem: Problem): Candidate[] {
       day: s.day,
       priceCents: a.priceCents,
       hoursTenths: a.hoursTenths,
-      windows: s.credits.map((c) => c.obligation),
+      windows: s.credits
+        .map((c) => c.obligation)
+        .filter((id) => problem.obligations[id]!.rules.some((r) => r.kind === 'no-repeat')),
       ...(a.grants && a.grants.kind !== 'card' ? { grants: a.grants.id } : {}),
     });
   }
@@ -102,7 +113,7 @@ export function referenceCandidates(problem: Problem): Candidate[] {
   );
 }
 
-/** The planner's own policies that are not engine rules: one course once per window, a credential earned once. */
+/** What the engine counts once: a course repeated in a no-repeat body's cycle, a credential earned twice. */
 function allowed(items: readonly Candidate[]): boolean {
   const seen = new Set<string>();
   const grants = new Set<string>();

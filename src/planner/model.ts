@@ -624,14 +624,17 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
       );
       b.addRow(terms, 1, INFINITY);
     }
-    // One course counts once per cycle: never plan the same offering twice inside one window.
-    const perActivity = new Map<number, [number, number][]>();
-    for (const c of list) {
-      const s = slots[c.slot]!;
-      if (c.bundle !== undefined || problem.activities[s.activity]!.kind !== 'offering') continue;
-      listIn(perActivity, s.activity).push([s.column, 1]);
+    // Where the body forbids repeating a course in a cycle, never plan the same offering twice in its window
+    // (a repeat elsewhere counts, as the engine counts it: e.g. an annual conference attended twice).
+    if (o.rules.some((r) => r.kind === 'no-repeat')) {
+      const perActivity = new Map<number, [number, number][]>();
+      for (const c of list) {
+        const s = slots[c.slot]!;
+        if (c.bundle !== undefined || problem.activities[s.activity]!.kind !== 'offering') continue;
+        listIn(perActivity, s.activity).push([s.column, 1]);
+      }
+      for (const t of perActivity.values()) if (t.length > 1) b.addRow(t, -INFINITY, 1);
     }
-    for (const t of perActivity.values()) if (t.length > 1) b.addRow(t, -INFINITY, 1);
   }
 
   if (useKeep) {
