@@ -818,7 +818,11 @@ class Kernel {
   policyFor(cred: CompiledCredential, day: EpochDay): CompiledPolicy | undefined {
     // One version is both the exact and the nearest answer for every day.
     if (cred.policies.length === 1) return cred.policies[0];
-    for (const p of cred.policies) if (p.from <= day && day <= p.to) return p;
+    const policies = cred.policies;
+    for (let i = 0; i < policies.length; i++) {
+      const p = policies[i]!;
+      if (p.from <= day && day <= p.to) return p;
+    }
     const sorted = cred.sorted;
     if (sorted.length === 0) return undefined;
     if (day < sorted[0]!.from) return sorted[0];
@@ -1535,7 +1539,8 @@ class Kernel {
       const amount = short > 0 && bound < 1 ? 1 : bound;
       outcomeMissing = -1;
       if (short <= 1) {
-        for (const cls of v.classes) {
+        for (let c = 0; c < v.classes.length; c++) {
+          const cls = v.classes[c]!;
           if ((cls.minimumMask & shortMask) !== shortMask) continue;
           if (short === 1 && (cls.category === 0 || usedAll & (1 << cls.category))) continue;
           let fits = true;
@@ -1650,7 +1655,8 @@ class Kernel {
     let unlimited = false;
     let total = 0;
     let seen = 0;
-    for (const cls of v.classes) {
+    for (let c = 0; c < v.classes.length; c++) {
+      const cls = v.classes[c]!;
       const mask = cls.cycleCapMask;
       if (mask === 0) {
         unlimited = true;
@@ -1665,7 +1671,8 @@ class Kernel {
     }
     let categories = used;
     let picked = 0;
-    for (const cls of v.classes) {
+    for (let c = 0; c < v.classes.length; c++) {
+      const cls = v.classes[c]!;
       if (picked === need) break;
       if (cls.category === 0 || categories & (1 << cls.category)) continue;
       const mask = cls.cycleCapMask;
