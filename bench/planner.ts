@@ -8,7 +8,7 @@
  * Each run uses a catalog generated from its own seed. Writes bench/results/planner-<date>.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { loadCatalog } from '../src/catalog/load.ts';
 import { Profile } from '../src/core/profile/schema.ts';
 import type { RuleSet } from '../src/core/ruleset.ts';
@@ -94,6 +94,7 @@ const median = (xs: number[]) => {
 const round = (x: number) => Math.round(x * 10) / 10;
 
 async function main() {
+  const loadBefore = loadavg().map((x) => Math.round(x * 100) / 100);
   const shipped = loadCatalog().ruleSet;
   const solver = new HighsSolver();
   const results: Record<string, unknown>[] = [];
@@ -181,7 +182,13 @@ async function main() {
   const report = {
     benchmark: 'planner',
     date: today,
-    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version },
+    machine: {
+      cpus: cpus().length,
+      model: cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      // 1/5/15-minute load averages before and after: other work shares these cores.
+      loadAverage: { before: loadBefore, after: loadavg().map((x) => Math.round(x * 100) / 100) },
+    },
     notes:
       'solveMs is HiGHS time for the money-then-hours solves (worker thread, warm); buildMs reads the problem and builds the pruned model; endToEndMs is both. Gap is the relative MIP gap HiGHS reports (0 = proven optimal). The CPU is shared with other work.',
     results,
