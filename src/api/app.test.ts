@@ -18,6 +18,9 @@ describe('the API shell', () => {
   it('gives every response a request id, keeping a safe one the caller sent', async () => {
     const fresh = await t.app.inject({ method: 'GET', url: '/health' });
     expect(fresh.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(fresh.headers['x-content-type-options']).toBe('nosniff');
+    expect(fresh.headers['x-frame-options']).toBe('DENY');
+    expect(fresh.headers['cache-control']).toBeUndefined();
     const kept = await t.app.inject({
       method: 'GET',
       url: '/health',

@@ -181,6 +181,12 @@ export async function buildApp(options: ApiOptions): Promise<Api> {
 
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+    // What one account sees is never kept by a shared cache.
+    if (request.credential && !reply.hasHeader('cache-control'))
+      reply.header('cache-control', 'private, no-store');
     return payload;
   });
 

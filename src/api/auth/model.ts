@@ -33,6 +33,11 @@ export interface SessionRepository {
   insert(session: Session): Promise<void>;
   findByTokenHash(tokenHash: string): Promise<Session | undefined>;
   delete(id: string): Promise<void>;
+  /** Ends an account's sessions except one (after a password change), and any that have expired. */
+  deleteForAccount(
+    accountId: string,
+    options: { except?: string; expiredBefore?: string },
+  ): Promise<string[]>;
 }
 
 export interface ApiTokenRepository {

@@ -3,7 +3,7 @@
  * pg-core query builder, so the embedded and PostgreSQL backends share it.
  * Built on the store's own connection with `store.repositoriesFor`.
  */
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, lt, ne } from 'drizzle-orm';
 import type { Db } from '../../store/repositories.ts';
 import { apiTokens, sessions } from '../../store/schema-auth.ts';
 import { type ApiToken, type AuthRepositories, SCOPES, type Scope, type Session } from './model.ts';
@@ -45,6 +45,13 @@ export function drizzleAuthRepositories(db: Db): AuthRepositories {
       },
       async delete(id) {
         await db.delete(sessions).where(eq(sessions.id, id));
+      },
+      async deleteForAccount(accountId, { except, expiredBefore }) {
+        const which = expiredBefore
+          ? and(eq(sessions.accountId, accountId), lt(sessions.expiresAt, expiredBefore))
+          : and(eq(sessions.accountId, accountId), except ? ne(sessions.id, except) : undefined);
+        const rows = await db.delete(sessions).where(which).returning({ tokenHash: sessions.tokenHash });
+        return rows.map((r) => r.tokenHash);
       },
     },
     tokens: {

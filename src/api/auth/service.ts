@@ -47,6 +47,8 @@ export interface AuthService {
   }): Promise<IssuedSession & { person: Person }>;
   signIn(input: { email: string; password: string }): Promise<IssuedSession>;
   signOut(session: Session): Promise<void>;
+  /** Ends every session of an account but the current one (after a password change). */
+  endOtherSessions(accountId: string, current: string | undefined): Promise<void>;
   createToken(
     accountId: string,
     input: { name: string; scopes: Scope[]; expiresInDays?: number | undefined },
@@ -98,7 +100,13 @@ export function createAuthService(uc: UseCaseContext, repos: AuthRepositories, c
     },
     async signIn(input) {
       const account = await authenticate(uc, input);
+      // Sessions are never read once expired; signing in clears the account's old ones away.
+      await repos.sessions.deleteForAccount(account.id, { expiredBefore: clock.now().toISOString() });
       return issueSession(account);
+    },
+    async endOtherSessions(accountId, current) {
+      const ended = await repos.sessions.deleteForAccount(accountId, current ? { except: current } : {});
+      for (const hash of ended) cache.delete(hash);
     },
     async signOut(session) {
       cache.delete(session.tokenHash);

@@ -35,6 +35,7 @@ describe('sign-up, sign-in and sign-out', () => {
     });
     expect(me.statusCode).toBe(200);
     expect(me.json()).toMatchObject({ account: { email: 'ada@example.test' }, via: 'session' });
+    expect(me.headers['cache-control']).toBe('private, no-store');
   });
 
   it('refuses a taken e-mail, a short password and unknown fields, naming the field', async () => {
@@ -114,8 +115,17 @@ describe('sign-up, sign-in and sign-out', () => {
     }
   });
 
-  it('changes the password: the old one stops working', async () => {
+  it('changes the password: the old one stops working, other sessions end', async () => {
     const user = await signUp(t.app, 'pw');
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/auth/sign-in',
+      payload: { email: user.email, password: PASSWORD },
+    });
+    const second = `${SESSION_COOKIE}=${again.cookies.find((c) => c.name === SESSION_COOKIE)!.value}`;
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/auth/me', headers: { cookie: second } })).statusCode,
+    ).toBe(200);
     const wrong = await t.app.inject({
       method: 'POST',
       url: '/auth/password',
@@ -136,6 +146,13 @@ describe('sign-up, sign-in and sign-out', () => {
       payload: { email: user.email, password: PASSWORD },
     });
     expect(old.statusCode).toBe(401);
+    // The session that changed it stays; every other session of the account ends.
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/auth/me', headers: { cookie: user.cookie } })).statusCode,
+    ).toBe(200);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/auth/me', headers: { cookie: second } })).statusCode,
+    ).toBe(401);
   });
 });
 

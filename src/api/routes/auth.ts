@@ -115,13 +115,16 @@ export const authRoutes: RouteGroup = (app, { auth, uc, cookies, limiters }) => 
       onRequest: limiters.credentials,
       schema: {
         tags: ['auth'],
-        summary: 'Change your password',
+        summary: 'Change your password (ends your other sessions)',
         body: z.object({ currentPassword: z.string().max(1024), newPassword: z.string().max(1024) }).strict(),
         response: { 204: z.undefined(), ...problemResponses(401, 403) },
       },
     },
     async (request, reply) => {
       await changePassword(uc, actorOf(request), request.body);
+      // Whoever else held a session (perhaps the reason for the change) is signed out.
+      const current = request.credential?.via === 'session' ? request.credential.session.id : undefined;
+      await auth.endOtherSessions(actorOf(request).accountId, current);
       return reply.code(204).send();
     },
   );
