@@ -519,7 +519,7 @@ function evaluateCertification(
   const caps = rules.filter(isKind('cap')).filter((r) => r.per !== 'completion');
   const minimums = rules.filter(isKind('minimum'));
   const totals = rules.filter(isKind('total'));
-  const minCategories = rules.find(isKind('min-categories'));
+  const minCategories = rules.filter(isKind('min-categories')).sort((a, b) => b.count - a.count)[0];
   const total = Math.max(0, ...totals.map((t) => t.units));
   const model: AllocationModel = {
     items: eligible,
