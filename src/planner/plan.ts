@@ -33,13 +33,14 @@ export async function solveLexicographic(
   built: BuiltModel,
   solver: SolverPort,
   timeLimitMs: number,
-): Promise<{ solution: MipSolution; ms: number; gap: number }> {
+): Promise<{ solution: MipSolution; ms: number; gap: number; moneyMs: number; hoursProven: boolean }> {
   const first = await solver.solve(built.model, { timeLimitMs });
-  if (first.status !== 'optimal' && first.status !== 'feasible')
-    return { solution: first, ms: first.ms, gap: first.gap };
+  const alone = { solution: first, ms: first.ms, gap: first.gap, moneyMs: first.ms, hoursProven: false };
+  if (first.status !== 'optimal' && first.status !== 'feasible') return alone;
   const money = Math.round(built.moneyTerms.reduce((s, [j, c]) => s + c * (first.values[j] ?? 0), 0));
   const hours = Math.round(built.hoursTerms.reduce((s, [j, c]) => s + c * (first.values[j] ?? 0), 0));
-  if (hours === 0 || first.status !== 'optimal') return { solution: first, ms: first.ms, gap: first.gap };
+  if (hours === 0) return { ...alone, hoursProven: first.status === 'optimal' };
+  if (first.status !== 'optimal') return alone;
   const second: MipModel = {
     ...built.model,
     cost: built.model.cost.map(() => 0),
@@ -57,13 +58,15 @@ export async function solveLexicographic(
   second.rowStart.push(second.column.length);
   second.rowLower.push(-INFINITY);
   second.rowUpper.push(money + 0.5);
-  // Proving the fewest hours is a second, harder search; it gets the first one's time at least, and when it
-  // cannot finish the first plan stands (its costs already prefer fewer hours among equal money).
+  // Proving the fewest hours is a second search, time-boxed to half the first one's time (at least 0.5 s);
+  // when it cannot finish, the first plan stands: its costs already prefer fewer hours among equal money.
   const refined = await solver.solve(second, {
-    timeLimitMs: Math.min(timeLimitMs, Math.max(1_000, 2 * first.ms)),
+    timeLimitMs: Math.min(timeLimitMs, Math.max(500, first.ms / 2)),
   });
-  if (refined.status === 'optimal') return { solution: refined, ms: first.ms + refined.ms, gap: first.gap };
-  return { solution: first, ms: first.ms + refined.ms, gap: first.gap };
+  const ms = first.ms + refined.ms;
+  if (refined.status === 'optimal')
+    return { solution: refined, ms, gap: first.gap, moneyMs: first.ms, hoursProven: true };
+  return { ...alone, ms };
 }
 
 export function decode(problem: Problem, built: BuiltModel, values: readonly number[]): Decoded {
@@ -132,6 +135,7 @@ function emptyStats(built: BuiltModel | undefined): SolveStats {
     solveMs: 0,
     gap: 0,
     timedOut: false,
+    hoursProven: false,
   };
 }
 
@@ -177,9 +181,10 @@ export async function makePlan(
   }
 
   const built = buildModel(problem);
-  const { solution, ms, gap } = await solveLexicographic(built, solver, timeLimitMs);
+  const { solution, ms, gap, hoursProven } = await solveLexicographic(built, solver, timeLimitMs);
   const stats: SolveStats = {
     ...emptyStats(built),
+    hoursProven,
     solveMs: ms,
     gap,
     timedOut: solution.status === 'time-limit' || solution.status === 'feasible',

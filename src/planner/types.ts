@@ -113,6 +113,8 @@ export interface SolveStats {
   /** Relative gap HiGHS reports; 0 means proven optimal. */
   gap: number;
   timedOut: boolean;
+  /** Whether fewest hours (among plans of the least money) was proven, or only preferred. */
+  hoursProven: boolean;
 }
 
 export interface Plan {
