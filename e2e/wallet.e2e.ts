@@ -77,9 +77,30 @@ describe.skipIf(!chromiumAvailable())('sign up, add NASM-CPT, CES and a CPR/AED 
     await page.setViewportSize({ width: 360, height: 780 });
     await page.goto(`${server.url}/#/wallet`);
     await card(page, 'nasm.cpt').waitFor();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(await overflow()).toBeLessThanOrEqual(0);
     await snap(page, 'wallet-4-phone');
+    // Every other screen reflows too (wide tables scroll inside their own box).
+    const screens: [string, string][] = [
+      ['/add', 'Add a credential'],
+      ['/log', 'Log CE'],
+      ['/plan', 'Plan'],
+      ['/profile', 'Sharing'],
+      ['/organisations', 'Create an organisation'],
+      ['/rules', 'Rule browser'],
+      ['/rules/nsca.cscs', 'Sources'],
+    ];
+    for (const [path, heading] of screens) {
+      await page.goto(`${server.url}/#${path}`);
+      await page.getByRole('heading', { name: heading }).waitFor();
+      expect(await overflow(), path).toBeLessThanOrEqual(0);
+    }
+    await page.goto(`${server.url}/#/wallet`);
+    await card(page, 'nasm.cpt')
+      .getByRole('link', { name: /Details and reasons/ })
+      .click();
+    await page.getByRole('heading', { name: 'The rule, in plain words' }).waitFor();
+    expect(await overflow(), 'holding page').toBeLessThanOrEqual(0);
   });
 
   it('can be used with the keyboard: the details link is reached with Tab and opens with Enter', async () => {
