@@ -24,10 +24,13 @@ import { startTestCluster, type TestCluster } from '../test/pg.ts';
 import { type BenchCaller, benchCaller, type SeedResult, seedPeople } from './api-seed.ts';
 import type { BenchSuite } from './suite.ts';
 
-let PEOPLE = 1_000_000;
-let DURATION = 30;
-let CONNECTIONS = 50;
-let PORT = 3990;
+interface Settings {
+  people: number;
+  duration: number;
+  connections: number;
+  port: number;
+  log(message: string): void;
+}
 const ROOT = resolve(import.meta.dirname, '..');
 
 interface Measured {
@@ -48,10 +51,8 @@ interface Prepared {
   cleanup(): Promise<void>;
 }
 
-let log: (message: string) => void = () => {};
-
-async function prepare(backend: string): Promise<Prepared> {
-  const dataDir = join(ROOT, 'data', `bench-api-${backend}-${PEOPLE}`);
+async function prepare(backend: string, { people, log }: Settings): Promise<Prepared> {
+  const dataDir = join(ROOT, 'data', `bench-api-${backend}-${people}`);
   mkdirSync(dataDir, { recursive: true });
   const marker = join(dataDir, 'seeded.json');
   let cluster: TestCluster | undefined;
@@ -63,7 +64,7 @@ async function prepare(backend: string): Promise<Prepared> {
     // A database named for the population, so a reused cluster URL keeps its seed.
     const admin = new pg.Client({ connectionString: cluster.adminUrl });
     await admin.connect();
-    const name = `recert_bench_${PEOPLE}`;
+    const name = `recert_bench_${people}`;
     const exists = await admin.query('select 1 from pg_database where datname = $1', [name]);
     if (exists.rowCount === 0) await admin.query(`create database ${name}`);
     await admin.end();
@@ -75,15 +76,15 @@ async function prepare(backend: string): Promise<Prepared> {
   let caller: BenchCaller;
   const previous =
     existsSync(marker) && backend === 'pglite' ? JSON.parse(readFileSync(marker, 'utf8')) : undefined;
-  if (previous && (await store.people.count()) >= PEOPLE) {
+  if (previous && (await store.people.count()) >= people) {
     seed = { reused: true, people: await store.people.count() };
     caller = previous.caller;
     log(`${backend}: reusing ${seed.people} people`);
   } else {
-    log(`${backend}: seeding ${PEOPLE} people…`);
+    log(`${backend}: seeding ${people} people…`);
     let last = 0;
-    seed = await seedPeople(store, PEOPLE, (done) => {
-      if (done - last >= 50_000 || done === PEOPLE) {
+    seed = await seedPeople(store, people, (done) => {
+      if (done - last >= 50_000 || done === people) {
         log(`${backend}: ${done} people`);
         last = done;
       }
@@ -96,10 +97,10 @@ async function prepare(backend: string): Promise<Prepared> {
   return { env, dataDir, caller, seed, cleanup: async () => cluster?.stop() };
 }
 
-async function startServer(prepared: Prepared, cache: boolean): Promise<ChildProcess> {
+async function startServer(prepared: Prepared, cache: boolean, { port }: Settings): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    [join(ROOT, 'bin/recert.mjs'), '--data', prepared.dataDir, 'serve', '--port', String(PORT)],
+    [join(ROOT, 'bin/recert.mjs'), '--data', prepared.dataDir, 'serve', '--port', String(port)],
     {
       env: {
         ...process.env,
@@ -112,7 +113,7 @@ async function startServer(prepared: Prepared, cache: boolean): Promise<ChildPro
   );
   for (let i = 0; i < 600; i++) {
     try {
-      const res = await fetch(`http://127.0.0.1:${PORT}/health`);
+      const res = await fetch(`http://127.0.0.1:${port}/health`);
       if (res.ok) return child;
     } catch {
       // not listening yet
@@ -134,10 +135,11 @@ async function load(
   path: string,
   headers: Record<string, string>,
   duration: number,
+  { port, connections }: Settings,
 ): Promise<Measured> {
   const result = await autocannon({
-    url: `http://127.0.0.1:${PORT}${path}`,
-    connections: CONNECTIONS,
+    url: `http://127.0.0.1:${port}${path}`,
+    connections,
     duration,
     headers,
   });
@@ -157,22 +159,24 @@ async function load(
   };
 }
 
-async function measure(prepared: Prepared, cache: boolean) {
-  const child = await startServer(prepared, cache);
+async function measure(prepared: Prepared, cache: boolean, settings: Settings) {
+  const { port, duration } = settings;
+  const child = await startServer(prepared, cache, settings);
   try {
     const auth = { authorization: `Bearer ${prepared.caller.token}` };
     const statusPath = `/people/${prepared.caller.personId}/status`;
-    const check = await fetch(`http://127.0.0.1:${PORT}${statusPath}`, { headers: auth });
+    const check = await fetch(`http://127.0.0.1:${port}${statusPath}`, { headers: auth });
     if (!check.ok) throw new Error(`status request failed: ${check.status} ${await check.text()}`);
     // Warm-up: JIT, connection pools, and (when on) the cache.
-    await load('warm-up', statusPath, auth, 3);
-    await load('warm-up', '/health', {}, 3);
-    const bare = await load('GET /health (bare JSON)', '/health', {}, DURATION);
+    await load('warm-up', statusPath, auth, 3, settings);
+    await load('warm-up', '/health', {}, 3, settings);
+    const bare = await load('GET /health (bare JSON)', '/health', {}, duration, settings);
     const status = await load(
       `GET /people/{id}/status (cache ${cache ? 'on' : 'off'})`,
       statusPath,
       auth,
-      DURATION,
+      duration,
+      settings,
     );
     return {
       cache,
@@ -195,21 +199,24 @@ export const suite: BenchSuite = {
   description:
     "GET one person's status with N people stored, 50 connections × 30 s, beside the bare JSON route",
   async run(ctx) {
-    log = ctx.log;
-    PEOPLE = Number(ctx.args.get('people') ?? 1_000_000);
-    DURATION = Number(ctx.args.get('duration') ?? 30);
-    CONNECTIONS = Number(ctx.args.get('connections') ?? 50);
-    PORT = Number(ctx.args.get('port') ?? 3990);
+    const settings: Settings = {
+      people: Number(ctx.args.get('people') ?? 1_000_000),
+      duration: Number(ctx.args.get('duration') ?? 30),
+      connections: Number(ctx.args.get('connections') ?? 50),
+      port: Number(ctx.args.get('port') ?? 3990),
+      log: ctx.log,
+    };
+    const { log } = settings;
     const loadBefore = loadavg()[0];
     const backends = (ctx.args.get('backend') ?? 'pglite,postgres').split(',').map((b) => b.trim());
     const results = [];
     for (const backend of backends) {
-      const prepared = await prepare(backend);
+      const prepared = await prepare(backend, settings);
       try {
         log(`${backend}: measuring with the cache on`);
-        const cached = await measure(prepared, true);
+        const cached = await measure(prepared, true, settings);
         log(`${backend}: measuring with the cache off`);
-        const uncached = await measure(prepared, false);
+        const uncached = await measure(prepared, false, settings);
         results.push({
           backend,
           people: prepared.seed.people,
@@ -239,7 +246,11 @@ export const suite: BenchSuite = {
           shareOfBare: cached.statusShareOfBare,
         };
       }),
-      load: { connections: CONNECTIONS, durationSeconds: DURATION, generator: 'autocannon, same machine' },
+      load: {
+        connections: settings.connections,
+        durationSeconds: settings.duration,
+        generator: 'autocannon, same machine',
+      },
       targets: { p99Ms: 10, errors: 0, shareOfBare: 0.3 },
       // The cores are shared with other work; the 1-minute load average says how busy they were.
       loadAverageBefore: loadBefore,
