@@ -104,9 +104,9 @@ credentials:
           - { kind: cap, units: "0.6", where: { category: B }, per: cycle, ${S} }
           - { kind: cap, units: "0.4", where: { category: C }, per: cycle, ${S} }
           - { kind: cap, units: "0", where: { category: D }, per: cycle, ${S} }
-          - { kind: min-categories, count: 4, when: { cycleIndexFrom: 2 }, ${S} }
-          - { kind: min-categories, count: 3, when: { cycleIndexFrom: 1 }, ${S} }
           - { kind: min-categories, count: 2, ${S} }
+          - { kind: min-categories, count: 3, when: { cycleIndexFrom: 1 }, ${S} }
+          - { kind: min-categories, count: 4, when: { cycleIndexFrom: 2 }, ${S} }
           - { kind: minimum, units: "0.5", where: { category: A }, when: { cycleIndexFrom: 1 }, ${S} }
         lateRenewal: { graceDays: 30, ${S} }
   - id: hard.vol
@@ -436,5 +436,25 @@ describe('evaluatePopulation on hand-written cases', () => {
       const result = expectAgreement(hard, columns, toEpochDay('2020-06-01'));
       expect(result.counted[0]).toBe(counted);
     }
+  });
+
+  it('with several category rules, missing is sized by the strictest', () => {
+    // hard.tight, second cycle: two categories used (A at its 0.8 cap), rules for 2 and 3; the total is met.
+    const columns = person(hard, [
+      {
+        credential: 'hard.tight',
+        earned: '2020-01-10',
+        renewals: ['2021-01-20'],
+        completions: [
+          { day: '2021-03-01', units: 300, category: 'A' },
+          { day: '2021-03-02', units: 300, category: 'A' },
+          { day: '2021-03-03', units: 300, category: 'A' },
+          { day: '2021-04-01', units: 600, category: 'B' },
+        ],
+      },
+    ]);
+    const result = expectAgreement(hard, columns, toEpochDay('2021-06-01'));
+    expect(STATUS_NAMES[result.status[0]!]).toBe('in-progress');
+    expect(result.missing[0]).toBe(1);
   });
 });

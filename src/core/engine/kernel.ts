@@ -193,7 +193,7 @@ interface Variant {
   cycleCapBits: number;
   minimumUnits: Int32Array;
   minimumMask: Uint32Array;
-  /** The first min-categories rule's count (the allocation model's), and the largest (every row must hold). */
+  /** The strictest min-categories count, for the allocation model and for every row (the same number). */
   minCategories: number;
   minCategoriesRequired: number;
   policyCategories: number[];
@@ -534,7 +534,7 @@ function variantOf(compiled: CompiledRules, policy: CompiledPolicy, rules: Requi
     cycleCapBits,
     minimumUnits: new Int32Array(minimumRules.map((r) => r.units)),
     minimumMask,
-    minCategories: minCategoryRules[0]?.count ?? 0,
+    minCategories: Math.max(0, ...minCategoryRules.map((r) => r.count)),
     minCategoriesRequired: Math.max(0, ...minCategoryRules.map((r) => r.count)),
     policyCategories,
     noRepeat,
@@ -1992,7 +1992,7 @@ class Kernel {
       items.push(item);
       virtual.push(this.virtual[i] === 1);
     }
-    const minCategories = v.rules.find(isKind('min-categories'));
+    const minCategories = v.rules.filter(isKind('min-categories')).sort((a, b) => b.count - a.count)[0];
     const model: AllocationModel = {
       items,
       caps: v.capRules.map((r, id) => ({
