@@ -44,6 +44,12 @@ describe.skipIf(!chromiumAvailable())('an employer invites staff and sees the ro
     expect(link).toMatch(/#\/join\?token=/);
     expect(await a11yProblems(boss)).toEqual([]);
     await snap(boss, 'roster-1-invited');
+    await boss.setViewportSize({ width: 360, height: 780 });
+    expect(
+      await boss.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+    ).toBeLessThanOrEqual(0);
+    await snap(boss, 'roster-1-invited-phone');
+    await boss.setViewportSize({ width: 1280, height: 900 });
 
     // The professional: their own browser, their own account, their own choice.
     const pro = await staff.context.newPage();
