@@ -57,8 +57,9 @@ const base: Plan = {
     solveMs: 1,
     gap: 0,
     timedOut: false,
+    hoursProven: true,
   },
-} as Plan;
+};
 
 describe('PlanView', () => {
   it('shows totals, the saving, each dated action and each cycle covered', () => {
