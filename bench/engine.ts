@@ -9,7 +9,8 @@
  *
  * Options: --holdings N (1000000), --completions N per certification (19,
  * about ten per holding overall), --reps N (7), --sample N holdings for
- * evaluate() (20000), --seed N (1), --as-of YYYY-MM-DD (2026-06-15).
+ * evaluate() (20000), --seed N (1), --as-of YYYY-MM-DD (2026-06-15),
+ * --breakdown N holdings per body for the per-body ratios (100000; 0 skips).
  */
 import { shippedRuleSet } from '../src/catalog/load.ts';
 import { toEpochDay, toIsoDate } from '../src/core/dates.ts';
@@ -30,7 +31,7 @@ import {
 import type { Profile } from '../src/core/profile/schema.ts';
 import { policyNearest } from '../src/core/ruleset.ts';
 import { parseUnits } from '../src/core/units.ts';
-import { INDEPENDENT_PROVIDERS, syntheticPopulation } from './population.ts';
+import { CARD_HOLDING, INDEPENDENT_PROVIDERS, syntheticPopulation } from './population.ts';
 import { type BenchSuite, intArg, mb, peakRssMB, round, summarise, timed } from './suite.ts';
 
 /** Days in a credential's cycle, for the floor's window: the months of its current policy at 30.44 days. */
@@ -70,6 +71,68 @@ function floor(columns: PopulationColumns, cycleDays: Int32Array, into: Int32Arr
     total += sum;
   }
   return total;
+}
+
+/** Bodies one at a time (each holder with a CPR/AED card), to show where the kernel spends beyond the floor. */
+const BODIES = [
+  'nasm.cpt',
+  'issa.cpt',
+  'nfpt.cpt',
+  'ace.cpt',
+  'nsca.cscs',
+  'acsm.cpt',
+  'afaa.cgfi',
+  'neta.pt',
+  'ncsf.cpt',
+];
+
+function byBody(
+  ruleSet: ReturnType<typeof shippedRuleSet>,
+  vocab: ReturnType<typeof vocabularyOf>,
+  compiled: ReturnType<typeof compileRules>,
+  asOf: number,
+  holdings: number,
+  perCertification: number,
+  log: (m: string) => void,
+) {
+  if (holdings <= 0) return undefined;
+  const cycleDays = floorCycleDays(ruleSet, vocab.credentials, toIsoDate(asOf));
+  const rows: Record<string, unknown>[] = [];
+  for (const body of BODIES.filter((id) => ruleSet.credentials.has(id))) {
+    const columns = syntheticPopulation(ruleSet, vocab, {
+      seed: 7,
+      holdings,
+      asOf,
+      completionsPerCertification: perCertification,
+      templates: [[1, [body, CARD_HOLDING]]],
+    });
+    const sums = new Int32Array(columns.holdings);
+    let result: PopulationResult | undefined;
+    const floorCpu: number[] = [];
+    const kernelCpu: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      floorCpu.push(timed(() => floor(columns, cycleDays, sums)).cpuMs);
+      const into = result;
+      const run = timed(() => evaluatePopulation(columns, compiled, asOf, into ? { into } : {}));
+      result = run.value;
+      if (i >= 2) kernelCpu.push(run.cpuMs);
+    }
+    const f = summarise(floorCpu.slice(2)).median;
+    const k = summarise(kernelCpu).median;
+    rows.push({
+      body,
+      holdings: columns.holdings,
+      records: columns.completions,
+      floorCpuMs: f,
+      kernelCpuMs: k,
+      kernelNsPerHolding: Math.round((k * 1e6) / columns.holdings),
+      ratioCpu: round(f / k, 3),
+      capShortcuts: result!.laminar,
+      exactFallbacks: result!.exactFallbacks,
+    });
+    log(`${body}: floor ${f} ms, kernel ${k} ms CPU, ratio ${round(f / k, 3)}`);
+  }
+  return rows;
 }
 
 export const suite: BenchSuite = {
@@ -200,6 +263,16 @@ export const suite: BenchSuite = {
       `floor ${headline.floorRecordsPerSecond} rec/s, kernel ${headline.kernelRecordsPerSecond} rec/s (${headline.kernelHoldingsPerSecond} holdings/s), ratio ${ratioWall} (CPU ${ratioCpu}), evaluate() ${headline.evaluateHoldingsPerSecond} holdings/s`,
     );
 
+    const breakdown = byBody(
+      ruleSet,
+      vocab,
+      compiled,
+      asOf,
+      intArg(args, 'breakdown', 100_000),
+      perCertification,
+      log,
+    );
+
     return {
       headline,
       population: {
@@ -255,6 +328,7 @@ export const suite: BenchSuite = {
         ),
       },
       agreement: { holdingsCompared: sampleHoldings, mismatches, examples },
+      byBody: breakdown,
       memory: { ...memory, peakRssMB: peakRssMB() },
       asOf: toIsoDate(asOf),
     };
