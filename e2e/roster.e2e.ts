@@ -63,6 +63,15 @@ describe.skipIf(!chromiumAvailable())('an employer invites staff and sees the ro
     await snap(pro, 'roster-2-consent');
     await pro.getByRole('button', { name: 'Accept and share' }).click();
     await pro.getByText('You now share your status with Example Fitness Studio.', { exact: false }).waitFor();
+    // The professional sees and can change what the organisation sees.
+    await pro.goto(`${server.url}/#/profile`);
+    const sharing = pro.getByLabel('What Example Fitness Studio sees');
+    await sharing.waitFor();
+    expect(await sharing.inputValue()).toBe('status');
+    await sharing.selectOption('records');
+    await pro.getByText('Example Fitness Studio now sees your status and CE records.').waitFor();
+    await sharing.selectOption('status');
+    await pro.getByText('Example Fitness Studio now sees your status.').waitFor();
     await addCredential(pro, server.url, 'nasm.cpt', 'nasm.cpt', '2025-01-10');
     await addCredential(pro, server.url, 'heart bls', 'aha.bls', '2024-04-10');
 

@@ -3,6 +3,7 @@ import { api } from '../api/endpoints.ts';
 import type { ProfileInput } from '../api/types.ts';
 import { useSession } from '../session.tsx';
 import { Alert, ProblemAlert } from '../ui/Alert.tsx';
+import { SelectField } from '../ui/Field.tsx';
 import { Page } from '../ui/Page.tsx';
 import { useLoad } from '../ui/useLoad.ts';
 
@@ -121,40 +122,78 @@ export function ProfilePage() {
   );
 }
 
+type Scope = 'none' | 'status' | 'records';
+
+const SCOPE_WORDS: Record<Scope, string> = {
+  none: 'Nothing',
+  status: 'My status',
+  records: 'My status and CE records',
+};
+
+const SEES: Record<Scope, string> = {
+  none: 'nothing of yours',
+  status: 'your status',
+  records: 'your status and CE records',
+};
+
+/**
+ * What each organisation may see: every organisation you belong to, and any
+ * you share with, with your choice for each. Revoking takes effect at once.
+ */
 function Sharing({ personId }: { personId: string }) {
   const load = useLoad(async () => {
     const [consents, orgs] = await Promise.all([api.consents(personId), api.organisations()]);
-    const names = new Map(orgs.organisations.map((o) => [o.organisation.id, o.organisation.name]));
-    return consents.consents
-      .filter((c) => !c.revokedAt)
-      .map((c) => ({ ...c, name: names.get(c.organisationId) }));
+    const rows = new Map<string, { organisationId: string; name: string; scope: Scope }>();
+    for (const { organisation } of orgs.organisations)
+      rows.set(organisation.id, { organisationId: organisation.id, name: organisation.name, scope: 'none' });
+    for (const c of consents.consents) {
+      if (c.revokedAt) continue;
+      const row = rows.get(c.organisationId);
+      rows.set(c.organisationId, {
+        organisationId: c.organisationId,
+        name: row?.name ?? c.organisationId,
+        scope: c.scope,
+      });
+    }
+    return [...rows.values()].sort((a, b) => a.name.localeCompare(b.name));
   }, [personId]);
   const [error, setError] = useState<unknown>();
-  async function revoke(organisationId: string) {
+  const [saved, setSaved] = useState<string>();
+
+  async function choose(organisationId: string, name: string, scope: Scope) {
     setError(undefined);
+    setSaved(undefined);
     try {
-      await api.revokeConsent(personId, organisationId);
+      if (scope === 'none') await api.revokeConsent(personId, organisationId);
+      else await api.grantConsent(personId, organisationId, scope);
+      setSaved(`${name} now sees ${SEES[scope]}.`);
       load.reload();
     } catch (e) {
       setError(e);
     }
   }
+
   return (
     <section className="card" aria-labelledby="sharing-title">
       <h2 id="sharing-title">Sharing</h2>
       <ProblemAlert error={load.error ?? error} />
+      {saved && <Alert tone="success">{saved}</Alert>}
       {load.data && load.data.length === 0 && (
-        <p className="muted">You share your status with no organisation.</p>
+        <p className="muted">You belong to no organisation and share your status with none.</p>
       )}
       {load.data && load.data.length > 0 && (
         <ul className="plain">
-          {load.data.map((c) => (
-            <li key={c.id}>
-              {c.name ?? c.organisationId}: sees your{' '}
-              {c.scope === 'records' ? 'status and records' : 'status'}.{' '}
-              <button type="button" className="link" onClick={() => revoke(c.organisationId)}>
-                Stop sharing<span className="visually-hidden"> with {c.name ?? c.organisationId}</span>
-              </button>
+          {load.data.map((row) => (
+            <li key={row.organisationId}>
+              <SelectField
+                label={`What ${row.name} sees`}
+                value={row.scope}
+                onChange={(value) => choose(row.organisationId, row.name, value as Scope)}
+                options={(Object.keys(SCOPE_WORDS) as Scope[]).map((scope) => ({
+                  value: scope,
+                  label: SCOPE_WORDS[scope],
+                }))}
+              />
             </li>
           ))}
         </ul>
