@@ -19,6 +19,7 @@ const API_PATHS = [
   '/rules',
   '/offerings',
   '/evaluate',
+  '/plan',
   '/health',
   '/openapi.json',
   '/docs',
