@@ -236,6 +236,41 @@ function prune(obligations: Obligation[], candidates: Activity[]): Set<number> {
   return kept;
 }
 
+/**
+ * CPR/AED courses that earn no CE: among those accepted by the same checks, with the same validity
+ * and availability, only the cheapest (money, then hours, then id) is kept. Whatever day one is
+ * taken, the cheapest covers the same checks that day, and a second card the same day adds nothing.
+ */
+function cheapestCards(problem: Problem, obligations: Obligation[]): Set<number> {
+  const best = new Map<string, Activity>();
+  const kept = new Set<number>();
+  for (const a of problem.activities) {
+    if (a.kind !== 'offering' || a.grants?.kind !== 'card') continue;
+    if (obligations.some((o) => worthToward(a, o))) {
+      kept.add(a.index);
+      continue;
+    }
+    const card = a.grants;
+    const accepted = obligations
+      .map((o) => (o.card && cardAccepted(o.card.rule, card, a.offering?.handsOn) ? '1' : '0'))
+      .join('');
+    const keep = problem.keepCardChecks[0]?.cards.includes(card.id) ? 'k' : '';
+    const key = `${accepted}|${keep}|${card.validity!.months}|${card.validity!.anchor}|${a.availableFrom}|${a.availableTo}`;
+    const current = best.get(key);
+    if (
+      !current ||
+      a.priceCents < current.priceCents ||
+      (a.priceCents === current.priceCents &&
+        (a.hoursTenths < current.hoursTenths ||
+          (a.hoursTenths === current.hoursTenths && a.key < current.key)))
+    ) {
+      best.set(key, a);
+    }
+  }
+  for (const a of best.values()) kept.add(a.index);
+  return kept;
+}
+
 // ---------------------------------------------------------------------------
 // The model
 
@@ -263,8 +298,13 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
   const planned = problem.activities.filter((a) => a.kind === 'offering' && !a.grants);
   const keptPlanned =
     options.prune === false ? new Set(planned.map((a) => a.index)) : prune(obligations, planned);
+  const keptCards = options.prune === false ? undefined : cheapestCards(problem, obligations);
   const activities = problem.activities.filter(
-    (a) => a.kind !== 'offering' || a.grants || keptPlanned.has(a.index),
+    (a) =>
+      a.kind !== 'offering' ||
+      (a.grants?.kind === 'card'
+        ? (keptCards?.has(a.index) ?? true)
+        : a.grants !== undefined || keptPlanned.has(a.index)),
   );
 
   const b = new ModelBuilder();
