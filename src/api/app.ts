@@ -86,12 +86,15 @@ export interface ApiLimits {
   tokens: RateLimit;
   /** Plans per client address (each one is a solver run). */
   plans: RateLimit;
+  /** Evaluations of posted profiles per client address (public, so bounded). */
+  evaluate: RateLimit;
 }
 
 export const DEFAULT_LIMITS: ApiLimits = {
   signIn: { max: 10, timeWindow: 60_000 },
   tokens: { max: 30, timeWindow: 60_000 },
   plans: { max: 30, timeWindow: 60_000 },
+  evaluate: { max: 120, timeWindow: 60_000 },
 };
 
 export interface ApiOptions {
@@ -126,7 +129,7 @@ export interface RouteContext {
   statusCache: StatusCache | undefined;
   cookies: CookieSettings;
   /** Hooks that count requests per client address, each shared by a group of routes. */
-  limiters: { credentials: onRequestHookHandler; tokens: onRequestHookHandler; plans: onRequestHookHandler };
+  limiters: Record<'credentials' | 'tokens' | 'plans' | 'evaluate', onRequestHookHandler>;
   /** The planner's solver: one worker, so plans are solved one at a time. */
   solver: SolverPort;
 }
@@ -281,6 +284,7 @@ export async function buildApp(options: ApiOptions): Promise<Api> {
       credentials: app.rateLimit({ ...limits.signIn, keyGenerator: (r) => `credentials:${r.ip}` }),
       tokens: app.rateLimit({ ...limits.tokens, keyGenerator: (r) => `tokens:${r.ip}` }),
       plans: app.rateLimit({ ...limits.plans, keyGenerator: (r) => `plans:${r.ip}` }),
+      evaluate: app.rateLimit({ ...limits.evaluate, keyGenerator: (r) => `evaluate:${r.ip}` }),
     } as RouteContext['limiters'],
   };
   const groups: RouteGroup[] = [

@@ -57,6 +57,7 @@ export async function buildTestApi(
       signIn: { max: 10_000, timeWindow: 60_000 },
       tokens: { max: 10_000, timeWindow: 60_000 },
       plans: { max: 10_000, timeWindow: 60_000 },
+      evaluate: { max: 10_000, timeWindow: 60_000 },
     },
     ...options,
   });

@@ -326,6 +326,7 @@ describe('hardening', () => {
         signIn: { max: 3, timeWindow: 60_000 },
         tokens: { max: 2, timeWindow: 60_000 },
         plans: { max: 2, timeWindow: 60_000 },
+        evaluate: { max: 2, timeWindow: 60_000 },
       },
     });
     try {
@@ -346,6 +347,12 @@ describe('hardening', () => {
       expect(codes).toEqual([401, 401, 401, 429]);
       const user = await signUp(limited.app, 'rl').catch((e: Error) => e);
       expect(user).toBeInstanceOf(Error); // sign-up shares the sign-in budget
+      const evaluations: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const res = await limited.app.inject({ method: 'POST', url: '/evaluate', payload: { holdings: [] } });
+        evaluations.push(res.statusCode);
+      }
+      expect(evaluations).toEqual([200, 200, 429]);
     } finally {
       await limited.close();
     }

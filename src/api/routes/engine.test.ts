@@ -93,7 +93,7 @@ describe('POST /evaluate', () => {
       method: 'POST',
       url: '/evaluate',
       headers: { 'content-type': 'application/json' },
-      payload: JSON.stringify({ holdings: [], completions: [], person: { name: 'x'.repeat(70 * 1024) } }),
+      payload: JSON.stringify({ holdings: [], completions: [], person: { name: 'x'.repeat(300 * 1024) } }),
     });
     expect(huge.statusCode).toBe(413);
     expect(huge.json().code).toBe('payload-too-large');

@@ -5,11 +5,14 @@ import type { RouteGroup } from '../app.ts';
 import { problemResponses } from '../problem.ts';
 import { AsOfQuery, EvaluationSchema } from '../schemas/evaluation.ts';
 
-export const evaluateRoutes: RouteGroup = (app, { ruleSet, clock }) => {
+export const evaluateRoutes: RouteGroup = (app, { ruleSet, clock, limiters }) => {
   app.post(
     '/evaluate',
     {
       config: { access: 'public' },
+      onRequest: limiters.evaluate,
+      // A profile is small; a larger body only buys a longer evaluation.
+      bodyLimit: 256 * 1024,
       schema: {
         tags: ['engine'],
         summary: 'Evaluate a profile document',
