@@ -37,6 +37,9 @@ describe.skipIf(!chromiumAvailable())('an employer invites staff and sees the ro
     await boss.getByRole('button', { name: 'Create organisation' }).click();
     await boss.getByRole('heading', { name: 'Example Fitness Studio: roster' }).waitFor();
     expect(await boss.getByText('No one is on the roster yet.').isVisible()).toBe(true);
+    expect(await boss.locator('.people-summary').textContent()).toBe(
+      '0 people: 0 current, 0 lapsed, 0 without a status to show.',
+    );
 
     await boss.getByLabel('Staff e-mail').fill('trainer@example.com');
     await boss.getByRole('button', { name: 'Invite', exact: true }).click();
@@ -88,6 +91,9 @@ describe.skipIf(!chromiumAvailable())('an employer invites staff and sees the ro
       'the professional who accepted and shared their status is on the roster, with the status the server computed',
     ).toBe(1);
     expect(await row.locator('th').textContent()).toContain('Staff Trainer');
+    expect(await boss.locator('.people-summary').textContent()).toBe(
+      '1 person: 1 current, 0 lapsed, 0 without a status to show.',
+    );
     expect(await row.locator('[data-status]').getAttribute('data-status')).toBe('in-progress');
     expect(await row.locator('td').last().textContent()).toBe('0.0 of 2.0');
     // The BLS card earned 2024-04-10 is valid through 2026-04-30: within 90 days of 2026-03-01.

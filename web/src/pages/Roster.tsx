@@ -10,6 +10,7 @@ import {
   filterLines,
   lapsingSoon,
   lineStatusLabel,
+  peopleSummary,
   type RosterLine,
   rosterCsv,
   rosterLines,
@@ -41,6 +42,7 @@ export function RosterPage({ organisationId }: { organisationId: string }) {
   );
   const counts = statusCounts(lines);
   const soon = lapsingSoon(lines);
+  const people = peopleSummary(lines);
 
   function download() {
     const blob = new Blob([rosterCsv(shown)], { type: 'text/csv;charset=utf-8' });
@@ -88,9 +90,12 @@ export function RosterPage({ organisationId }: { organisationId: string }) {
                 ))}
               </ul>
             )}
+            <p className="people-summary">
+              {load.data.people} {load.data.people === 1 ? 'person' : 'people'}: {people.current} current,{' '}
+              {people.lapsed} lapsed, {people.unknown} without a status to show.
+            </p>
             <p className="small muted">
-              {load.data.people} {load.data.people === 1 ? 'person' : 'people'}, {lines.length} lines (one per
-              credential).
+              {lines.length} {lines.length === 1 ? 'line' : 'lines'}, one per credential.
             </p>
           </section>
 

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { RosterRow } from '../api/types.ts';
-import { filterLines, lapsingSoon, rosterCsv, rosterLines, sortLines, statusCounts } from './roster.ts';
+import {
+  filterLines,
+  lapsingSoon,
+  peopleSummary,
+  rosterCsv,
+  rosterLines,
+  sortLines,
+  statusCounts,
+} from './roster.ts';
 
 const person = (id: string, name: string, email?: string) => ({
   id,
@@ -104,5 +112,17 @@ describe('roster lines', () => {
       'Alpha,a@example.com,,aha.bls,due-soon,2026-04-30,,,',
       '',
     ]);
+  });
+
+  it('counts people: lapsed when any credential is in grace or expired, apart when nothing is shared', () => {
+    const more = rosterLines([
+      ...rows,
+      {
+        person: person('p5', 'Echo'),
+        access: 'status',
+        statuses: [status('nasm.cpt', 'complete', '2027-01-10'), status('aha.bls', 'expired', '2025-12-31')],
+      },
+    ]);
+    expect(peopleSummary(more)).toEqual({ current: 2, lapsed: 1, unknown: 2 });
   });
 });

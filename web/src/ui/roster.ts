@@ -131,3 +131,24 @@ export function rosterCsv(lines: RosterLine[]): string {
   const body = lines.map((l) => CSV_COLUMNS.map(([key]) => csvCell(String(l[key] ?? ''))).join(','));
   return `${[header, ...body].join('\r\n')}\r\n`;
 }
+
+const LAPSED = new Set(['grace', 'expired']);
+
+/**
+ * People, not lines: a person is lapsed when any credential is past its
+ * deadline (grace or expired, as the server says), current otherwise; people
+ * who share nothing, or have no status yet, are counted apart.
+ */
+export function peopleSummary(lines: RosterLine[]): { current: number; lapsed: number; unknown: number } {
+  const byPerson = new Map<string, string[]>();
+  for (const l of lines) byPerson.set(l.personId, [...(byPerson.get(l.personId) ?? []), l.status]);
+  let current = 0;
+  let lapsed = 0;
+  let unknown = 0;
+  for (const statuses of byPerson.values()) {
+    if (statuses.some((s) => LAPSED.has(s))) lapsed++;
+    else if (statuses.every((s) => s === 'not-shared' || s === 'no-status')) unknown++;
+    else current++;
+  }
+  return { current, lapsed, unknown };
+}
