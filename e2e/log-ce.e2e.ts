@@ -133,5 +133,11 @@ describe.skipIf(!chromiumAvailable())('log CE with a certificate upload', () => 
     await page.getByRole('img', { name: '1.4 of 2.0 CEU counted' }).waitFor();
     expect(await row.locator('td').nth(2).textContent()).toBe('0.5');
     expect(await row.locator('td').nth(3).textContent()).toContain('Counted');
+
+    // A record entered by mistake is deleted, after a confirmation, and stops counting.
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Delete Mobility webinar' }).click();
+    await page.getByRole('img', { name: '1.3 of 2.0 CEU counted' }).waitFor();
+    expect(await page.locator('tbody tr', { hasText: 'Mobility webinar' }).count()).toBe(0);
   });
 });

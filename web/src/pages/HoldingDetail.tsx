@@ -276,6 +276,18 @@ export function AllocationTable({
     }
   }
 
+  /** Deletes a CE record: it stops counting toward every credential, not only this one. */
+  async function remove(stored: StoredCompletion, title: string) {
+    if (!window.confirm(`Delete “${title}”? It will stop counting toward every credential.`)) return;
+    setError(undefined);
+    try {
+      await api.removeCompletion(stored.id);
+      onDecided();
+    } catch (e) {
+      setError(e);
+    }
+  }
+
   return (
     <div className="table-wrap">
       <ProblemAlert error={error} />
@@ -289,6 +301,9 @@ export function AllocationTable({
             <th scope="col">Counted</th>
             <th scope="col">Why</th>
             <th scope="col">Certificate</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -338,6 +353,13 @@ export function AllocationTable({
                           </span>
                         );
                       })}
+                </td>
+                <td>
+                  {stored && (
+                    <button type="button" className="link" onClick={() => remove(stored, a.title)}>
+                      Delete<span className="visually-hidden"> {a.title}</span>
+                    </button>
+                  )}
                 </td>
               </tr>
             );
