@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localFileStorage } from '../files/storage.ts';
 import { createContext, SYSTEM } from '../usecases/context.ts';
 import { logCompletion } from '../usecases/records.ts';
+import { reevaluate } from '../usecases/status.ts';
+import { createStatusCache, drizzleChangeFeed } from './status-cache.ts';
 import { buildTestApi, signUp, type TestApi, type TestUser } from './testing.ts';
 
 let t: TestApi;
@@ -119,5 +121,35 @@ describe('the status cache', () => {
     expect((await status(owner, trainer.personId)).statusCode).toBe(200);
     await t.app.inject({ method: 'DELETE', url: consent, headers: trainer.headers });
     expect((await status(owner, trainer.personId)).statusCode).toBe(403);
+  });
+
+  it('keeps entries through a re-evaluation of stored summaries, and drops a changed person’s', async () => {
+    const user = await withHolding('cache-reevaluate');
+    const cache = await createStatusCache(t.store.repositoriesFor(drizzleChangeFeed));
+    try {
+      const first = await cache.get(user.accountId, user.personId, '2026-03-01', async () =>
+        Buffer.from('first'),
+      );
+      expect(String(first)).toBe('first');
+      const uc = createContext({
+        store: t.store,
+        files: localFileStorage(tmpdir()),
+        clock: () => t.clock.now(),
+      });
+      await reevaluate(uc, SYSTEM, '2026-03-01', { personIds: [user.personId] });
+      await cache.sync();
+      const kept = await cache.get(user.accountId, user.personId, '2026-03-01', async () =>
+        Buffer.from('second'),
+      );
+      expect(String(kept)).toBe('first');
+      await logCompletion(uc, SYSTEM, user.personId, { title: 'New', completed: '2026-02-01' });
+      await cache.sync();
+      const fresh = await cache.get(user.accountId, user.personId, '2026-03-01', async () =>
+        Buffer.from('third'),
+      );
+      expect(String(fresh)).toBe('third');
+    } finally {
+      cache.close();
+    }
   });
 });

@@ -17,7 +17,11 @@ import { auditLog } from '../store/schema.ts';
 export interface Change {
   seq: number;
   personId: string | null;
+  entity: string;
 }
+
+/** Entries that change neither records nor who may see them (stored summaries are re-derived). */
+const NEUTRAL_ENTITIES = new Set(['holding-status']);
 
 /** The part of the audit log the cache reads. */
 export interface ChangeFeed {
@@ -33,7 +37,7 @@ export function drizzleChangeFeed(db: Db): ChangeFeed {
     },
     since: (seq, limit) =>
       db
-        .select({ seq: auditLog.seq, personId: auditLog.personId })
+        .select({ seq: auditLog.seq, personId: auditLog.personId, entity: auditLog.entity })
         .from(auditLog)
         .where(gt(auditLog.seq, seq))
         .orderBy(asc(auditLog.seq))
@@ -88,10 +92,13 @@ export async function createStatusCache(
     for (;;) {
       const changes = await feed.since(lastSeq, PAGE);
       if (changes.length === 0) return;
-      generation += 1;
-      if (changes.length === PAGE || changes.some((c) => c.personId === null)) dropAll();
-      else for (const c of changes) dropPerson(c.personId!);
       lastSeq = changes.at(-1)!.seq;
+      const relevant = changes.filter((c) => !NEUTRAL_ENTITIES.has(c.entity));
+      if (relevant.length > 0) {
+        generation += 1;
+        if (changes.length === PAGE || relevant.some((c) => c.personId === null)) dropAll();
+        else for (const c of relevant) dropPerson(c.personId!);
+      }
       if (changes.length < PAGE) return;
     }
   }
