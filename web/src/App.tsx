@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { ApiProblem, SESSION_ENDED } from './api/client.ts';
+import { ApiProblem, messageOf, SESSION_ENDED } from './api/client.ts';
 import { api } from './api/endpoints.ts';
 import type { Person } from './api/types.ts';
 import { AddCredentialPage } from './pages/AddCredential.tsx';
@@ -53,10 +53,12 @@ export function App() {
   async function signOut() {
     try {
       await api.signOut();
-    } finally {
-      setPerson(null);
-      navigate('/sign-in');
+    } catch (e) {
+      // A session that already ended is signed out; anything else is worth saying.
+      if (!(e instanceof ApiProblem && e.status === 401)) setFailure(`Signing out failed: ${messageOf(e)}`);
     }
+    setPerson(null);
+    navigate('/sign-in');
   }
 
   const first = route.segments[0] ?? '';
