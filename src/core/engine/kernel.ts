@@ -1071,9 +1071,10 @@ class Kernel {
       }
       const to = cs[g + 1]!;
       if (num === den) {
+        // Without branches: the mask is all ones only inside [lo, hi] with the credit approved (status 0).
         for (let r = cs[g]!; r < to; r++) {
           const d = day[r]!;
-          if (d >= lo && d <= hi && status[r] === 0) sum += units[r]!;
+          sum += units[r]! & ~(((d - lo) | (hi - d) | -status[r]!) >> 31);
         }
       } else {
         for (let r = cs[g]!; r < to; r++) {
@@ -1427,6 +1428,10 @@ class Kernel {
       // The common case, with the running sums in locals.
       let counted = 0;
       let used = 0;
+      // Up to two minimums (every shipped policy) add up in locals too.
+      let m0 = 0;
+      let m1 = 0;
+      const fewMinimums = minimums <= 2;
       for (let r = cs[g]!; r < to; r++) {
         const d = day[r]!;
         if (d < lo || d > hi || status[r] !== 0) continue;
@@ -1438,7 +1443,10 @@ class Kernel {
         if (u > 0 && cat !== 0) used |= 1 << cat;
         if (minimums > 0) {
           const mm = minimumMask[a]!;
-          if (mm !== 0) this.addMinimums(mm, minimums, u);
+          if (fewMinimums) {
+            m0 += u & -(mm & 1);
+            m1 += u & -((mm >> 1) & 1);
+          } else if (mm !== 0) this.addMinimums(mm, minimums, u);
         }
         if (capCount > 0) {
           const cm = capMask[a]!;
@@ -1451,6 +1459,10 @@ class Kernel {
       this.tCounted += counted;
       this.tUsedAll |= used;
       this.tUsedReal |= used;
+      if (minimums > 0 && fewMinimums) {
+        this.minimumSum[0]! += m0;
+        if (minimums === 2) this.minimumSum[1]! += m1;
+      }
     }
     const creds = this.compiled.credentials;
     const target = this.compiled.credentials[self]!;
