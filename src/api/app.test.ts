@@ -44,6 +44,10 @@ describe('the API shell', () => {
       expect.arrayContaining(['/health', '/evaluate', '/rules/{credentialId}']),
     );
     expect(spec.components.schemas.Problem).toBeDefined();
+    // Public operations say so; every other operation needs a session or a token.
+    expect(spec.paths['/health'].get.security).toEqual([]);
+    expect(spec.security).toEqual([{ session: [] }, { token: [] }]);
+    expect(spec.paths['/people/{personId}/status'].get.security).toBeUndefined();
     const docs = await t.app.inject({ method: 'GET', url: '/docs/' });
     expect(docs.statusCode).toBe(200);
     expect(docs.headers['content-type']).toMatch(/text\/html/);

@@ -48,6 +48,7 @@ export const authRoutes: RouteGroup = (app, { auth, uc, cookies, limiters }) => 
       config: { access: 'public' },
       onRequest: limiters.credentials,
       schema: {
+        security: [],
         tags: ['auth'],
         summary: 'Create an account and sign in',
         body: RegisterInput,
@@ -73,6 +74,7 @@ export const authRoutes: RouteGroup = (app, { auth, uc, cookies, limiters }) => 
       config: { access: 'public' },
       onRequest: limiters.credentials,
       schema: {
+        security: [],
         tags: ['auth'],
         summary: 'Sign in with e-mail and password',
         description: 'Sets an HttpOnly, SameSite=Lax session cookie and a CSRF cookie.',

@@ -14,6 +14,7 @@ export const evaluateRoutes: RouteGroup = (app, { ruleSet, clock, limiters }) =>
       // A profile is small; a larger body only buys a longer evaluation.
       bodyLimit: 256 * 1024,
       schema: {
+        security: [],
         tags: ['engine'],
         summary: 'Evaluate a profile document',
         description:

@@ -13,7 +13,12 @@ export const healthRoutes: RouteGroup = (app, { ruleSet, clock }) => {
     '/health',
     {
       config: { access: 'public' },
-      schema: { tags: ['service'], summary: 'Liveness', response: { 200: Health } },
+      schema: {
+        security: [],
+        tags: ['service'],
+        summary: 'Liveness',
+        response: { 200: Health },
+      },
     },
     async () => ({
       status: 'ok' as const,

@@ -62,6 +62,7 @@ export const rulesRoutes: RouteGroup = (app, { ruleSet }) => {
     {
       config: { access: 'public' },
       schema: {
+        security: [],
         tags: ['rules'],
         summary: 'List the credentials in the rule catalog',
         querystring: ListQuery,
@@ -80,6 +81,7 @@ export const rulesRoutes: RouteGroup = (app, { ruleSet }) => {
     {
       config: { access: 'public' },
       schema: {
+        security: [],
         tags: ['rules'],
         summary: 'Explain one credential’s renewal rules in plain words',
         params: z.object({ credentialId: z.string().describe('A catalog id, e.g. nasm.cpt') }),
