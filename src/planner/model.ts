@@ -126,6 +126,14 @@ export interface BuildOptions {
 
 const MAX_DOMINATORS = 50;
 
+function listSet<K, V>(map: Map<K, Set<V>>, key: K): Set<V> {
+  const existing = map.get(key);
+  if (existing) return existing;
+  const set = new Set<V>();
+  map.set(key, set);
+  return set;
+}
+
 function listIn<K, V>(map: Map<K, V[]>, key: K): V[] {
   const existing = map.get(key);
   if (existing) return existing;
@@ -333,6 +341,22 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
     );
   /** Single-credential offerings by (cycle, attributes): the classes that become bundles. */
   const classes = new Map<string, number[]>();
+  /** Cycles each offering already done or booked counts toward: it is not planned again for exactly those. */
+  const doneFor = new Map<string, Set<string>>();
+  for (const a of problem.activities) {
+    if (a.fixedDay === undefined) continue;
+    const id =
+      a.kind === 'booked' ? a.key : problem.profile.completions[Number(a.key.split(':')[1])]?.activity;
+    if (!id) continue;
+    const day = a.fixedDay;
+    const credited = obligations.filter(
+      (o) => o.windowStart <= day && day <= o.windowEnd && worthToward(a, o),
+    );
+    if (credited.length === 0) continue;
+    listSet(doneFor, id).add(credited.map((o) => o.id).join(','));
+  }
+  const alreadyDone = (a: Activity, obligationIds: number[]) =>
+    doneFor.get(a.key)?.has(obligationIds.join(',')) ?? false;
 
   const moneyTerms: [number, number][] = [];
   const hoursTerms: [number, number][] = [];
@@ -381,7 +405,7 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
           const o = problem.obligations[id]!;
           const from = Math.max(o.windowStart, problem.asOf, a.availableFrom);
           const to = Math.min(o.windowEnd, problem.until, a.availableTo);
-          if (from > to) continue;
+          if (from > to || alreadyDone(a, [id])) continue;
           const key = `${String(id).padStart(6, '0')}|${rowProfile(o, a, w)}`;
           listIn(classes, key).push(slots.length);
           slots.push({
@@ -486,6 +510,15 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
             bound += saving ? saving(c.worth.units) : Number.POSITIVE_INFINITY;
           }
           if (a.priceCents > bound) continue;
+        }
+        if (
+          a.kind === 'offering' &&
+          alreadyDone(
+            a,
+            g.d.credits.map((c) => c.obligation),
+          )
+        ) {
+          continue;
         }
         let last = g.segs[0]!;
         for (const si of g.segs.slice(1)) {

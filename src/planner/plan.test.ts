@@ -8,6 +8,7 @@ import { loadCatalog } from '../catalog/load.ts';
 import { addMonths, endOfMonth, toEpochDay, toIsoDate } from '../core/dates.ts';
 import { Profile, type ProfileInput } from '../core/profile/schema.ts';
 import type { RuleSet } from '../core/ruleset.ts';
+import { parseUnits } from '../core/units.ts';
 import { HighsSolver } from './highs-solver.ts';
 import { makePlan } from './plan.ts';
 import type { Plan, PlanRequest } from './types.ts';
@@ -194,6 +195,35 @@ describe('constraints', () => {
     const p = await plan(SEED, { ...SEED_REQUEST, constraints: { budget: free.totals.money } });
     expect(p.status).toBe('optimal');
     expect(p.totals.money).toBe(free.totals.money);
+  });
+});
+
+describe('late renewal', () => {
+  it('pays the late fee, uses the 90-day late-CE window, and does not plan a course already done', async () => {
+    const p = await plan(
+      {
+        holdings: [
+          { credential: 'nasm.cpt', earned: '2024-03-15' },
+          { credential: 'aha.bls', earned: '2025-06-10' },
+        ],
+        completions: [{ activity: 'nasm.ce-golf-fitness-course', completed: '2025-05-01' }],
+      },
+      { asOf: '2026-04-14', goals: { until: '2026-12-31' } },
+    );
+    expect(p.status).toBe('optimal');
+    expect(p.verified).toBe(true);
+    const renewal = p.actions.find((a) => a.kind === 'submit-renewal')!;
+    expect(renewal.by).toBe('2026-06-13');
+    expect(renewal.fees).toEqual([
+      { kind: 'renewal', amount: 99 },
+      { kind: 'late', amount: 30 },
+    ]);
+    const takes = p.actions.filter((a) => a.kind === 'take');
+    expect(takes.every((a) => a.from >= '2026-04-14' && a.by <= '2026-06-13')).toBe(true);
+    expect(takes.some((a) => a.offering === 'nasm.ce-golf-fitness-course')).toBe(false);
+    // 0.8 already done + the plan's CE + the card's 0.1 make exactly what is needed or more.
+    const planned = takes.reduce((s, a) => s + parseUnits(a.counts[0]!.units), 0);
+    expect(parseUnits('0.8') + planned + parseUnits('0.1')).toBeGreaterThanOrEqual(parseUnits('2.0'));
   });
 });
 
