@@ -17,7 +17,7 @@
  * where a phase is repeated).
  */
 import { createReadStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { shippedRuleSet } from '../src/catalog/load.ts';
 import { loadDemo } from '../src/demo/load.ts';
@@ -221,6 +221,7 @@ async function benchPopulation(
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  const loadAtStart = loadavg().map((n) => round(n, 2));
   shippedRuleSet();
   const dir = mkdtempSync(join(tmpdir(), 'recert-bench-store-'));
   let started: Promise<TestCluster> | undefined;
