@@ -82,6 +82,8 @@ export interface RateLimit {
 export interface ApiLimits {
   /** Sign-in and sign-up attempts per client address. */
   signIn: RateLimit;
+  /** Sign-in attempts per account e-mail, from any address (against password guessing spread over many addresses). */
+  signInPerAccount: RateLimit;
   /** Token creation, listing and revocation per client address. */
   tokens: RateLimit;
   /** Plans per client address (each one is a solver run). */
@@ -92,6 +94,7 @@ export interface ApiLimits {
 
 export const DEFAULT_LIMITS: ApiLimits = {
   signIn: { max: 10, timeWindow: 60_000 },
+  signInPerAccount: { max: 20, timeWindow: 15 * 60_000 },
   tokens: { max: 30, timeWindow: 60_000 },
   plans: { max: 30, timeWindow: 60_000 },
   evaluate: { max: 120, timeWindow: 60_000 },
@@ -129,7 +132,7 @@ export interface RouteContext {
   statusCache: StatusCache | undefined;
   cookies: CookieSettings;
   /** Hooks that count requests per client address, each shared by a group of routes. */
-  limiters: Record<'credentials' | 'tokens' | 'plans' | 'evaluate', onRequestHookHandler>;
+  limiters: Record<'credentials' | 'account' | 'tokens' | 'plans' | 'evaluate', onRequestHookHandler>;
   /** The planner's solver: one worker, so plans are solved one at a time. */
   solver: SolverPort;
 }
@@ -154,6 +157,31 @@ async function serveWebApp(app: Api, root: string): Promise<WebFallback> {
   return (request) => {
     const wantsPage = request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');
     return wantsPage ? indexHtml : undefined;
+  };
+}
+
+/**
+ * A limit keyed by the e-mail being signed in to, checked once the body is
+ * parsed (a preHandler). The plugin's own hooks run once per request, so this
+ * one asks the limiter directly.
+ */
+function perAccountLimit(app: Api, limit: RateLimit): onRequestHookHandler {
+  const check = app.createRateLimit({
+    ...limit,
+    keyGenerator: (r) =>
+      `account:${String((r.body as { email?: unknown } | undefined)?.email ?? '')
+        .trim()
+        .toLowerCase()}`,
+  });
+  return async (request, reply) => {
+    const result = await check(request);
+    // The limiter reports counts; exceeding is ours to act on.
+    if (result.isAllowed || !result.isExceeded) return;
+    reply.header('retry-after', String(result.ttlInSeconds));
+    throw new AppError(
+      'rate-limited',
+      `too many sign-in attempts for this account; try again in ${result.ttlInSeconds} s`,
+    );
   };
 }
 
@@ -282,6 +310,7 @@ export async function buildApp(options: ApiOptions): Promise<Api> {
     cookies: options.cookies ?? { secure: true },
     limiters: {
       credentials: app.rateLimit({ ...limits.signIn, keyGenerator: (r) => `credentials:${r.ip}` }),
+      account: perAccountLimit(app, limits.signInPerAccount),
       tokens: app.rateLimit({ ...limits.tokens, keyGenerator: (r) => `tokens:${r.ip}` }),
       plans: app.rateLimit({ ...limits.plans, keyGenerator: (r) => `plans:${r.ip}` }),
       evaluate: app.rateLimit({ ...limits.evaluate, keyGenerator: (r) => `evaluate:${r.ip}` }),

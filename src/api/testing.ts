@@ -55,6 +55,7 @@ export async function buildTestApi(
     // Generous, so tests that sign many users up are not throttled; the rate-limit test sets its own.
     limits: {
       signIn: { max: 10_000, timeWindow: 60_000 },
+      signInPerAccount: { max: 10_000, timeWindow: 60_000 },
       tokens: { max: 10_000, timeWindow: 60_000 },
       plans: { max: 10_000, timeWindow: 60_000 },
       evaluate: { max: 10_000, timeWindow: 60_000 },

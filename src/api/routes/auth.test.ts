@@ -324,6 +324,7 @@ describe('hardening', () => {
     const limited = await buildTestApi({
       limits: {
         signIn: { max: 3, timeWindow: 60_000 },
+        signInPerAccount: { max: 10_000, timeWindow: 60_000 },
         tokens: { max: 2, timeWindow: 60_000 },
         plans: { max: 2, timeWindow: 60_000 },
         evaluate: { max: 2, timeWindow: 60_000 },
@@ -353,6 +354,35 @@ describe('hardening', () => {
         evaluations.push(res.statusCode);
       }
       expect(evaluations).toEqual([200, 200, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('limits sign-in attempts per account e-mail, whatever the address', async () => {
+    const limited = await buildTestApi({
+      limits: {
+        signIn: { max: 10_000, timeWindow: 60_000 },
+        signInPerAccount: { max: 3, timeWindow: 60_000 },
+        tokens: { max: 10_000, timeWindow: 60_000 },
+        plans: { max: 10_000, timeWindow: 60_000 },
+        evaluate: { max: 10_000, timeWindow: 60_000 },
+      },
+    });
+    try {
+      const attempt = (email: string, address: string) =>
+        limited.app.inject({
+          method: 'POST',
+          url: '/auth/sign-in',
+          remoteAddress: address,
+          payload: { email, password: 'guess guess guess' },
+        });
+      const codes: number[] = [];
+      for (let i = 0; i < 4; i++)
+        codes.push((await attempt('Target@example.test', `10.0.0.${i + 1}`)).statusCode);
+      expect(codes).toEqual([401, 401, 401, 429]);
+      expect((await attempt('target@example.test ', '10.0.0.9')).statusCode).toBe(429);
+      expect((await attempt('someone-else@example.test', '10.0.0.9')).statusCode).toBe(401);
     } finally {
       await limited.close();
     }

@@ -73,6 +73,7 @@ export const authRoutes: RouteGroup = (app, { auth, uc, cookies, limiters }) => 
     {
       config: { access: 'public' },
       onRequest: limiters.credentials,
+      preHandler: limiters.account,
       schema: {
         security: [],
         tags: ['auth'],
