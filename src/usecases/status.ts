@@ -181,25 +181,36 @@ export async function reevaluate(
   let people = 0;
   let holdings = 0;
   const kernel = options.engine === 'object' ? undefined : kernelRules(ruleSet);
-  const runBatch = async (ids: string[]) => {
-    const rows = statusSummaries(await ctx.store.records.load(ids), ruleSet, asOf, kernel);
-    await ctx.store.transaction((tx) => tx.statuses.replaceFor(ids, rows));
+  const store = ctx.store;
+  async function* batches(): AsyncGenerator<string[]> {
+    if (options.personIds) {
+      for (let i = 0; i < options.personIds.length; i += batchSize)
+        yield options.personIds.slice(i, i + batchSize);
+      return;
+    }
+    let after = '';
+    for (;;) {
+      const ids = await store.people.idsAfter(after, batchSize);
+      if (ids.length === 0) return;
+      yield ids;
+      after = ids.at(-1)!;
+    }
+  }
+  const read = (ids: string[]) => store.records.load(ids).then((loaded) => ({ ids, loaded }));
+  const source = batches();
+  const first = await source.next();
+  let pending = first.done ? undefined : read(first.value);
+  while (pending) {
+    const { ids, loaded } = await pending;
+    // The next batch is read while this one is evaluated and written (a server works meanwhile).
+    const following = await source.next();
+    pending = following.done ? undefined : read(following.value);
+    pending?.catch(() => undefined); // surfaced when awaited
+    const rows = statusSummaries(loaded, ruleSet, asOf, kernel);
+    await store.transaction((tx) => tx.statuses.replaceFor(ids, rows));
     people += ids.length;
     holdings += rows.length;
     options.onProgress?.(people);
-  };
-  if (options.personIds) {
-    for (let i = 0; i < options.personIds.length; i += batchSize) {
-      await runBatch(options.personIds.slice(i, i + batchSize) as string[]);
-    }
-  } else {
-    let after = '';
-    for (;;) {
-      const ids = await ctx.store.people.idsAfter(after, batchSize);
-      if (ids.length === 0) break;
-      await runBatch(ids);
-      after = ids.at(-1)!;
-    }
   }
   await ctx.store.transaction((tx) =>
     recordChange(ctx, tx, actor, {

@@ -1,0 +1,50 @@
+/**
+ * Re-evaluation through the store, on every backend: batches (read ahead
+ * while the previous batch is written) and the kernel path store the same
+ * summaries as one object-engine pass, for everyone on the roster.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDemo } from '../../src/demo/load.ts';
+import type { HoldingStatusSummary } from '../../src/store/model.ts';
+import type { Store } from '../../src/store/port.ts';
+import { SYSTEM, type UseCaseContext } from '../../src/usecases/context.ts';
+import { reevaluate } from '../../src/usecases/status.ts';
+import { BACKENDS, reportSkippedBackends } from './backends.ts';
+import { testContext } from './context.ts';
+
+reportSkippedBackends();
+
+describe.each(BACKENDS)('re-evaluation on $name', (backend) => {
+  let store: Store;
+  let ctx: UseCaseContext;
+  let ids: string[];
+
+  beforeAll(async () => {
+    store = await backend.open();
+    ctx = testContext(store);
+    await loadDemo(ctx, SYSTEM, { people: 45, seed: 9, baseDate: '2026-01-01' });
+    ids = await store.people.idsAfter('', 1000);
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  const stored = async (): Promise<HoldingStatusSummary[]> =>
+    (await store.statuses.listForPeople(ids)).sort((a, b) => a.holdingId.localeCompare(b.holdingId));
+
+  it('stores the same summaries in small batches through the kernel as in one object-engine pass', async () => {
+    const object = await reevaluate(ctx, SYSTEM, '2026-01-01', { engine: 'object', batchSize: 1000 });
+    const expected = await stored();
+    expect(object).toEqual({ people: 45, holdings: expected.length });
+    expect(await store.records.countHoldings()).toBe(expected.length);
+
+    const progress: number[] = [];
+    const kernel = await reevaluate(ctx, SYSTEM, '2026-01-01', {
+      batchSize: 7,
+      onProgress: (n) => progress.push(n),
+    });
+    expect(kernel).toEqual(object);
+    expect(progress).toEqual([7, 14, 21, 28, 35, 42, 45]);
+    expect(await stored()).toEqual(expected);
+  });
+});
