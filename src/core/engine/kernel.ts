@@ -1143,7 +1143,7 @@ class Kernel {
       const to = cs[g + 1]!;
       for (let r = cs[g]!; r < to; r++) {
         const d = c.completionDay[r]!;
-        if (d < lo || d > hi || c.completionStatus[r] !== 0) continue;
+        if (((d - lo) | (hi - d) | -c.completionStatus[r]!) < 0) continue;
         const units = num === den ? c.completionUnits[r]! : Math.floor((c.completionUnits[r]! * num) / den);
         const cat = c.completionCategory[r]!;
         const provider = c.completionProvider[r]!;
@@ -1381,7 +1381,8 @@ class Kernel {
         let used = 0;
         for (let r = cs[g]!; r < to; r++) {
           const d = day[r]!;
-          if (d < lo || d > hi || status[r] !== 0) continue;
+          // One test: negative when outside [lo, hi] or not approved.
+          if (((d - lo) | (hi - d) | -status[r]!) < 0) continue;
           const offered = num === den ? unitsOf[r]! : Math.floor((unitsOf[r]! * num) / den);
           const provider = providerOf[r]!;
           const key = activityOf[r]! * providers + provider;
@@ -1434,7 +1435,7 @@ class Kernel {
       const fewMinimums = minimums <= 2;
       for (let r = cs[g]!; r < to; r++) {
         const d = day[r]!;
-        if (d < lo || d > hi || status[r] !== 0) continue;
+        if (((d - lo) | (hi - d) | -status[r]!) < 0) continue;
         let u = num === den ? unitsOf[r]! : Math.floor((unitsOf[r]! * num) / den);
         const cat = categoryOf[r]!;
         const a = ((cat * topics + topicOf[r]!) * types + typeOf[r]!) * providers + providerOf[r]!;
