@@ -154,7 +154,7 @@ async function main() {
           `${scenario.name} run ${run + 1}/${scenarioRuns}: build ${round(t1 - t0)} ms, solve ${round(ms)} ms, ${solution.status}, gap ${gap}, ${built.model.cost.length} columns, ${built.offeringsKept}/${built.offeringsConsidered} offerings kept\n`,
         );
       }
-      results.push({
+      const result = {
         scenario: scenario.name,
         offerings: scenario.offerings,
         certifications: credentials.length,
@@ -182,11 +182,19 @@ async function main() {
           rowsMedian: median(sizes.map((s) => s.constraints)),
           offeringsKeptMedian: median(sizes.map((s) => s.kept)),
         },
-      });
+      };
+      results.push(result);
+      write(results, loadBefore);
     }
   } finally {
     await solver.close();
   }
+  const report = write(results, loadBefore);
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+}
+
+/** Writes the report so far: a long run that is stopped keeps the scenarios it finished. */
+function write(results: Record<string, unknown>[], loadBefore: number[]) {
   const today = new Date().toISOString().slice(0, 10);
   const report = {
     benchmark: 'planner',
@@ -199,13 +207,15 @@ async function main() {
       loadAverage: { before: loadBefore, after: loadavg().map((x) => Math.round(x * 100) / 100) },
     },
     notes:
-      'solveMs is HiGHS time for the money-then-hours solves (moneySolveMs: the money-optimal solve alone; the hours solve is time-boxed) (worker thread, warm); buildMs reads the problem and builds the pruned model; endToEndMs is both. Gap is the relative MIP gap HiGHS reports (0 = proven optimal). The CPU is shared with other work.',
+      'solveMs is HiGHS time for the money-then-hours solves (moneySolveMs: the money-optimal solve alone; the hours solve is time-boxed); buildMs reads the problem and builds the pruned model; endToEndMs is both. Gap is the relative MIP gap HiGHS reports (0 = proven optimal). The CPU is shared with other work: see loadAverage.',
     results,
   };
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-  const file = new URL(`./results/planner-${today}.json`, import.meta.url);
-  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(
+    new URL(`./results/planner-${today}.json`, import.meta.url),
+    `${JSON.stringify(report, null, 2)}\n`,
+  );
+  return report;
 }
 
 await main();

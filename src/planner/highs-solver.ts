@@ -16,6 +16,8 @@ interface Pending {
   resolve(solution: MipSolution): void;
   reject(error: Error): void;
   timer: NodeJS.Timeout;
+  /** The worker solving it: when that worker dies, only its own solves fail. */
+  worker: Worker;
 }
 
 interface WorkerReply {
@@ -62,17 +64,18 @@ export class HighsSolver implements SolverPort {
         ms: reply.ms ?? 0,
       });
     });
-    worker.on('error', (error) => this.failAll(error));
+    worker.on('error', (error) => this.failAll(worker, error));
     worker.on('exit', () => {
       if (this.worker === worker) this.worker = undefined;
-      this.failAll(new Error('the solver stopped unexpectedly'));
+      this.failAll(worker, new Error('the solver stopped unexpectedly'));
     });
     this.worker = worker;
     return worker;
   }
 
-  private failAll(error: Error): void {
+  private failAll(worker: Worker, error: Error): void {
     for (const [id, entry] of this.pending) {
+      if (entry.worker !== worker) continue;
       clearTimeout(entry.timer);
       this.pending.delete(id);
       entry.reject(error);
@@ -107,7 +110,7 @@ export class HighsSolver implements SolverPort {
           message: 'the solver was stopped at its time limit',
         });
       }, options.timeLimitMs + HARD_STOP_GRACE_MS);
-      this.pending.set(id, { resolve, reject, timer });
+      this.pending.set(id, { resolve, reject, timer, worker });
       worker.postMessage({ id, model, timeLimitSeconds: Math.max(0.001, options.timeLimitMs / 1000) });
     });
   }
