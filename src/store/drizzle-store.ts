@@ -4,6 +4,7 @@
  * cannot drift between them.
  */
 import { sql } from 'drizzle-orm';
+import type { CopyDriver } from './copy.ts';
 import { readMigrationState } from './migrations.ts';
 import type { MigrationState, Store, StoreInfo } from './port.ts';
 import { type Db, repositories } from './repositories.ts';
@@ -11,6 +12,8 @@ import { type Db, repositories } from './repositories.ts';
 export interface AdapterParts {
   db: Db;
   info: StoreInfo;
+  /** How COPY travels over this backend's connection (bulk writes and columnar reads). */
+  copy: CopyDriver;
   /** Applies pending migrations; the adapter serialises concurrent callers. */
   applyMigrations(): Promise<void>;
   close(): Promise<void>;
@@ -19,9 +22,9 @@ export interface AdapterParts {
 export function drizzleStore(parts: AdapterParts): Store {
   const { db } = parts;
   return {
-    ...repositories(db),
+    ...repositories(db, parts.copy),
     info: parts.info,
-    transaction: (fn) => db.transaction((tx) => fn(repositories(tx as unknown as Db))),
+    transaction: (fn) => db.transaction((tx) => fn(repositories(tx as unknown as Db, parts.copy))),
     async migrate(): Promise<MigrationState> {
       await parts.applyMigrations();
       return readMigrationState(db);

@@ -8,6 +8,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { AppError } from '../core/errors.ts';
+import { type CopyDriver, driverClient } from './copy.ts';
 import { drizzleStore } from './drizzle-store.ts';
 import { MIGRATIONS_FOLDER } from './migrations.ts';
 import type { Store } from './port.ts';
@@ -56,6 +57,23 @@ function isAlive(pid: number): boolean {
   }
 }
 
+interface PgliteQueryable {
+  query(query: string, params?: unknown[], options?: { blob?: Blob }): Promise<{ blob?: Blob }>;
+}
+
+/** COPY through PGlite's virtual `/dev/blob` file, on the client or transaction drizzle holds. */
+export const pgliteCopy: CopyDriver = {
+  async copyIn(db, target, data) {
+    const client = driverClient(db) as PgliteQueryable;
+    await client.query(`copy ${target} from '/dev/blob'`, [], { blob: new Blob([data]) });
+  },
+  async copyOut(db, query) {
+    const client = driverClient(db) as PgliteQueryable;
+    const result = await client.query(`copy (${query}) to '/dev/blob'`);
+    return result.blob ? await result.blob.text() : '';
+  },
+};
+
 export async function openPglite(options: PgliteOptions = {}): Promise<Store> {
   let unlock = () => {};
   if (options.dir) {
@@ -78,6 +96,7 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Store> {
       concurrentReads: false,
       overlapWrites: false,
     },
+    copy: pgliteCopy,
     applyMigrations: () => migrate(db as never, { migrationsFolder: MIGRATIONS_FOLDER }),
     async close() {
       try {

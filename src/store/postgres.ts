@@ -3,10 +3,15 @@
  * connection URL. Migrations take an advisory lock, so several API processes
  * starting together apply each migration once.
  */
+
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { type CopyDriver, driverClient } from './copy.ts';
 import { drizzleStore } from './drizzle-store.ts';
 import { MIGRATIONS_FOLDER } from './migrations.ts';
 import type { Store } from './port.ts';
@@ -32,6 +37,43 @@ export function redactUrl(url: string): string {
   }
 }
 
+/** The connection under a drizzle database (a pool: check one out) or transaction (its client). */
+async function withClient<T>(
+  db: Parameters<CopyDriver['copyIn']>[0],
+  fn: (c: pg.ClientBase) => Promise<T>,
+): Promise<T> {
+  const client = driverClient(db) as pg.Pool | pg.ClientBase;
+  if (!(client instanceof pg.Pool)) return fn(client);
+  const checkedOut = await client.connect();
+  try {
+    return await fn(checkedOut);
+  } finally {
+    checkedOut.release();
+  }
+}
+
+/** COPY … FROM STDIN / TO STDOUT through pg-copy-streams (node-postgres has no COPY of its own). */
+export const postgresCopy: CopyDriver = {
+  copyIn: (db, target, data) =>
+    withClient(db, (client) =>
+      pipeline(Readable.from([data]), client.query(copyFrom(`copy ${target} from stdin`))),
+    ),
+  copyOut: (db, query) =>
+    withClient(db, async (client) => {
+      const chunks: Buffer[] = [];
+      await pipeline(
+        client.query(copyTo(`copy (${query}) to stdout`)),
+        new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            chunks.push(chunk);
+            done();
+          },
+        }),
+      );
+      return Buffer.concat(chunks).toString('utf8');
+    }),
+};
+
 export async function openPostgres(options: PostgresOptions): Promise<Store> {
   const pool = new pg.Pool({
     connectionString: options.url,
@@ -48,6 +90,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Store> {
       concurrentReads: true,
       overlapWrites: true,
     },
+    copy: postgresCopy,
     async applyMigrations() {
       const client = await pool.connect();
       try {

@@ -5,6 +5,7 @@
  */
 import { and, asc, count, eq, getTableColumns, getTableName, gt, isNull, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn, PgDatabase, PgQueryResultHKT, PgTable } from 'drizzle-orm/pg-core';
+import { type CopyDriver, copyText } from './copy.ts';
 import * as m from './mappers.ts';
 import type { PersonRecords } from './model.ts';
 import type { Repositories, TableAccess } from './port.ts';
@@ -23,19 +24,42 @@ export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
 /** Rows per statement in bulk writes: large enough to amortise a round trip, small enough for WASM memory. */
 const BULK_BATCH = 5000;
 
+/** Below this many rows a bulk write is one `unnest` statement; from it on, COPY. */
+const COPY_MIN_ROWS = 200;
+/** Rows per COPY: one round trip each, bounded so PGlite's WASM heap holds the blob comfortably. */
+const COPY_BATCH = 50_000;
+
 /**
- * Inserts many rows with one statement per batch: each column travels as one
- * array parameter and `unnest` turns the arrays back into rows. Far cheaper
- * than thousands of bound parameters, and it runs the same on both backends.
+ * Inserts many rows: small sets with one statement per batch (each column
+ * travels as one array parameter and `unnest` turns the arrays back into
+ * rows), large ones with COPY where the adapter offers it — the database
+ * then parses plain text instead of planning and binding statements.
  */
 export async function bulkInsert<T extends PgTable>(
   db: Db,
   table: T,
   rows: readonly T['$inferInsert'][],
+  copy?: CopyDriver,
 ): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.entries(getTableColumns(table)).filter(([, c]) => c.columnType !== 'PgBigSerial53');
   const name = sql.identifier(getTableName(table));
+  if (copy && rows.length >= COPY_MIN_ROWS) {
+    const keys = columns.map(([key]) => key);
+    const target = `"${getTableName(table)}" (${columns.map(([, c]) => `"${c.name}"`).join(', ')})`;
+    for (let start = 0; start < rows.length; start += COPY_BATCH) {
+      const end = Math.min(rows.length, start + COPY_BATCH);
+      let text = '';
+      for (let i = start; i < end; i++) {
+        const row = rows[i] as Record<string, unknown>;
+        let line = copyText(row[keys[0]!]);
+        for (let k = 1; k < keys.length; k++) line += `\t${copyText(row[keys[k]!])}`;
+        text += `${line}\n`;
+      }
+      await copy.copyIn(db, target, text);
+    }
+    return;
+  }
   for (let start = 0; start < rows.length; start += BULK_BATCH) {
     const batch = rows.slice(start, start + BULK_BATCH);
     const names: SQL[] = [];
@@ -62,7 +86,7 @@ function anyOf(column: AnyPgColumn, ids: readonly string[]): SQL {
   return sql`${column} = any(${sql.param([...ids])}::text[])`;
 }
 
-function tableAccess(db: Db): TableAccess {
+function tableAccess(db: Db, copy?: CopyDriver): TableAccess {
   const tables = TABLES_IN_ORDER as Record<string, PgTable>;
   const table = (name: string) => {
     const found = tables[name];
@@ -94,7 +118,7 @@ function tableAccess(db: Db): TableAccess {
         for (let i = 0; i < rows.length; i += 1000)
           await db.insert(target).values(rows.slice(i, i + 1000) as never);
       } else {
-        await bulkInsert(db, target, rows as never);
+        await bulkInsert(db, target, rows as never, copy);
       }
     },
     async count(name) {
@@ -109,14 +133,14 @@ function tableAccess(db: Db): TableAccess {
   };
 }
 
-export function repositories(db: Db): Repositories {
+export function repositories(db: Db, copy?: CopyDriver): Repositories {
   return {
     accounts: {
       async insert(account) {
         await db.insert(t.accounts).values(m.accountToRow(account));
       },
       async insertMany(list) {
-        await bulkInsert(db, t.accounts, list.map(m.accountToRow));
+        await bulkInsert(db, t.accounts, list.map(m.accountToRow), copy);
       },
       async findById(id) {
         const [row] = await db.select().from(t.accounts).where(eq(t.accounts.id, id));
@@ -136,7 +160,7 @@ export function repositories(db: Db): Repositories {
         await db.insert(t.organisations).values(o);
       },
       async insertMany(list) {
-        await bulkInsert(db, t.organisations, list);
+        await bulkInsert(db, t.organisations, list, copy);
       },
       async findById(id) {
         const [row] = await db.select().from(t.organisations).where(eq(t.organisations.id, id));
@@ -155,7 +179,7 @@ export function repositories(db: Db): Repositories {
 
     memberships: {
       async insertMany(list) {
-        await bulkInsert(db, t.memberships, list);
+        await bulkInsert(db, t.memberships, list, copy);
       },
       async upsert(ms) {
         await db
@@ -241,7 +265,7 @@ export function repositories(db: Db): Repositories {
         await db.insert(t.people).values(m.personToRow(person));
       },
       async insertMany(list) {
-        await bulkInsert(db, t.people, list.map(m.personToRow));
+        await bulkInsert(db, t.people, list.map(m.personToRow), copy);
       },
       async findById(id) {
         const [row] = await db.select().from(t.people).where(eq(t.people.id, id));
@@ -310,6 +334,7 @@ export function repositories(db: Db): Repositories {
           db,
           t.rosterEntries,
           entries.map((e) => ({ ...e, externalRef: e.externalRef ?? null })),
+          copy,
         );
       },
       async find(organisationId, personId) {
@@ -344,7 +369,7 @@ export function repositories(db: Db): Repositories {
         await db.insert(t.consentGrants).values(m.consentToRow(grant));
       },
       async insertMany(grants) {
-        await bulkInsert(db, t.consentGrants, grants.map(m.consentToRow));
+        await bulkInsert(db, t.consentGrants, grants.map(m.consentToRow), copy);
       },
       async findActive(personId, organisationId) {
         const [row] = await db
@@ -379,7 +404,7 @@ export function repositories(db: Db): Repositories {
       },
     },
 
-    records: recordsRepository(db),
+    records: recordsRepository(db, copy),
 
     evidence: {
       async insert(file) {
@@ -407,7 +432,7 @@ export function repositories(db: Db): Repositories {
         if (personIds.length > 0) {
           await db.delete(t.holdingStatuses).where(anyOf(t.holdingStatuses.personId, personIds));
         }
-        await bulkInsert(db, t.holdingStatuses, rows.map(m.statusToRow));
+        await bulkInsert(db, t.holdingStatuses, rows.map(m.statusToRow), copy);
       },
       async listForPeople(personIds) {
         if (personIds.length === 0) return [];
@@ -421,7 +446,7 @@ export function repositories(db: Db): Repositories {
 
     audit: {
       async append(entries) {
-        await bulkInsert(db, t.auditLog, entries.map(m.auditToRow));
+        await bulkInsert(db, t.auditLog, entries.map(m.auditToRow), copy);
       },
       async list(filter) {
         const conditions: SQL[] = [];
@@ -439,22 +464,24 @@ export function repositories(db: Db): Repositories {
       },
     },
 
-    tables: tableAccess(db),
+    tables: tableAccess(db, copy),
   };
 }
 
-function recordsRepository(db: Db): Repositories['records'] {
+function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
   const insertHoldings = async (rows: Parameters<Repositories['records']['insertHoldings']>[0]) => {
     const mapped = rows.map(m.holdingToRows);
     await bulkInsert(
       db,
       t.holdings,
       mapped.map((r) => r.holding),
+      copy,
     );
     await bulkInsert(
       db,
       t.holdingRenewals,
       mapped.flatMap((r) => r.renewals),
+      copy,
     );
   };
   const insertCompletions = async (rows: Parameters<Repositories['records']['insertCompletions']>[0]) => {
@@ -463,16 +490,19 @@ function recordsRepository(db: Db): Repositories['records'] {
       db,
       t.completions,
       mapped.map((r) => r.completion),
+      copy,
     );
     await bulkInsert(
       db,
       t.completionCredits,
       mapped.flatMap((r) => r.credits),
+      copy,
     );
     await bulkInsert(
       db,
       t.completionEvidence,
       mapped.flatMap((r) => r.evidence),
+      copy,
     );
   };
   const deleteCompletionChildren = async (ids: string[]) => {
@@ -591,7 +621,7 @@ function recordsRepository(db: Db): Repositories['records'] {
       const { id: _id, ...set } = rows.holding;
       await db.update(t.holdings).set(set).where(eq(t.holdings.id, id));
       await db.delete(t.holdingRenewals).where(eq(t.holdingRenewals.holdingId, id));
-      await bulkInsert(db, t.holdingRenewals, rows.renewals);
+      await bulkInsert(db, t.holdingRenewals, rows.renewals, copy);
     },
     async deleteHolding(id) {
       await db.delete(t.holdings).where(eq(t.holdings.id, id));
@@ -604,8 +634,8 @@ function recordsRepository(db: Db): Repositories['records'] {
       const { id: _id, ...set } = rows.completion;
       await db.update(t.completions).set(set).where(eq(t.completions.id, id));
       await deleteCompletionChildren([id]);
-      await bulkInsert(db, t.completionCredits, rows.credits);
-      await bulkInsert(db, t.completionEvidence, rows.evidence);
+      await bulkInsert(db, t.completionCredits, rows.credits, copy);
+      await bulkInsert(db, t.completionEvidence, rows.evidence, copy);
     },
     async deleteCompletion(id) {
       await deleteCompletionChildren([id]);

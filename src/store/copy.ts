@@ -1,0 +1,70 @@
+/**
+ * Bulk COPY, the fastest way rows go into (and out of) PostgreSQL on both
+ * backends. The adapters supply how COPY travels over their connection
+ * (node-postgres: `COPY … FROM STDIN` through pg-copy-streams; PGlite: a Blob
+ * through `/dev/blob`); this file encodes rows in COPY's text format, which
+ * both accept the same way.
+ */
+import type { Db } from './repositories.ts';
+
+export interface CopyDriver {
+  /** Runs `COPY <target> FROM STDIN` (text format) with this data, on the db's connection (or transaction). */
+  copyIn(db: Db, target: string, data: string): Promise<void>;
+  /** Runs `COPY (<query>) TO STDOUT` (text format) and returns the output. */
+  copyOut(db: Db, query: string): Promise<string>;
+}
+
+/** The driver-level client under a drizzle database or transaction (drizzle keeps it as `session.client`). */
+export function driverClient(db: Db): unknown {
+  return (db as unknown as { session: { client: unknown } }).session.client;
+}
+
+const SPECIAL = /[\\\t\n\r]/;
+
+/** One value in COPY text format (null as \N; backslash, tab, newline and CR escaped). */
+export function copyText(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  let s: string;
+  if (typeof value === 'string') s = value;
+  else if (typeof value === 'boolean') return value ? 't' : 'f';
+  else if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  else s = JSON.stringify(value);
+  if (!SPECIAL.test(s)) return s;
+  return s.replace(/[\\\t\n\r]/g, (c) =>
+    c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
+  );
+}
+
+/** Splits COPY text output into rows of raw field text (null is `null`); unescapes the fields. */
+export function parseCopyText(data: string): (string | null)[][] {
+  const rows: (string | null)[][] = [];
+  let start = 0;
+  while (start < data.length) {
+    let end = data.indexOf('\n', start);
+    if (end < 0) end = data.length;
+    const line = data.slice(start, end);
+    start = end + 1;
+    rows.push(line.split('\t').map(unescapeCopy));
+  }
+  return rows;
+}
+
+function unescapeCopy(field: string): string | null {
+  if (field === '\\N') return null;
+  if (field.indexOf('\\') < 0) return field;
+  return field.replace(/\\(.)/g, (_, c: string) =>
+    c === 't'
+      ? '\t'
+      : c === 'n'
+        ? '\n'
+        : c === 'r'
+          ? '\r'
+          : c === 'b'
+            ? '\b'
+            : c === 'f'
+              ? '\f'
+              : c === 'v'
+                ? '\v'
+                : c,
+  );
+}
