@@ -457,4 +457,15 @@ describe('evaluatePopulation on hand-written cases', () => {
     expect(STATUS_NAMES[result.status[0]!]).toBe('in-progress');
     expect(result.missing[0]).toBe(1);
   });
+
+  it('a holding with more credits and cap groups than the scratch first holds', () => {
+    // hard.vol: 70 one-credit volunteering events in one year, over the 0.6 per-year cap.
+    const completions: HandCompletion[] = [];
+    for (let i = 0; i < 70; i++) {
+      completions.push({ day: toIsoDate(toEpochDay('2021-02-01') + i), units: 10, type: 'volunteering' });
+    }
+    const columns = person(hard, [{ credential: 'hard.vol', earned: '2020-06-01', completions }]);
+    const result = expectAgreement(hard, columns, toEpochDay('2021-06-01'));
+    expect(result.counted[0]).toBe(600);
+  });
 });

@@ -1313,14 +1313,7 @@ class Kernel {
   }
 
   // No-repeat while streaming: the credit kept so far for each course, in an open-addressing table.
-  keyTable = new Int32Array(REPEAT_SLOTS);
-  keyStamp = new Int32Array(REPEAT_SLOTS);
-  keptOffered = new Int32Array(REPEAT_SLOTS);
-  keptUnits = new Int32Array(REPEAT_SLOTS);
-  keptAttr = new Int32Array(REPEAT_SLOTS);
-  keptCategory = new Int32Array(REPEAT_SLOTS);
-  keptYear = new Int32Array(REPEAT_SLOTS);
-  keptEvent = new Int32Array(REPEAT_SLOTS);
+  kept = new Int32Array(REPEAT_SLOTS * 8);
   stamp = 0;
 
   /**
@@ -1359,6 +1352,8 @@ class Kernel {
     const providerOf = c.completionProvider;
     const eventOf = c.completionEvent;
     const activityOf = c.completionActivity;
+    const capPer = v.capPer;
+    const cycleGroup = this.cycleGroup;
     const topics = s.topics;
     const types = s.types;
     const providers = s.providers;
@@ -1374,11 +1369,14 @@ class Kernel {
       }
       const to = cs[g + 1]!;
       if (repeat) {
-        const keyStamp = this.keyStamp;
-        const keyTable = this.keyTable;
+        // One row of eight per slot: stamp, course key, offered, counted, attributes, year, event.
+        const kept = this.kept;
         const stamp = this.stamp;
         let counted = 0;
         let used = 0;
+        let m0 = 0;
+        let m1 = 0;
+        const fewMinimums = minimums <= 2;
         for (let r = cs[g]!; r < to; r++) {
           const d = day[r]!;
           // One test: negative when outside [lo, hi] or not approved.
@@ -1386,44 +1384,61 @@ class Kernel {
           const offered = num === den ? unitsOf[r]! : Math.floor((unitsOf[r]! * num) / den);
           const provider = providerOf[r]!;
           const key = activityOf[r]! * providers + provider;
-          let slot = (Math.imul(key, 0x9e3779b1) >>> 24) & (REPEAT_SLOTS - 1);
-          while (keyStamp[slot] === stamp && keyTable[slot] !== key) slot = (slot + 1) & (REPEAT_SLOTS - 1);
-          const again = keyStamp[slot] === stamp;
+          let row = ((Math.imul(key, 0x9e3779b1) >>> 24) & (REPEAT_SLOTS - 1)) << 3;
+          while (kept[row] === stamp && kept[row + 1] !== key) row = (row + 8) & (REPEAT_SLOTS * 8 - 1);
+          const again = kept[row] === stamp;
           // The same course again: keep the larger credit, the earlier on a tie.
-          if (again && offered <= this.keptOffered[slot]!) continue;
+          if (again && offered <= kept[row + 2]!) continue;
           const cat = categoryOf[r]!;
           const a = ((cat * topics + topicOf[r]!) * types + typeOf[r]!) * providers + provider;
           const u = pcCaps > 0 && pcMask[a] !== 0 ? this.perCompletion(v, a, offered) : offered;
-          const event = eventOf[r]! !== 0 ? eventOf[r]! : -(r + 1);
-          const year = yearCaps ? yearOfDay(d) : 0;
           if (again) {
             // Take back the credit kept so far (no category rule here, so the used categories stand).
-            const kept = this.keptUnits[slot]!;
-            const keptAttr = this.keptAttr[slot]!;
-            counted -= kept;
-            if (minimums > 0 && minimumMask[keptAttr] !== 0)
-              this.addMinimums(minimumMask[keptAttr]!, minimums, -kept);
-            if (capCount > 0 && capMask[keptAttr] !== 0) {
-              this.addCaps(v, capMask[keptAttr]!, -kept, this.keptYear[slot]!, this.keptEvent[slot]!);
+            const back = kept[row + 3]!;
+            const backAttr = kept[row + 4]!;
+            counted -= back;
+            if (minimums > 0) {
+              const mm = minimumMask[backAttr]!;
+              if (fewMinimums) {
+                m0 -= back & -(mm & 1);
+                m1 -= back & -((mm >> 1) & 1);
+              } else if (mm !== 0) this.addMinimums(mm, minimums, -back);
+            }
+            if (capCount > 0 && capMask[backAttr] !== 0) {
+              this.addCaps(v, capMask[backAttr]!, -back, kept[row + 5]!, kept[row + 6]!);
             }
           } else {
             if (++distinct > REPEAT_SLOTS / 2) return false;
-            keyStamp[slot] = stamp;
-            keyTable[slot] = key;
+            kept[row] = stamp;
+            kept[row + 1] = key;
           }
-          this.keptOffered[slot] = offered;
-          this.keptUnits[slot] = u;
-          this.keptAttr[slot] = a;
-          this.keptYear[slot] = year;
-          this.keptEvent[slot] = event;
+          kept[row + 2] = offered;
+          kept[row + 3] = u;
+          kept[row + 4] = a;
           counted += u;
           if (u > 0 && cat !== 0) used |= 1 << cat;
-          if (minimums > 0 && minimumMask[a] !== 0) this.addMinimums(minimumMask[a]!, minimums, u);
-          if (capCount > 0 && capMask[a] !== 0) this.addCaps(v, capMask[a]!, u, year, event);
+          if (minimums > 0) {
+            const mm = minimumMask[a]!;
+            if (fewMinimums) {
+              m0 += u & -(mm & 1);
+              m1 += u & -((mm >> 1) & 1);
+            } else if (mm !== 0) this.addMinimums(mm, minimums, u);
+          }
+          if (capCount > 0 && capMask[a] !== 0) {
+            const year = yearCaps ? yearOfDay(d) : 0;
+            const event = eventOf[r]! !== 0 ? eventOf[r]! : -(r + 1);
+            kept[row + 5] = year;
+            kept[row + 6] = event;
+            this.addCaps(v, capMask[a]!, u, year, event);
+          }
         }
         this.tCounted += counted;
         this.tUsedAll |= used;
         this.tUsedReal |= used;
+        if (minimums > 0 && fewMinimums) {
+          this.minimumSum[0]! += m0;
+          if (minimums === 2) this.minimumSum[1]! += m1;
+        }
         continue;
       }
       // The common case, with the running sums in locals.
@@ -1452,8 +1467,14 @@ class Kernel {
         if (capCount > 0) {
           const cm = capMask[a]!;
           if (cm !== 0) {
-            const event = eventOf[r]! !== 0 ? eventOf[r]! : -(r + 1);
-            this.addCaps(v, cm, u, yearCaps ? yearOfDay(d) : 0, event);
+            // The usual case, one cycle cap (NSCA's category caps), adds to that cap's group directly.
+            const k = 31 - Math.clz32(cm);
+            // (this.groupSum, not a local: a new event group may have grown it.)
+            if (cm === 1 << k && capPer[k] === CYCLE) this.groupSum[cycleGroup[k]!]! += u;
+            else {
+              const event = eventOf[r]! !== 0 ? eventOf[r]! : -(r + 1);
+              this.addCaps(v, cm, u, yearCaps ? yearOfDay(d) : 0, event);
+            }
           }
         }
       }
