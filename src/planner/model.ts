@@ -61,9 +61,10 @@ export interface Slot {
 export interface Bundle {
   /** The class it belongs to: at most one bundle per class is chosen. */
   classKey: string;
-  obligation: number;
+  /** The cycles it counts toward, and its units toward each (same order). */
+  obligations: number[];
   column: number;
-  units: Milli;
+  units: Milli[];
   /** Member slots (one per offering), each counting its full worth. */
   slots: number[];
 }
@@ -368,12 +369,26 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
     if (pass === 'columns') {
       for (const key of [...classes.keys()].sort()) {
         const members = classes.get(key)!;
-        const obligation = slots[members[0]!]!.credits[0]!.obligation;
-        const { points, saving } = frontier(problem, slots, members, problem.obligations[obligation]!);
-        savings.set(key, saving);
+        const credits = slots[members[0]!]!.credits;
+        const { points, saving } = frontier(problem, slots, members);
+        if (credits.length === 1) savings.set(key, saving);
+        if (points.length >= members.length) {
+          // A frontier no smaller than the class itself: the courses as they are make the leaner model.
+          for (const si of members) {
+            const a = problem.activities[slots[si]!.activity]!;
+            slots[si]!.column = b.addColumn(a.priceCents + a.hoursTenths / hoursWeightBase, 0, 1, true);
+          }
+          continue;
+        }
         for (const point of points) {
           const column = b.addColumn(point.cents + point.hoursTenths / hoursWeightBase, 0, 1, true);
-          bundles.push({ classKey: key, obligation, column, units: point.units, slots: point.slots });
+          bundles.push({
+            classKey: key,
+            obligations: credits.map((c) => c.obligation),
+            column,
+            units: point.units,
+            slots: point.slots,
+          });
           moneyTerms.push([column, point.cents]);
           hoursTerms.push([column, point.hoursTenths]);
         }
@@ -386,35 +401,75 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
         if (w) worths.set(o.id, w);
       }
       const credentialsOf = new Set([...worths.keys()].map((id) => problem.obligations[id]!.credential.id));
-      // A bundle stands for one cycle's choice, so the cycles it counts toward must never share a day
-      // (a late cycle's window reaches into the next one; a credential may be listed twice).
+      // A bundle stands for one cycle per credential, so a credential's cycles it counts toward must never
+      // share a day (a late cycle's window reaches into the next one; a credential may be listed twice).
       const windows = [...worths.keys()]
         .map((id) => problem.obligations[id]!)
-        .sort((x, y) => x.windowStart - y.windowStart);
-      const disjoint = windows.every((o, i) => i === 0 || windows[i - 1]!.windowEnd < o.windowStart);
+        .sort((x, y) => x.credential.id.localeCompare(y.credential.id) || x.windowStart - y.windowStart);
+      const disjoint = windows.every(
+        (o, i) =>
+          i === 0 ||
+          windows[i - 1]!.credential.id !== o.credential.id ||
+          (windows[i - 1]!.holding === o.holding && windows[i - 1]!.windowEnd < o.windowStart),
+      );
+      const credited = [...worths].map(([id]) => problem.obligations[id]!);
       const bundleable =
         useBundles &&
         a.kind === 'offering' &&
         !a.grants &&
-        credentialsOf.size === 1 &&
         disjoint &&
+        // Several placements of one course may not share a cycle where the body forbids repeats.
+        (credentialsOf.size === 1 || credited.every((o) => !o.rules.some((r) => r.kind === 'no-repeat'))) &&
         [...worths].every(([id, w]) => !w.byPetition && !perYearCapped(problem.obligations[id]!, a, w));
       if (bundleable) {
         if (pass === 'columns') continue;
-        for (const [id, w] of worths) {
-          const o = problem.obligations[id]!;
-          const from = Math.max(o.windowStart, problem.asOf, a.availableFrom);
-          const to = Math.min(o.windowEnd, problem.until, a.availableTo);
-          if (from > to || alreadyDone(a, [id])) continue;
-          const key = `${String(id).padStart(6, '0')}|${rowProfile(o, a, w)}`;
+        // Placements: runs of segments where the course counts toward the same cycles.
+        const placements = new Map<
+          string,
+          { segs: number[]; from: EpochDay; credits: { obligation: number; worth: Worth }[] }
+        >();
+        segments.forEach((seg, si) => {
+          const from = Math.max(seg.start, a.availableFrom);
+          const to = Math.min(seg.end, a.availableTo);
+          if (from > to) return;
+          const credits = credited
+            .filter((o) => o.windowStart <= from && from <= o.windowEnd)
+            .map((o) => ({ obligation: o.id, worth: worths.get(o.id)! }));
+          if (credits.length === 0) return;
+          const sig = credits.map((c) => c.obligation).join(',');
+          const p = placements.get(sig);
+          if (p) p.segs.push(si);
+          else placements.set(sig, { segs: [si], from, credits });
+        });
+        for (const p of placements.values()) {
+          const ids = p.credits.map((c) => c.obligation);
+          if (alreadyDone(a, ids)) continue;
+          let last = p.segs[0]!;
+          for (const si of p.segs.slice(1)) {
+            if (si === last + 1) last = si;
+            else break;
+          }
+          // Courses in one class count toward the same cycles in the same proportions and look alike to
+          // every row, so one knapsack over the first cycle's units decides them all.
+          const base = p.credits[0]!.worth.units;
+          const key = p.credits
+            .map((c, i) => {
+              const o = problem.obligations[c.obligation]!;
+              const ratio =
+                i === 0
+                  ? ''
+                  : `@${c.worth.units / gcd(c.worth.units, base)}/${base / gcd(c.worth.units, base)}`;
+              return `${String(o.id).padStart(6, '0')}|${rowProfile(o, a, c.worth)}${ratio}`;
+            })
+            .join('&');
           listIn(classes, key).push(slots.length);
           slots.push({
             activity: a.index,
-            segments: [segmentOf(from)],
-            from,
-            to,
-            day: from,
-            credits: [{ obligation: id, worth: w }],
+            segments: p.segs,
+            from: p.from,
+            to: Math.min(segments[last]!.end, a.availableTo),
+            day: p.from,
+            credits: p.credits,
             cardChecks: [],
             keepChecks: [],
             column: -1,
@@ -452,9 +507,7 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
           }
         }
         const years = credits
-          .filter((c) =>
-            problem.obligations[c.obligation]!.rules.some((r) => r.kind === 'cap' && r.per === 'year'),
-          )
+          .filter((c) => perYearCapped(problem.obligations[c.obligation]!, a, c.worth))
           .map(() => yearOf(day));
         return { credits, cardChecks, keepChecks, years };
       };
@@ -557,10 +610,11 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
     o.rules.some((r) => r.kind === 'cap' && (r.per === 'cycle' || r.per === 'year'));
   const contributions: Contribution[] = [];
   bundles.forEach((bundle, bi) => {
-    const o = problem.obligations[bundle.obligation]!;
-    const first = bundle.slots[0]!;
-    const worth = { ...slots[first]!.credits[0]!.worth, units: bundle.units };
-    contributions.push({ slot: first, obligation: o.id, worth, bundle: bi });
+    const first = slots[bundle.slots[0]!]!;
+    bundle.obligations.forEach((id, i) => {
+      const worth = { ...first.credits.find((c) => c.obligation === id)!.worth, units: bundle.units[i]! };
+      contributions.push({ slot: bundle.slots[0]!, obligation: id, worth, bundle: bi });
+    });
   });
   slots.forEach((s, si) => {
     if (s.column < 0) return;
@@ -773,7 +827,8 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
 // Knapsack frontiers
 
 interface FrontierPoint {
-  units: Milli;
+  /** Units toward each cycle of the class, in the class's order. */
+  units: Milli[];
   cents: number;
   hoursTenths: number;
   slots: number[];
@@ -796,14 +851,20 @@ function frontier(
   problem: Problem,
   slots: Slot[],
   members: number[],
-  o: Obligation,
 ): { points: FrontierPoint[]; saving: (units: Milli) => number } {
   const items = members.map((si) => {
     const a = problem.activities[slots[si]!.activity]!;
     return { si, units: slots[si]!.credits[0]!.worth.units, cents: a.priceCents, hours: a.hoursTenths };
   });
-  const minimums = o.rules.filter(isKind('minimum')).map((r) => r.units);
-  const useful = Math.max(o.total, ...minimums, 1);
+  // Enough of the first cycle's units to meet every cycle's needs through the fixed proportions.
+  const sample = slots[members[0]!]!.credits;
+  const base = sample[0]!.worth.units;
+  let useful = 1;
+  for (const c of sample) {
+    const o = problem.obligations[c.obligation]!;
+    const need = Math.max(o.total, ...o.rules.filter(isKind('minimum')).map((r) => r.units), 1);
+    useful = Math.max(useful, Math.ceil((need * base) / c.worth.units));
+  }
   let g = useful;
   for (const it of items) g = gcd(g, it.units);
   const V = Math.ceil(useful / g);
@@ -848,7 +909,13 @@ function frontier(
     best = cost[v]!;
     const chosen = rebuild(v);
     points.push({
-      units: chosen.reduce((s, i) => s + items[i]!.units, 0),
+      units: sample.map((c) =>
+        chosen.reduce(
+          (sum, i) =>
+            sum + slots[items[i]!.si]!.credits.find((x) => x.obligation === c.obligation)!.worth.units,
+          0,
+        ),
+      ),
       cents: chosen.reduce((s, i) => s + items[i]!.cents, 0),
       hoursTenths: chosen.reduce((s, i) => s + items[i]!.hours, 0),
       slots: chosen.map((i) => items[i]!.si).sort((x, y) => x - y),

@@ -98,7 +98,8 @@ export function decode(problem: Problem, built: BuiltModel, values: readonly num
       if ((values[bundle.column] ?? 0) <= 0.5) continue;
       let left = take(ci, c.worth.units);
       for (const si of bundle.slots) {
-        const units = Math.min(left, built.slots[si]!.credits[0]!.worth.units);
+        const credit = built.slots[si]!.credits.find((x) => x.obligation === c.obligation)!;
+        const units = Math.min(left, credit.worth.units);
         counted.set(`${si}:${c.obligation}`, units);
         left -= units;
       }
