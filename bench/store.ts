@@ -10,7 +10,7 @@
  *               population stored: p50 / p99 latency
  *
  *   node --expose-gc bin/run-ts.mjs bench/store.ts [--people N] [--completions M]
- *        [--backend pglite|postgres|both] [--samples K] [--out file]
+ *        [--backend pglite|postgres|both] [--only import|population] [--samples K] [--out file]
  *
  * Full-scale run (the targets): --people 1000000 --completions 1000000.
  * Results go to bench/results/store-<date>.json (medians of --repeat runs,
@@ -37,6 +37,8 @@ interface Args {
   samples: number;
   out?: string;
   asOf: string;
+  /** Which phases run: the import, the population (load, re-evaluate, status reads), or both. */
+  phases: ('import' | 'population')[];
 }
 
 function parseArgs(argv: string[]): Args {
@@ -52,6 +54,7 @@ function parseArgs(argv: string[]): Args {
     samples: Number(get('samples') ?? 500),
     ...(get('out') ? { out: get('out')! } : {}),
     asOf: '2026-01-01',
+    phases: get('only') ? [get('only') as 'import' | 'population'] : ['import', 'population'],
   };
 }
 
@@ -236,13 +239,18 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = {};
   try {
     for (const backend of args.backends) {
-      console.error(`[${backend}] import of ${args.completions} completions…`);
-      const imported = await benchImport(backend, args, dir, cluster);
-      console.error(`[${backend}] ${JSON.stringify(imported)}`);
-      console.error(`[${backend}] population of ${args.people} people: load, re-evaluate, status reads…`);
-      const population = await benchPopulation(backend, args, dir, cluster);
-      console.error(`[${backend}] ${JSON.stringify(population)}`);
-      results[backend] = { import: imported, ...population };
+      const result: Record<string, unknown> = {};
+      if (args.phases.includes('import')) {
+        console.error(`[${backend}] import of ${args.completions} completions…`);
+        result.import = await benchImport(backend, args, dir, cluster);
+        console.error(`[${backend}] ${JSON.stringify(result.import)}`);
+      }
+      if (args.phases.includes('population')) {
+        console.error(`[${backend}] population of ${args.people} people: load, re-evaluate, status reads…`);
+        Object.assign(result, await benchPopulation(backend, args, dir, cluster));
+        console.error(`[${backend}] ${JSON.stringify(result)}`);
+      }
+      results[backend] = result;
     }
   } finally {
     if (started) await (await started).stop();
