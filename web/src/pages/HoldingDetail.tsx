@@ -324,10 +324,10 @@ export function AllocationTable({
                   {a.reason === 'pending-petition' && stored && (
                     <span className="button-row petition">
                       <button type="button" onClick={() => decide(stored, 'approved')}>
-                        Petition approved<span className="visually-hidden"> for {a.title}</span>
+                        Petition approved <span className="visually-hidden">for {a.title}</span>
                       </button>
                       <button type="button" onClick={() => decide(stored, 'denied')}>
-                        Petition denied<span className="visually-hidden"> for {a.title}</span>
+                        Petition denied <span className="visually-hidden">for {a.title}</span>
                       </button>
                     </span>
                   )}
@@ -344,8 +344,7 @@ export function AllocationTable({
                           <span key={e.sha256 ?? e.file ?? label} className="block">
                             {id ? (
                               <a href={api.evidenceUrl(id)}>
-                                {label}
-                                <span className="visually-hidden"> of {a.title}</span>
+                                {label} <span className="visually-hidden">of {a.title}</span>
                               </a>
                             ) : (
                               label
@@ -357,7 +356,7 @@ export function AllocationTable({
                 <td>
                   {stored && (
                     <button type="button" className="link" onClick={() => remove(stored, a.title)}>
-                      Delete<span className="visually-hidden"> {a.title}</span>
+                      Delete <span className="visually-hidden">{a.title}</span>
                     </button>
                   )}
                 </td>

@@ -52,7 +52,7 @@ export function HoldingCard({ result, holdingId, earned, asOf }: HoldingCardProp
       {holdingId && (
         <p className="holding-link">
           <a href={href(`/holdings/${holdingId}`)}>
-            Details and reasons<span className="visually-hidden"> for {result.name}</span>
+            Details and reasons <span className="visually-hidden">for {result.name}</span>
           </a>
         </p>
       )}
