@@ -124,6 +124,60 @@ describe('CSV imports and exports', () => {
     expect(ownerCompletions.json().completions).toHaveLength(0);
   });
 
+  it('imports many people’s completions, each row naming its person', async () => {
+    const owner = await signUp(t.app, 'csv-many');
+    const stranger = await signUp(t.app, 'csv-stranger');
+    const org = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/organisations',
+        headers: owner.headers,
+        payload: { name: 'Many' },
+      })
+    ).json();
+    const sam = (
+      await t.app.inject({
+        method: 'POST',
+        url: `/organisations/${org.id}/people`,
+        headers: owner.headers,
+        payload: { name: 'Sam', email: 'sam.many@example.test' },
+      })
+    ).json();
+    const good = csv(
+      `person,completed,title,credential,units\nsam.many@example.test,2025-02-02,Workshop,nasm.cpt,0.8\n${owner.personId},2025-03-03,Own course,nasm.cpt,0.5\n`,
+    );
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: '/imports/completions.csv',
+      headers: { ...owner.headers, ...good.headers },
+      payload: good.payload,
+    });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ rows: 2, imported: 2, committed: true });
+    const samCompletions = await t.app.inject({
+      method: 'GET',
+      url: `/people/${sam.id}/completions`,
+      headers: owner.headers,
+    });
+    expect(samCompletions.json().completions).toHaveLength(1);
+
+    const foreign = csv(`person,completed,title\n${stranger.personId},2025-02-02,Planted\n`);
+    const refused = await t.app.inject({
+      method: 'POST',
+      url: '/imports/completions.csv',
+      headers: { ...owner.headers, ...foreign.headers },
+      payload: foreign.payload,
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().errors).toEqual([expect.objectContaining({ field: 'person', line: 2 })]);
+    const strangers = await t.app.inject({
+      method: 'GET',
+      url: `/people/${stranger.personId}/completions`,
+      headers: stranger.headers,
+    });
+    expect(strangers.json().completions).toHaveLength(0);
+  });
+
   it('refuses CSV where JSON is expected and JSON where CSV is expected', async () => {
     const user = await signUp(t.app, 'csv-type');
     const res = await t.app.inject({
