@@ -244,6 +244,8 @@ export async function buildApp(options: ApiOptions): Promise<Api> {
       ? undefined
       : await createStatusCache(options.store.repositoriesFor(drizzleChangeFeed), {
           pollMs: 1000,
+          onPollError: (error) =>
+            app.log.warn({ err: error }, 'the status cache could not read the audit log'),
           ...options.statusCache,
         });
   if (statusCache) {

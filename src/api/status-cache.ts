@@ -48,6 +48,8 @@ export function drizzleChangeFeed(db: Db): ChangeFeed {
 export interface StatusCacheOptions {
   maxEntries?: number;
   pollMs?: number;
+  /** Told when a poll fails (the next poll retries from the same place). */
+  onPollError?: (error: unknown) => void;
 }
 
 export interface StatusCache {
@@ -112,8 +114,9 @@ export async function createStatusCache(
     return next;
   };
 
+  const onPollError = options.onPollError ?? (() => {});
   const timer = options.pollMs
-    ? setInterval(() => void sync().catch(() => undefined), options.pollMs)
+    ? setInterval(() => void sync().catch(onPollError), options.pollMs)
     : undefined;
   timer?.unref();
 
