@@ -4,6 +4,11 @@
  * Strings become small integer codes from a Vocabulary built from the rule
  * set, dates are epoch days and units milli-units. `profileOf` turns one
  * person back into a Profile, so the object engine can check the kernel.
+ *
+ * What the layout does not carry (so the kernel never meets it): catalog
+ * offerings (their credits and `grants`), contact hours and college credit
+ * (accept-hours and college-credit conversions), and several credits on one
+ * completion; a completion approved for two credentials is two records.
  */
 import { type EpochDay, toIsoDate } from '../dates.ts';
 import type { Credit } from '../offerings/schema.ts';
