@@ -5,7 +5,7 @@
  */
 import { and, asc, count, eq, getTableColumns, getTableName, gt, isNull, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn, PgDatabase, PgQueryResultHKT, PgTable } from 'drizzle-orm/pg-core';
-import { type CopyDriver, copyText } from './copy.ts';
+import { type CopyDriver, copyText, parseCopyText } from './copy.ts';
 import * as m from './mappers.ts';
 import type { PersonRecords } from './model.ts';
 import type { Repositories, TableAccess } from './port.ts';
@@ -516,6 +516,7 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
       const result = new Map<string, PersonRecords>();
       for (const id of personIds) result.set(id, { holdings: [], completions: [] });
       if (personIds.length === 0) return result;
+      if (copy) return loadByCopy(db, copy, personIds, result);
       const ids = [...personIds];
       // Sequential on purpose: a transaction is one connection on both backends.
       const holdingRows = await db
@@ -672,4 +673,138 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
       return row?.n ?? 0;
     },
   };
+}
+
+/** `'{"a","b"}'::text[]` as SQL text, for statements that take no parameters (COPY). */
+function textArrayLiteral(values: readonly string[]): string {
+  const array = `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
+  return `'${array.replace(/'/g, "''")}'::text[]`;
+}
+
+const bool = (v: string | null) => (v === null ? null : v === 't');
+const int = (v: string | null) => (v === null ? 0 : Number(v));
+
+/**
+ * `load` through COPY … TO: five statements, each a text stream parsed
+ * without the driver's per-row, per-column machinery. Rows become the same
+ * drizzle row shapes the mappers take, so both paths give equal records.
+ */
+async function loadByCopy(
+  db: Db,
+  copy: CopyDriver,
+  personIds: readonly string[],
+  result: Map<string, PersonRecords>,
+): Promise<Map<string, PersonRecords>> {
+  const ids = textArrayLiteral(personIds);
+  const holdingRows = parseCopyText(
+    await copy.copyOut(
+      db,
+      `select id, person_id, position, credential, earned, expires, number, lifetime_plan, member, hands_on from holdings where person_id = any(${ids}) order by position`,
+    ),
+  );
+  const renewalRows = parseCopyText(
+    await copy.copyOut(
+      db,
+      `select r.holding_id, r.position, r.date, r.kind from holding_renewals r join holdings h on h.id = r.holding_id where h.person_id = any(${ids})`,
+    ),
+  );
+  const completionRows = parseCopyText(
+    await copy.copyOut(
+      db,
+      `select id, person_id, position, ref, activity, title, provider, completed, hours, format, type, event, has_college, college_semester_hours, college_quarter_hours, college_grade, source from completions where person_id = any(${ids}) order by position`,
+    ),
+  );
+  const creditRows = parseCopyText(
+    await copy.copyOut(
+      db,
+      `select cc.completion_id, cc.position, cc.credential, cc.units_milli, cc.category, cc.topic, cc.status from completion_credits cc join completions c on c.id = cc.completion_id where c.person_id = any(${ids})`,
+    ),
+  );
+  const evidenceRows = parseCopyText(
+    await copy.copyOut(
+      db,
+      `select ce.completion_id, ce.position, ce.file, ce.sha256, ce.signed_record from completion_evidence ce join completions c on c.id = ce.completion_id where c.person_id = any(${ids})`,
+    ),
+  );
+  type R = typeof t;
+  const renewals = new Map<string, R['holdingRenewals']['$inferSelect'][]>();
+  for (const f of renewalRows) {
+    const row = {
+      holdingId: f[0]!,
+      position: int(f[1]!),
+      date: f[2]!,
+      kind: f[3] as R['holdingRenewals']['$inferSelect']['kind'],
+    };
+    const list = renewals.get(row.holdingId);
+    if (list) list.push(row);
+    else renewals.set(row.holdingId, [row]);
+  }
+  const credits = new Map<string, R['completionCredits']['$inferSelect'][]>();
+  for (const f of creditRows) {
+    const row = {
+      completionId: f[0]!,
+      position: int(f[1]!),
+      credential: f[2]!,
+      unitsMilli: int(f[3]!),
+      category: f[4]!,
+      topic: f[5]!,
+      status: f[6] as R['completionCredits']['$inferSelect']['status'],
+    };
+    const list = credits.get(row.completionId);
+    if (list) list.push(row);
+    else credits.set(row.completionId, [row]);
+  }
+  const evidence = new Map<string, R['completionEvidence']['$inferSelect'][]>();
+  for (const f of evidenceRows) {
+    const row = {
+      completionId: f[0]!,
+      position: int(f[1]!),
+      file: f[2]!,
+      sha256: f[3]!,
+      signedRecord: f[4]!,
+    };
+    const list = evidence.get(row.completionId);
+    if (list) list.push(row);
+    else evidence.set(row.completionId, [row]);
+  }
+  for (const f of holdingRows) {
+    const row = {
+      id: f[0]!,
+      personId: f[1]!,
+      position: int(f[2]!),
+      credential: f[3]!,
+      earned: f[4]!,
+      expires: f[5]!,
+      number: f[6]!,
+      lifetimePlan: bool(f[7]!),
+      member: bool(f[8]!),
+      handsOn: bool(f[9]!),
+    };
+    result.get(row.personId)?.holdings.push(m.holdingFromRows(row, renewals.get(row.id) ?? []));
+  }
+  for (const f of completionRows) {
+    const row = {
+      id: f[0]!,
+      personId: f[1]!,
+      position: int(f[2]!),
+      ref: f[3]!,
+      activity: f[4]!,
+      title: f[5]!,
+      provider: f[6]!,
+      completed: f[7]!,
+      hours: f[8]!,
+      format: f[9]!,
+      type: f[10]!,
+      event: f[11]!,
+      hasCollege: f[12] === 't',
+      collegeSemesterHours: f[13]!,
+      collegeQuarterHours: f[14]!,
+      collegeGrade: f[15]!,
+      source: f[16] as R['completions']['$inferSelect']['source'],
+    };
+    result
+      .get(row.personId)
+      ?.completions.push(m.completionFromRows(row, credits.get(row.id) ?? [], evidence.get(row.id) ?? []));
+  }
+  return result;
 }
