@@ -1,0 +1,93 @@
+/**
+ * Bulk writes of 200+ rows and population reads go through COPY on every
+ * backend: text with COPY's special characters (tab, newline, CR, backslash),
+ * quotes, non-ASCII and absent values must come back exactly as written.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StoredCompletion, StoredHolding } from '../../src/store/model.ts';
+import type { Store } from '../../src/store/port.ts';
+import { BACKENDS, reportSkippedBackends } from './backends.ts';
+
+reportSkippedBackends();
+
+const AWKWARD = [
+  'tab\there',
+  'line\nbreak',
+  'cr\rhere',
+  'back\\slash \\N',
+  `quote's "double"`,
+  'Zoë — ✓',
+  '\\',
+];
+
+describe.each(BACKENDS)('COPY round trip on $name', (backend) => {
+  let store: Store;
+  const people = ['p"1', "p'2", 'p\\3', 'p 4'];
+
+  beforeAll(async () => {
+    store = await backend.open();
+    await store.people.insertMany(people.map((id) => ({ id, createdAt: '2026-01-01T00:00:00.000Z' })));
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  it('stores and loads awkward text, nulls and booleans exactly (in and out of a transaction)', async () => {
+    const holdings: StoredHolding[] = people.map((personId, i) => ({
+      id: `h-${i}`,
+      personId,
+      position: 0,
+      holding: {
+        credential: 'nasm.cpt',
+        earned: '2024-02-29',
+        ...(i % 2 === 0 ? { expires: '2026-02-28', number: AWKWARD[i]! } : {}),
+        renewals: i === 0 ? ['2025-01-01', { date: '2025-06-01', kind: 'reinstatement' }] : [],
+        ...(i === 1 ? { handsOn: false, member: true } : {}),
+      },
+    }));
+    const completions: StoredCompletion[] = [];
+    for (let i = 0; i < 400; i++) {
+      completions.push({
+        id: `c-${String(i).padStart(4, '0')}`,
+        personId: people[i % people.length]!,
+        position: Math.floor(i / people.length),
+        completion: {
+          ...(i % 3 === 0 ? { id: AWKWARD[i % AWKWARD.length]! } : {}),
+          title: AWKWARD[i % AWKWARD.length]!,
+          ...(i % 5 === 0 ? { provider: AWKWARD[(i + 1) % AWKWARD.length]! } : {}),
+          completed: '2025-03-01',
+          ...(i % 4 === 0 ? { hours: 1.25 } : {}),
+          credits: [
+            { credential: 'nasm.cpt', units: 100 + i, status: 'approved' },
+            ...(i % 2 === 0
+              ? [
+                  {
+                    credential: 'ace.cpt',
+                    units: 5,
+                    category: AWKWARD[i % AWKWARD.length]!,
+                    status: 'pending' as const,
+                  },
+                ]
+              : []),
+          ],
+          source: 'imported',
+          evidence: i % 7 === 0 ? [{ file: AWKWARD[i % AWKWARD.length]! }, { sha256: 'ab' }] : [],
+        },
+      });
+    }
+    await store.transaction(async (tx) => {
+      await tx.records.insertHoldings(holdings);
+      await tx.records.insertCompletions(completions);
+      const inside = await tx.records.load(people);
+      expect(inside.get(people[0]!)?.completions.length).toBe(100);
+    });
+    expect(await store.records.countCompletions()).toBe(400);
+    const loaded = await store.records.load([...people, 'nobody']);
+    expect(loaded.get('nobody')).toEqual({ holdings: [], completions: [] });
+    for (const personId of people) {
+      expect(loaded.get(personId)?.holdings).toEqual(holdings.filter((h) => h.personId === personId));
+      expect(loaded.get(personId)?.completions).toEqual(completions.filter((c) => c.personId === personId));
+    }
+    for (const c of completions.slice(0, 20)) expect(await store.records.findCompletion(c.id)).toEqual(c);
+  });
+});
