@@ -8,11 +8,22 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { scriptSuite } from './scripts.ts';
 import { type BenchSuite, environment, peakRssMB, round } from './suite.ts';
 
 const SUITES: Record<string, () => Promise<BenchSuite>> = {
   engine: async () => (await import('./engine.ts')).suite,
   api: async () => (await import('./api.ts')).suite,
+  store: async () =>
+    scriptSuite(
+      'store',
+      'bench/store.ts',
+      'Bulk import, whole-population re-evaluation and status reads on each backend',
+    ),
+  planner: async () =>
+    scriptSuite('planner', 'bench/planner.ts', 'Planner solve times on generated catalogs'),
+  web: async () =>
+    scriptSuite('web', 'bench/web.ts', 'Web app: JS gzipped and first useful render in Chromium'),
 };
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
@@ -57,6 +68,18 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     console.log(`bench ${name}: ${suite.description}`);
     const results = await suite.run({ args: options, log: (m) => console.log(`  ${m}`) });
+    if (typeof results.external === 'string') {
+      // The script wrote its own result file; index it as it is.
+      index.suites[name] = {
+        file: results.external,
+        date: started.toISOString(),
+        headline: results.headline,
+      };
+      index.updated = started.toISOString();
+      writeFileSync(indexPath, `${JSON.stringify(index, null, 2)}\n`);
+      console.log(`  indexed bench/results/${results.external}`);
+      continue;
+    }
     const report = {
       suite: name,
       description: suite.description,
