@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApi, type TestApi } from './testing.ts';
+import { buildTestApi, signUp, type TestApi } from './testing.ts';
 
 let t: TestApi;
 beforeAll(async () => {
@@ -51,6 +51,23 @@ describe('the API shell', () => {
     const docs = await t.app.inject({ method: 'GET', url: '/docs/' });
     expect(docs.statusCode).toBe(200);
     expect(docs.headers['content-type']).toMatch(/text\/html/);
+  });
+
+  it('answers a malformed URL and control characters in ids with a problem, never a 5xx', async () => {
+    const user = await signUp(t.app, 'urls');
+    const bad = await t.app.inject({ method: 'GET', url: '/people/%ff/status', headers: user.headers });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.headers['content-type']).toMatch(/^application\/problem\+json/);
+    for (const url of [
+      '/people/%00/status',
+      '/organisations/%00',
+      '/people/a%00b/holdings',
+      '/evidence/%00',
+    ]) {
+      const res = await t.app.inject({ method: 'GET', url, headers: user.headers });
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json().errors[0]).toMatchObject({ in: 'path', message: 'is not an id' });
+    }
   });
 
   it('answers an unknown route with a problem document', async () => {

@@ -44,7 +44,7 @@ import {
   requestIdFrom,
 } from './logging.ts';
 import { type CookieSettings, registerAuth, SAFE_METHODS } from './plugins/auth.ts';
-import { registerProblems, type WebFallback } from './plugins/problems.ts';
+import { asAppError, registerProblems, sendProblem, type WebFallback } from './plugins/problems.ts';
 import { PROBLEM_CONTENT_TYPE } from './problem.ts';
 import { authRoutes } from './routes/auth.ts';
 import { consentRoutes } from './routes/consent.ts';
@@ -196,6 +196,12 @@ export async function buildApp(options: ApiOptions): Promise<Api> {
     onConstructorPoisoning: 'error',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     trustProxy: options.trustProxy ?? false,
+    // A URL that cannot be decoded is the client's error, answered like every other one.
+    frameworkErrors: (error, request, reply) => {
+      const appError =
+        error.code === 'FST_ERR_BAD_URL' ? AppError.invalid('the URL is malformed') : asAppError(error);
+      return sendProblem(request, reply, appError);
+    },
   });
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);

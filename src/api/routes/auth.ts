@@ -9,6 +9,7 @@ import type { RouteGroup } from '../app.ts';
 import { SCOPES } from '../auth/model.ts';
 import { actorOf, clearSessionCookies, setSessionCookies } from '../plugins/auth.ts';
 import { problemResponses } from '../problem.ts';
+import { Id } from './people.ts';
 
 const AccountSchema = z
   .object({ id: z.string(), email: z.string(), name: z.string().optional(), createdAt: z.string() })
@@ -206,7 +207,7 @@ export const authRoutes: RouteGroup = (app, { auth, uc, cookies, limiters }) => 
       schema: {
         tags: ['auth'],
         summary: 'Revoke an API token',
-        params: z.object({ tokenId: z.string().min(1).max(100) }),
+        params: z.object({ tokenId: Id }),
         response: { 204: z.undefined(), ...problemResponses(401, 403, 404) },
       },
     },

@@ -14,7 +14,11 @@ import { problemResponses } from '../problem.ts';
 import { AuditEntrySchema, PersonSchema, Profile, ProfileDocument } from '../schemas/domain.ts';
 import { AsOfQuery, EvaluationSchema } from '../schemas/evaluation.ts';
 
-export const Id = z.string().min(1).max(100);
+/** Stored ids are UUIDs or seeded names (letters, digits, dashes): nothing else can name a row. */
+export const Id = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:~-]{0,99}$/, { message: 'is not an id' })
+  .describe('An id, as returned by the API');
 export const PersonParams = z.object({ personId: Id });
 export const AuditQuery = z.object({
   afterSeq: z.coerce
