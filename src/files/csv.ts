@@ -4,7 +4,8 @@
  * row (the line in the file, the header being row 1), column and reason.
  * These functions only parse and check; use-cases decide what to write.
  */
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { parse } from 'csv-parse';
 import { isIsoDate } from '../core/dates.ts';
 import { Format } from '../core/offerings/schema.ts';
@@ -34,52 +35,107 @@ export interface CsvSpec {
  * row with the wrong number of fields, is reported through `onError` and the
  * reading goes on; broken quoting stops it, reported at its line. Rows are
  * numbered as a spreadsheet shows them: the header is row 1.
+ *
+ * Fast path: while the text has no quotes and no bare carriage returns, lines
+ * are split on commas directly (several times faster than the general parser);
+ * from the first chunk that has one, csv-parse reads the rest.
  */
 export async function* readCsv(
   input: Readable,
   spec: CsvSpec,
   onError: (e: RowError) => void,
 ): AsyncGenerator<CsvRow> {
-  // Plain arrays and no per-record line tracking: the parser's own options for those halved its speed.
-  const parser = input.pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: true }));
   let names: string[] | undefined;
   let row = 1;
+  let stop = false;
+  /** Turns one record's fields into a row; undefined when the record is the header or is reported. */
+  const take = (fields: string[]): CsvRow | undefined => {
+    if (!names) {
+      names = fields.map((h) => h.trim().toLowerCase());
+      let ok = true;
+      for (const name of names) {
+        if (!spec.columns.includes(name)) {
+          onError({
+            row: 1,
+            column: name,
+            reason: `unknown column; expected some of: ${spec.columns.join(', ')}`,
+          });
+          ok = false;
+        }
+      }
+      for (const name of spec.required) {
+        if (!names.includes(name)) {
+          onError({ row: 1, column: name, reason: 'required column is missing' });
+          ok = false;
+        }
+      }
+      if (!ok) stop = true;
+      return undefined;
+    }
+    row++;
+    if (fields.length !== names.length) {
+      onError({ row, column: '', reason: `expected ${names.length} fields, found ${fields.length}` });
+      return undefined;
+    }
+    const values: Record<string, string> = {};
+    for (let i = 0; i < names.length; i++) values[names[i]!] = fields[i]!.trim();
+    return { row, values };
+  };
+
+  const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  const decoder = new StringDecoder('utf8');
+  let text = '';
+  let first = true;
+  let lines = 0;
+  for (;;) {
+    const next = await chunks.next();
+    text += next.done
+      ? decoder.end()
+      : typeof next.value === 'string'
+        ? next.value
+        : decoder.write(next.value);
+    if (first && text.length > 0) {
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      first = false;
+    }
+    const cut = next.done ? text.length : text.lastIndexOf('\n') + 1;
+    const complete = text.slice(0, cut);
+    if (complete.includes('"') || /\r(?!\n)/.test(complete)) break; // the general parser takes it from here
+    text = text.slice(cut);
+    if (complete.length === 0 && !next.done) continue;
+    for (const raw of complete.split('\n')) {
+      lines++;
+      const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      if (line === '') continue;
+      const csvRow = take(line.split(','));
+      if (stop) return;
+      if (csvRow) yield csvRow;
+    }
+    if (complete.endsWith('\n')) lines--; // split's empty tail is not a line
+    if (next.done) return;
+  }
+
+  // Plain arrays and no per-record line tracking: the parser's own options for those halved its speed.
+  const rest = Readable.from(
+    (async function* () {
+      yield text;
+      for (;;) {
+        const next = await chunks.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    })(),
+  );
+  const parser = rest.pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: true }));
   try {
     for await (const fields of parser as AsyncIterable<string[]>) {
-      if (!names) {
-        names = fields.map((h) => h.trim().toLowerCase());
-        let ok = true;
-        for (const name of names) {
-          if (!spec.columns.includes(name)) {
-            onError({
-              row: 1,
-              column: name,
-              reason: `unknown column; expected some of: ${spec.columns.join(', ')}`,
-            });
-            ok = false;
-          }
-        }
-        for (const name of spec.required) {
-          if (!names.includes(name)) {
-            onError({ row: 1, column: name, reason: 'required column is missing' });
-            ok = false;
-          }
-        }
-        if (!ok) return;
-        continue;
-      }
-      row++;
-      if (fields.length !== names.length) {
-        onError({ row, column: '', reason: `expected ${names.length} fields, found ${fields.length}` });
-        continue;
-      }
-      const values: Record<string, string> = {};
-      for (let i = 0; i < names.length; i++) values[names[i]!] = fields[i]!.trim();
-      yield { row, values };
+      const csvRow = take(fields);
+      if (stop) return;
+      if (csvRow) yield csvRow;
     }
   } catch (error) {
     const e = error as Error & { lines?: number };
-    onError({ row: e.lines ?? row + 1, column: '', reason: e.message });
+    onError({ row: e.lines === undefined ? row + 1 : e.lines + lines, column: '', reason: e.message });
   }
 }
 
@@ -116,6 +172,23 @@ export interface CompletionRow {
 const SOURCES = ['self-reported', 'provider-issued', 'imported'] as const;
 const STATUSES = ['approved', 'pending', 'denied'] as const;
 
+/** A schema check remembered per distinct value: a file repeats a few credential ids, formats and types a million times. */
+function memoCheck(check: (value: string) => boolean): (value: string) => boolean {
+  const known = new Map<string, boolean>();
+  return (value) => {
+    let ok = known.get(value);
+    if (ok === undefined) {
+      ok = check(value);
+      if (known.size < 10_000) known.set(value, ok);
+    }
+    return ok;
+  };
+}
+const isFormat = memoCheck((v) => Format.safeParse(v).success);
+const isActivityType = memoCheck((v) => ActivityType.safeParse(v).success);
+const isCredentialId = memoCheck((v) => CredentialId.safeParse(v).success);
+const HOURS = /^\d+(\.\d+)?$/;
+
 /** Checks one completions row; returns the completion or the reasons it is not valid. */
 export function completionFromCsv(row: CsvRow): CompletionRow | RowError[] {
   const v = (name: string) => row.values[name] ?? '';
@@ -128,19 +201,17 @@ export function completionFromCsv(row: CsvRow): CompletionRow | RowError[] {
   let hours: number | undefined;
   if (v('hours')) {
     hours = Number(v('hours'));
-    if (!/^\d+(\.\d+)?$/.test(v('hours')) || !Number.isFinite(hours))
+    if (!HOURS.test(v('hours')) || !Number.isFinite(hours))
       fail('hours', `"${v('hours')}" is not a number of hours`);
   }
-  if (v('format') && !Format.safeParse(v('format')).success)
-    fail('format', `must be one of ${Format.options.join(', ')}`);
-  if (v('type') && !ActivityType.safeParse(v('type')).success)
-    fail('type', `"${v('type')}" is not an activity type`);
+  if (v('format') && !isFormat(v('format'))) fail('format', `must be one of ${Format.options.join(', ')}`);
+  if (v('type') && !isActivityType(v('type'))) fail('type', `"${v('type')}" is not an activity type`);
   if (v('source') && !(SOURCES as readonly string[]).includes(v('source')))
     fail('source', `must be one of ${SOURCES.join(', ')}`);
 
   const credits: Completion['credits'] = [];
   if (v('credential') || v('units')) {
-    if (!CredentialId.safeParse(v('credential')).success)
+    if (!isCredentialId(v('credential')))
       fail('credential', `"${v('credential')}" is not a credential id like nasm.cpt`);
     const units = tryParseUnits(v('units'));
     if (units === undefined || units < 0)

@@ -1,0 +1,57 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { type CsvRow, ROSTER_SPEC, type RowError, readCsv } from './csv.ts';
+
+async function read(text: string, chunkSize: number): Promise<{ rows: CsvRow[]; errors: RowError[] }> {
+  const bytes = Buffer.from(text);
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += chunkSize) chunks.push(bytes.subarray(i, i + chunkSize));
+  const errors: RowError[] = [];
+  const rows: CsvRow[] = [];
+  for await (const row of readCsv(Readable.from(chunks), ROSTER_SPEC, (e) => errors.push(e))) rows.push(row);
+  return { rows, errors };
+}
+
+const plain = (n: number, eol = '\n') =>
+  Array.from({ length: n }, (_, i) => `a${i}@x.org, Name ${i} ,r${i}`).join(eol);
+
+describe('readCsv', () => {
+  it('reads the same rows whatever the chunking, with quotes arriving after the fast path started', async () => {
+    const text = `\uFEFFemail,name,external_ref\n${plain(50)}\n\n"q@x.org","Doe, ""Jo""\nSmith",r\r\n${plain(3, '\r\n')}\n`;
+    const whole = await read(text, text.length);
+    expect(whole.errors).toEqual([]);
+    expect(whole.rows).toHaveLength(54);
+    expect(whole.rows[50]).toEqual({
+      row: 52,
+      values: { email: 'q@x.org', name: 'Doe, "Jo"\nSmith', external_ref: 'r' },
+    });
+    expect(whole.rows[53]).toEqual({
+      row: 55,
+      values: { email: 'a2@x.org', name: 'Name 2', external_ref: 'r2' },
+    });
+    for (const size of [1, 7, 64, 200]) expect(await read(text, size)).toEqual(whole);
+  });
+
+  it('numbers rows as a spreadsheet does across CRLF, empty lines and a bad row count', async () => {
+    const text = `email,name,external_ref\r\n${plain(2, '\r\n')}\r\n\r\nb@x.org,only two\r\n${plain(1, '\r\n')}`;
+    for (const size of [3, 1000]) {
+      const { rows, errors } = await read(text, size);
+      expect(rows.map((r) => r.row)).toEqual([2, 3, 5]);
+      expect(errors).toEqual([{ row: 4, column: '', reason: 'expected 3 fields, found 2' }]);
+    }
+  });
+
+  it('reports broken quoting at its line after the fast path read earlier lines', async () => {
+    const text = `email,name,external_ref\n${plain(5)}\n\n${plain(1)}\n"open@x.org,name,r\n`;
+    const { rows, errors } = await read(text, 16);
+    expect(rows).toHaveLength(6);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.row).toBeGreaterThanOrEqual(9);
+  });
+
+  it('stops at a bad header', async () => {
+    const { rows, errors } = await read(`email,nope\n${plain(3)}`, 5);
+    expect(rows).toEqual([]);
+    expect(errors.map((e) => e.column)).toEqual(['nope']);
+  });
+});
