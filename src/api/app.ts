@@ -216,7 +216,8 @@ export async function buildApp(options: ApiOptions): Promise<Api> {
     (_r, body, done) => done(null, body),
   );
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  // Callback style: it runs on every response, and needs no promise.
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
@@ -224,7 +225,7 @@ export async function buildApp(options: ApiOptions): Promise<Api> {
     // What one account sees is never kept by a shared cache.
     if (request.credential && !reply.hasHeader('cache-control'))
       reply.header('cache-control', 'private, no-store');
-    return payload;
+    done(null, payload);
   });
 
   await app.register(fastifyCookie);
@@ -255,10 +256,17 @@ export async function buildApp(options: ApiOptions): Promise<Api> {
           ...options.statusCache,
         });
   if (statusCache) {
-    app.addHook('onSend', async (request, reply, payload) => {
+    app.addHook('onSend', (request, reply, payload, done) => {
+      if (SAFE_METHODS.has(request.method) || reply.statusCode >= 400) return done(null, payload);
       // A client reads its own writes: the cache catches up before a write is answered.
-      if (!SAFE_METHODS.has(request.method) && reply.statusCode < 400) await statusCache.sync();
-      return payload;
+      statusCache.sync().then(
+        () => done(null, payload),
+        (error: unknown) => {
+          // The write itself succeeded; the next poll catches up.
+          request.log.warn({ err: error }, 'the status cache could not read the audit log');
+          done(null, payload);
+        },
+      );
     });
     app.addHook('onClose', async () => statusCache.close());
   }
