@@ -26,6 +26,8 @@ const BULK_BATCH = 5000;
 
 /** Below this many rows a bulk write is one `unnest` statement; from it on, COPY. */
 const COPY_MIN_ROWS = 200;
+/** From this many people on, `records.load` reads through COPY. */
+const COPY_LOAD_MIN_PEOPLE = 32;
 /** Rows per COPY: one round trip each, bounded so PGlite's WASM heap holds the blob comfortably. */
 const COPY_BATCH = 50_000;
 
@@ -516,7 +518,8 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
       const result = new Map<string, PersonRecords>();
       for (const id of personIds) result.set(id, { holdings: [], completions: [] });
       if (personIds.length === 0) return result;
-      if (copy) return loadByCopy(db, copy, personIds, result);
+      // COPY pays off for batches; one person's read (a status lookup) stays on plain statements.
+      if (copy && personIds.length >= COPY_LOAD_MIN_PEOPLE) return loadByCopy(db, copy, personIds, result);
       const ids = [...personIds];
       // Sequential on purpose: a transaction is one connection on both backends.
       const holdingRows = await db
