@@ -73,6 +73,11 @@ describe('HighsSolver', () => {
     expect(optimal.gap).toBe(0);
     const infeasible = await solver.solve(workshop([100, INFINITY]), { timeLimitMs: 5_000 });
     expect(infeasible.status).toBe('infeasible');
+    // A requirement nothing can meet becomes an empty row; it must still make the model infeasible.
+    const empty = new ModelBuilder();
+    empty.addColumn(1, 0, 1, true);
+    empty.addRow([], 20, INFINITY);
+    expect((await solver.solve(empty.model, { timeLimitMs: 5_000 })).status).toBe('infeasible');
   });
 
   it('runs concurrent solves one after another, each with its own answer', async () => {

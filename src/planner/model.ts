@@ -153,6 +153,7 @@ function cardCredentials(problem: Problem) {
 export function segmentsOf(problem: Problem, obligations: Obligation[]): Segment[] {
   const cuts = new Set<EpochDay>([problem.asOf, problem.until + 1]);
   const cards = cardCredentials(problem);
+  for (const o of obligations) if (o.card) cuts.add(o.card.issuedBy + 1);
   const checkDays = [
     ...obligations.flatMap((o) => (o.card ? [o.card.day] : [])),
     ...problem.keepCardChecks.map((k) => k.day),
@@ -494,7 +495,7 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
               o.card &&
               wants('card') &&
               cardAccepted(o.card.rule, card, a.offering?.handsOn) &&
-              day <= o.card.day &&
+              day <= o.card.issuedBy &&
               o.card.day <= expires
             ) {
               cardChecks.push(o.id);

@@ -33,6 +33,8 @@ const TARGETS = {
   'ace.cpt': { units: [1, 5, 8, 10, 20], scale: 100, topic: 'ethics' },
   'afaa.cgfi': { units: [2, 4, 6, 8, 15], scale: 1000, topic: undefined },
   'ncsf.cpt': { units: [1, 2, 4, 5, 10], scale: 1000, topic: 'ethics' },
+  // A card checked 30 days after submission.
+  'issa.cpt': { units: [2, 5, 10, 20], scale: 1000, topic: undefined },
   // Category caps and a minimum number of categories.
   'nsca.cscs': {
     units: [10, 15, 20, 30, 40],
@@ -92,7 +94,7 @@ const instanceArbOf = (pool: Target[], minHorizon: number, earnedFrom = 0) =>
       }),
     );
 
-const instanceArb = instanceArbOf(['nasm.cpt', 'ace.cpt', 'afaa.cgfi', 'ncsf.cpt'], 3);
+const instanceArb = instanceArbOf(['nasm.cpt', 'ace.cpt', 'afaa.cgfi', 'ncsf.cpt', 'issa.cpt'], 3);
 /** NSCA's shared reporting period ends 2026-12-31: a horizon past it brings category caps and minimum categories in. */
 const nscaArb = instanceArbOf(['nsca.cscs', 'nsca.cscs', 'nasm.cpt'], 13, 366);
 type Instance = typeof instanceArb extends fc.Arbitrary<infer T> ? T : never;

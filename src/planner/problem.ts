@@ -29,7 +29,10 @@ export type CardRule = RequirementOf<'card'>;
 
 export interface CardCheck {
   rule: CardRule;
+  /** The day the card must be valid on. */
   day: EpochDay;
+  /** The card must be issued by this day: the body looks at the cards held when the renewal is submitted. */
+  issuedBy: EpochDay;
   /** A card the person already holds covers the check. */
   heldCovered: boolean;
 }
@@ -283,6 +286,7 @@ export function readProblem(profile: Profile, ruleSet: RuleSet, request: PlanReq
         obligation.card = {
           rule: cardRule,
           day,
+          issuedBy: Math.min(day, late ? obligation.windowEnd : cycle.end),
           heldCovered: heldCardCovers(profile, ruleSet, day, (c, h) => cardAccepted(cardRule, c, h)),
         };
       }

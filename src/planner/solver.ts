@@ -71,6 +71,10 @@ export class ModelBuilder {
   addRow(terms: Iterable<readonly [number, number]>, lower: number, upper: number): number {
     const merged = new Map<number, number>();
     for (const [j, v] of terms) if (v !== 0) merged.set(j, (merged.get(j) ?? 0) + v);
+    if (merged.size === 0 && (lower > 0 || upper < 0)) {
+      // An empty row that asks for something: solvers may drop empty rows, so give it a column fixed at 0.
+      merged.set(this.addColumn(0, 0, 0, false), 1);
+    }
     const m = this.model;
     for (const [j, v] of [...merged].sort((a, b) => a[0] - b[0])) {
       if (v === 0) continue;
