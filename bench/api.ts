@@ -13,9 +13,9 @@
  * private throw-away cluster (durable settings) and is seeded each run, unless
  * RECERT_TEST_PG names a server. Results: bench/results/api-<date>.json.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -25,6 +25,8 @@ import { type BenchCaller, benchCaller, type SeedResult, seedPeople } from './ap
 import type { BenchSuite } from './suite.ts';
 
 interface Settings {
+  /** Server on core 0, load generator on core 1 (Linux, two cores or more). */
+  pin: boolean;
   people: number;
   duration: number;
   connections: number;
@@ -97,20 +99,31 @@ async function prepare(backend: string, { people, log }: Settings): Promise<Prep
   return { env, dataDir, caller, seed, cleanup: async () => cluster?.stop() };
 }
 
-async function startServer(prepared: Prepared, cache: boolean, { port }: Settings): Promise<ChildProcess> {
-  const child = spawn(
+async function startServer(
+  prepared: Prepared,
+  cache: boolean,
+  { port, pin }: Settings,
+): Promise<ChildProcess> {
+  const serve = [
     process.execPath,
-    [join(ROOT, 'bin/recert.mjs'), '--data', prepared.dataDir, 'serve', '--port', String(port)],
-    {
-      env: {
-        ...process.env,
-        ...prepared.env,
-        LOG_LEVEL: 'warn',
-        ...(cache ? {} : { RECERT_STATUS_CACHE: 'off' }),
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
+    join(ROOT, 'bin/recert.mjs'),
+    '--data',
+    prepared.dataDir,
+    'serve',
+    '--port',
+    String(port),
+  ];
+  // Pinned, the server and the load generator each keep a core instead of preempting each other.
+  const [command, ...args] = pin ? ['taskset', '-c', '0', ...serve] : serve;
+  const child = spawn(command!, args, {
+    env: {
+      ...process.env,
+      ...prepared.env,
+      LOG_LEVEL: 'warn',
+      ...(cache ? {} : { RECERT_STATUS_CACHE: 'off' }),
     },
-  );
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   for (let i = 0; i < 600; i++) {
     try {
       const res = await fetch(`http://127.0.0.1:${port}/health`);
@@ -194,12 +207,24 @@ async function measure(prepared: Prepared, cache: boolean, settings: Settings) {
   }
 }
 
+function canPin(): boolean {
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const suite: BenchSuite = {
   name: 'api',
   description:
     "GET one person's status with N people stored, 50 connections × 30 s, beside the bare JSON route",
   async run(ctx) {
+    const pin = ctx.args.get('pin') !== 'false' && cpus().length >= 2 && canPin();
+    if (pin) execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
     const settings: Settings = {
+      pin,
       people: Number(ctx.args.get('people') ?? 1_000_000),
       duration: Number(ctx.args.get('duration') ?? 30),
       connections: Number(ctx.args.get('connections') ?? 50),
