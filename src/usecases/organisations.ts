@@ -245,6 +245,20 @@ export async function acceptInvitation(
       organisationId: invitation.organisationId,
       after: membership,
     });
+    // Joining staff appear on the roster; what the organisation sees of them still needs their consent.
+    const person = await tx.people.findByAccount(account.id);
+    if (person && !(await tx.roster.find(invitation.organisationId, person.id))) {
+      const entry = { organisationId: invitation.organisationId, personId: person.id, createdAt: at };
+      await tx.roster.add(entry);
+      await recordChange(ctx, tx, actor, {
+        action: 'roster.add',
+        entity: 'roster',
+        entityId: `${invitation.organisationId}/${person.id}`,
+        organisationId: invitation.organisationId,
+        personId: person.id,
+        after: entry,
+      });
+    }
     return membership;
   });
 }

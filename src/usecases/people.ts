@@ -4,6 +4,7 @@
  * consent allows; a person the organisation manages is fully visible to it.
  */
 import { z } from 'zod';
+import { evaluate } from '../core/engine/evaluate.ts';
 import { AppError } from '../core/errors.ts';
 import type { ConsentScope, HoldingStatusSummary, Person, RosterEntry } from '../store/model.ts';
 import {
@@ -17,6 +18,8 @@ import {
 } from './access.ts';
 import { recordChange } from './audit.ts';
 import { type Actor, nowIso, type UseCaseContext } from './context.ts';
+import { profileOf } from './profile.ts';
+import { summarise } from './status.ts';
 import { compact, parseInput } from './validate.ts';
 
 const PersonFields = z
@@ -154,24 +157,35 @@ export interface RosterRow {
   externalRef?: string;
   /** What the organisation may see: 'managed' (it keeps this person's records), a consent scope, or null. */
   access: ConsentScope | 'managed' | null;
-  /** Stored per-holding summaries from the last re-evaluation, when consent allows. */
+  /** Per-holding summaries as of the roster's date, when consent allows. */
   statuses: HoldingStatusSummary[];
 }
 
+/**
+ * The roster with each visible person's status evaluated as of `asOf`
+ * (default: today by the context's clock), so a new member's status shows
+ * at once rather than after the next re-evaluation.
+ */
 export async function listRoster(
   ctx: UseCaseContext,
   actor: Actor,
   organisationId: string,
+  asOf: string = ctx.clock().toISOString().slice(0, 10),
 ): Promise<RosterRow[]> {
   await requireOrganisationRole(ctx.store, actor, organisationId, ANY_ROLE);
   const entries = await ctx.store.roster.list(organisationId);
   const consents = await ctx.store.consents.activeForOrganisation(organisationId);
   const access = (p: Person): RosterRow['access'] =>
     p.managedBy === organisationId && p.accountId === undefined ? 'managed' : (consents.get(p.id) ?? null);
-  const visible = entries.filter((e) => access(e.person) !== null).map((e) => e.personId);
-  const statuses = await ctx.store.statuses.listForPeople(visible);
+  const visible = entries.filter((e) => access(e.person) !== null);
+  const records = await ctx.store.records.load(visible.map((e) => e.personId));
   const byPerson = new Map<string, HoldingStatusSummary[]>();
-  for (const s of statuses) byPerson.set(s.personId, [...(byPerson.get(s.personId) ?? []), s]);
+  for (const e of visible) {
+    const own = records.get(e.personId);
+    if (!own) continue;
+    const evaluation = evaluate(profileOf(e.person, own.holdings, own.completions), ctx.ruleSet(), asOf);
+    byPerson.set(e.personId, summarise(e.personId, own, evaluation));
+  }
   return entries.map((e) => {
     const a = access(e.person);
     // Without consent the roster shows who is on it, not their contact details or status.

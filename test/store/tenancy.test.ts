@@ -188,8 +188,13 @@ describe.each(BACKENDS)('tenancy on $name', (backend) => {
     await rejects(createManagedPerson(ctx, outsider.actor, studio.id, { name: 'Intruder' }), 'forbidden');
     await expect(listRoster(ctx, outsider.actor, elsewhere.id)).resolves.toEqual([]);
 
+    // The roster evaluates on the date asked for, with no re-evaluation run first.
+    const fresh = await listRoster(ctx, member.actor, studio.id, '2027-07-01');
+    expect(fresh[0]?.statuses).toMatchObject([
+      { credential: 'aha.bls', status: 'expired', asOf: '2027-07-01' },
+    ]);
     await reevaluate(ctx, SYSTEM, '2025-07-01');
-    const roster = await listRoster(ctx, member.actor, studio.id);
+    const roster = await listRoster(ctx, member.actor, studio.id, '2025-07-01');
     expect(roster).toHaveLength(1);
     expect(roster[0]).toMatchObject({ access: 'managed', externalRef: 'S-7' });
     expect(roster[0]?.statuses).toMatchObject([
@@ -237,6 +242,12 @@ describe.each(BACKENDS)('tenancy on $name', (backend) => {
       'membership.add',
       'invitation.create',
       'invitation.accept',
+      'roster.add',
+    ]);
+    // Accepting puts the new member on the roster; without their consent it shows no status.
+    const joined = await listRoster(ctx, owner.actor, club.id);
+    expect(joined.map((r) => [r.person.name ?? r.person.id, r.access, r.statuses])).toEqual([
+      [expect.any(String), null, []],
     ]);
     await rejects(listAudit(ctx, viewer.actor, { organisationId: club.id }), 'forbidden');
   });

@@ -159,3 +159,21 @@ describe('the rule catalog', () => {
     expect(res.json()).toMatchObject({ code: 'not-found', instance: '/rules/nasm.nothing' });
   });
 });
+
+describe('GET /offerings', () => {
+  it('lists the catalog offerings with exact decimal credits, filterable by credential', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/offerings' });
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as {
+      currency: string;
+      offerings: { id: string; credits: { units: string }[] }[];
+    };
+    expect(body.currency).toBe('USD');
+    const webinar = body.offerings.find((o) => o.id === 'nasm.ce-stretching-webinar');
+    expect(webinar?.credits).toContainEqual(
+      expect.objectContaining({ credential: 'nasm.cpt', units: '0.1' }),
+    );
+    const ces = await t.app.inject({ method: 'GET', url: '/offerings?credential=nasm.ces' });
+    expect((ces.json() as typeof body).offerings.map((o) => o.id)).toEqual(['nasm.ces-course']);
+  });
+});

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { AppError } from '../../core/errors.ts';
 import { explainCredential } from '../../core/rules/explain.ts';
+import { formatUnits } from '../../core/units.ts';
 import type { RouteGroup } from '../app.ts';
 import { problemResponses } from '../problem.ts';
 import { SourceRefSchema } from '../schemas/evaluation.ts';
@@ -51,6 +52,33 @@ const CredentialExplained = CredentialSummary.extend({
   sources: z.array(SourceRefSchema),
 }).meta({ id: 'CredentialExplained' });
 
+const OfferingOut = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    provider: z.string().optional(),
+    price: z.number().optional(),
+    priceIsSample: z.boolean().optional().describe('Prices in the shipped catalog are samples'),
+    hours: z.number().optional(),
+    format: z.enum(['live', 'online', 'self-study']).optional(),
+    type: z.string().optional(),
+    handsOn: z.boolean().optional(),
+    grants: z.string().optional().describe('The credential completing this offering earns'),
+    credits: z.array(
+      z.object({
+        credential: z.string(),
+        units: z.string().describe('Exact decimal units in that credential’s scale'),
+        category: z.string().optional(),
+        topic: z.string().optional(),
+        status: z.enum(['approved', 'pending', 'denied']),
+      }),
+    ),
+    availableFrom: z.string().optional(),
+    availableTo: z.string().optional(),
+    url: z.string().optional(),
+  })
+  .meta({ id: 'Offering' });
+
 const ListQuery = z.object({
   body: z.string().optional().describe('Only this body’s credentials, e.g. nasm'),
   kind: Kind.optional(),
@@ -93,5 +121,36 @@ export const rulesRoutes: RouteGroup = (app, { ruleSet }) => {
       if (!credential) throw AppError.notFound(`credential "${params.credentialId}"`);
       return explainCredential(credential, ruleSet);
     },
+  );
+
+  app.get(
+    '/offerings',
+    {
+      config: { access: 'public' },
+      schema: {
+        security: [],
+        tags: ['rules'],
+        summary: 'List the offerings in the catalog, with what each is approved for',
+        querystring: z.object({
+          credential: z.string().optional().describe('Only offerings that credit or grant this credential'),
+        }),
+        response: {
+          200: z.object({ currency: z.string(), offerings: z.array(OfferingOut) }),
+          ...problemResponses(),
+        },
+      },
+    },
+    async ({ query }) => ({
+      currency: 'USD',
+      offerings: [...ruleSet.offerings.values()]
+        .filter(
+          (o) =>
+            !query.credential ||
+            o.grants === query.credential ||
+            o.credits.some((c) => c.credential === query.credential),
+        )
+        .sort((a, b) => a.id.localeCompare(b.id))
+        .map((o) => ({ ...o, credits: o.credits.map((c) => ({ ...c, units: formatUnits(c.units) })) })),
+    }),
   );
 };
