@@ -438,14 +438,15 @@ export const ROSTER_EXPORT_COLUMNS = [
   'missing',
 ] as const;
 
-/** Writes an organisation's roster with each visible holding's stored status, one row per holding. */
+/** Writes an organisation's roster with each visible holding's status on a date (default today), one row per holding. */
 export async function exportRosterCsv(
   ctx: UseCaseContext,
   actor: Actor,
   organisationId: string,
   output: Writable,
+  asOf?: string,
 ): Promise<number> {
-  const roster = await listRoster(ctx, actor, organisationId);
+  const roster = await listRoster(ctx, actor, organisationId, asOf);
   const units = (m: number | undefined) => (m === undefined ? '' : formatUnits(m));
   const rows = (async function* () {
     for (const r of roster) {

@@ -206,9 +206,8 @@ nobody@example.com,2025-03-01,Unknown person,,,,
     await addToRoster(ctx, owner, organisationId, pro.personId);
     await addHolding(ctx, pro.actor, pro.personId, { credential: 'nasm.cpt', earned: '2024-03-15' });
     await grantConsent(ctx, pro.actor, pro.personId, organisationId, 'status');
-    await reevaluate(ctx, SYSTEM, '2025-06-01');
     const out = sink();
-    await exportRosterCsv(ctx, owner, organisationId, out.stream);
+    await exportRosterCsv(ctx, owner, organisationId, out.stream, '2025-06-01');
     const lines = out.text().trim().split('\n');
     expect(lines[0]).toBe(
       'person_id,name,email,external_ref,access,credential,status,as_of,cycle_end,required,counted,missing',
