@@ -20,7 +20,6 @@ import { createOrganisation } from '../../src/usecases/organisations.ts';
 import { addToRoster, listRoster } from '../../src/usecases/people.ts';
 import { exportProfile } from '../../src/usecases/profile.ts';
 import { addHolding } from '../../src/usecases/records.ts';
-import { reevaluate } from '../../src/usecases/status.ts';
 import { BACKENDS, reportSkippedBackends } from './backends.ts';
 import { testContext } from './context.ts';
 
