@@ -112,8 +112,10 @@ export async function seedPeople(
     completionsTotal += completions.length;
     onProgress(done);
   }
-  // Fresh statistics, or the planner keeps the plans it chose for empty tables (PGlite runs no autovacuum).
-  await store.repositoriesFor((db) => db.execute(sql`analyze`));
+  // Fresh statistics, or the planner keeps the plans it chose for empty tables (PGlite runs no
+  // autovacuum); and on PostgreSQL, the vacuum that millions of inserts would otherwise trigger
+  // in the middle of the measurement.
+  await store.repositoriesFor((db) => db.execute(sql`vacuum analyze`));
   return {
     people: done,
     holdings: holdingsTotal,
