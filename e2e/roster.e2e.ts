@@ -97,7 +97,7 @@ describe.skipIf(!chromiumAvailable())('an employer invites staff and sees the ro
     expect(await row.locator('[data-status]').getAttribute('data-status')).toBe('in-progress');
     expect(await row.locator('td').last().textContent()).toBe('0.0 of 2.0');
     // The BLS card earned 2024-04-10 is valid through 2026-04-30: within 90 days of 2026-03-01.
-    const soon = boss.locator('section', {
+    const soon = boss.locator('section.card', {
       has: boss.getByRole('heading', { name: 'Lapsing in the next 90 days' }),
     });
     expect(await soon.textContent()).toContain('Staff Trainer — aha.bls, due 30 Apr 2026');
@@ -105,14 +105,14 @@ describe.skipIf(!chromiumAvailable())('an employer invites staff and sees the ro
 
     // Sort by deadline, descending: the CPT (2027) before the card (2026).
     const deadline = table.getByRole('button', { name: /Deadline/ });
-    await deadline.click();
+    // The roster opens sorted by deadline, soonest first; one click turns it around.
     await deadline.click();
     expect(await table.locator('th[aria-sort="descending"]').textContent()).toContain('Deadline');
     const credentials = await table.locator('tbody tr td:nth-of-type(1)').allTextContents();
     expect(credentials).toEqual(['nasm.cpt', 'aha.bls']);
 
     // Filter by status.
-    await boss.getByLabel('Status').selectOption('due-soon');
+    await boss.getByRole('combobox', { name: 'Status' }).selectOption('due-soon');
     expect(await table.locator('tbody tr td:nth-of-type(1)').allTextContents()).toEqual(['aha.bls']);
 
     const [download] = await Promise.all([
