@@ -80,6 +80,7 @@ describe.skipIf(!chromiumAvailable())('a bad form shows field errors', () => {
     await addCredential(page, server.url, 'nasm.cpt', 'nasm.cpt', '2025-01-10');
     await page.goto(`${server.url}/#/log`);
     await page.getByRole('heading', { name: 'Log CE' }).waitFor();
+    await page.getByLabel('Something else').check();
     const units = page.getByLabel('NASM Certified Personal Trainer (NASM-CPT) (CEU)');
     await units.fill('lots');
     await page.getByLabel('Date completed').fill('2025-05-01');

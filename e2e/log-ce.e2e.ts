@@ -49,6 +49,8 @@ describe.skipIf(!chromiumAvailable())('log CE with a certificate upload', () => 
 
     await page.getByRole('link', { name: 'Log CE' }).last().click();
     await page.getByRole('heading', { name: 'Log CE' }).waitFor();
+    // The catalog offers its courses first; this CE is from a provider outside it.
+    await page.getByLabel('Something else').check();
     await page.getByLabel('Title').fill('Kettlebell Fundamentals');
     await page.getByLabel('Provider').fill('Local Workshop Co');
     await page.getByLabel('Hours').fill('8');
@@ -95,6 +97,7 @@ describe.skipIf(!chromiumAvailable())('log CE with a certificate upload', () => 
   it('a file that is not a PDF or an image is refused, and the completion is still logged', async () => {
     const page = await browser.context.newPage();
     await page.goto(`${server.url}/#/log`);
+    await page.getByLabel('Something else').check();
     await page.getByLabel('Title').fill('Mobility webinar');
     await page.getByLabel('Date completed').fill('2025-06-01');
     await page.getByLabel('NASM Certified Personal Trainer (NASM-CPT) (CEU)').fill('0.1');
@@ -112,6 +115,7 @@ describe.skipIf(!chromiumAvailable())('log CE with a certificate upload', () => 
   it('a petitioned credit is shown pending and not counted until the petition is approved', async () => {
     const page = await browser.context.newPage();
     await page.goto(`${server.url}/#/log`);
+    await page.getByLabel('Something else').check();
     await page.getByLabel('Title').fill('Functional Training Summit');
     await page.getByLabel('Date completed').fill('2025-07-01');
     await page.getByLabel('NASM Certified Personal Trainer (NASM-CPT) (CEU)').fill('0.5');
