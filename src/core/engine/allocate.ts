@@ -7,7 +7,7 @@
  * one kind of extra credit closes every gap) with proofs in the comments;
  * anything else goes to the exact rational LP in lp.ts.
  */
-import type { ActivityType, CreditFilter } from '../rules/schema.ts';
+import type { ActivityType, CreditFilter, PolicyVersion, RequirementOf } from '../rules/schema.ts';
 import type { Milli } from '../units.ts';
 import { type LinearConstraint, type LinearProgram, ratCeil, ratFloor, solveLp } from './lp.ts';
 
@@ -303,4 +303,28 @@ function categoryChoices(spec: AllocationModel['minCategories']): string[][] {
   };
   pick(0, []);
   return out;
+}
+
+/** Kinds of extra credit a person could still take: each category × topic × own-provider choice the rules distinguish. */
+export function extraCreditClasses(
+  policy: PolicyVersion,
+  minimums: RequirementOf<'minimum'>[],
+): Attributes[] {
+  const categories: (string | undefined)[] = policy.categories.length
+    ? policy.categories.map((c) => c.code)
+    : [undefined];
+  const topics = new Set<string | undefined>([undefined]);
+  const providers = new Set<string | undefined>([undefined]);
+  for (const m of minimums) {
+    for (const t of [m.where.topic].flat()) if (t) topics.add(t);
+    const p = [m.where.provider].flat()[0];
+    if (p) providers.add(p);
+  }
+  const classes: Attributes[] = [];
+  for (const category of categories) {
+    for (const topic of topics) {
+      for (const provider of providers) classes.push({ category, topic, provider, type: 'course' });
+    }
+  }
+  return classes;
 }

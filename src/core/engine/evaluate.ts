@@ -26,7 +26,7 @@ import type {
 } from '../rules/schema.ts';
 import { type CredentialEntry, matchesPattern, type RuleSet } from '../ruleset.ts';
 import { formatUnits, type Milli } from '../units.ts';
-import { type AllocationModel, type Attributes, allocate, type Item, matchesFilter } from './allocate.ts';
+import { type AllocationModel, allocate, extraCreditClasses, type Item, matchesFilter } from './allocate.ts';
 import { type CardIssue, type Cycle, cardIssues, cyclesOf, type RenewalEvent } from './cycle.ts';
 import type {
   Allocation,
@@ -880,27 +880,6 @@ function checkCard(ctx: Context, rule: RequirementOf<'card'>, cycle: Cycle): Car
       ? 'Your card has no hands-on skills check, which this body requires.'
       : 'No CPR/AED card on file.',
   };
-}
-
-/** Kinds of extra credit a person could still take: each category × topic × own-provider choice the rules distinguish. */
-function extraCreditClasses(policy: PolicyVersion, minimums: RequirementOf<'minimum'>[]): Attributes[] {
-  const categories: (string | undefined)[] = policy.categories.length
-    ? policy.categories.map((c) => c.code)
-    : [undefined];
-  const topics = new Set<string | undefined>([undefined]);
-  const providers = new Set<string | undefined>([undefined]);
-  for (const m of minimums) {
-    for (const t of [m.where.topic].flat()) if (t) topics.add(t);
-    const p = [m.where.provider].flat()[0];
-    if (p) providers.add(p);
-  }
-  const classes: Attributes[] = [];
-  for (const category of categories) {
-    for (const topic of topics) {
-      for (const provider of providers) classes.push({ category, topic, provider, type: 'course' });
-    }
-  }
-  return classes;
 }
 
 function toAllocation(c: Candidate): Allocation {

@@ -20,7 +20,14 @@
 import { addMonths, civilOf, type EpochDay, endOfMonth, epochDayOf, toEpochDay } from '../dates.ts';
 import type { CreditFilter, PolicyVersion, Requirement, RequirementOf } from '../rules/schema.ts';
 import { type CredentialEntry, matchesPattern, type RuleSet } from '../ruleset.ts';
-import { type AllocationModel, type Attributes, allocate, type Item, matchesFilter } from './allocate.ts';
+import {
+  type AllocationModel,
+  type Attributes,
+  allocate,
+  extraCreditClasses,
+  type Item,
+  matchesFilter,
+} from './allocate.ts';
 import { HANDS_ON, NO_DAY, type PopulationColumns, type Vocabulary } from './population.ts';
 
 /** Status codes of the kernel's output, in the words of HoldingResult.status. */
@@ -607,27 +614,6 @@ function capStructure(
     if (capParent[k]! >= 0 && capUnsettled[k]) capUnsettled[capParent[k]!] = 1;
   }
   return { twoLevel, capParent, capUnsettled };
-}
-
-/** evaluate.ts's extraCreditClasses: each category × topic × own-provider choice the rules distinguish. */
-function extraCreditClasses(policy: PolicyVersion, minimums: RequirementOf<'minimum'>[]): Attributes[] {
-  const categories: (string | undefined)[] = policy.categories.length
-    ? policy.categories.map((c) => c.code)
-    : [undefined];
-  const topics = new Set<string | undefined>([undefined]);
-  const providers = new Set<string | undefined>([undefined]);
-  for (const m of minimums) {
-    for (const t of [m.where.topic].flat()) if (t) topics.add(t);
-    const p = [m.where.provider].flat()[0];
-    if (p) providers.add(p);
-  }
-  const classes: Attributes[] = [];
-  for (const category of categories) {
-    for (const topic of topics) {
-      for (const provider of providers) classes.push({ category, topic, provider, type: 'course' });
-    }
-  }
-  return classes;
 }
 
 // ---------------------------------------------------------------------------
