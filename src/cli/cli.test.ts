@@ -6,21 +6,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from './main.ts';
+import { runCli } from './testing.ts';
 
-async function run(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['node', 'recert', ...args], {
-    out: (t) => {
-      stdout += t.endsWith('\n') ? t : `${t}\n`;
-    },
-    err: (t) => {
-      stderr += t.endsWith('\n') ? t : `${t}\n`;
-    },
-  });
-  return { code, stdout, stderr };
-}
+const run = (...args: string[]) => runCli(args);
 
 const dir = mkdtempSync(join(tmpdir(), 'recert-cli-'));
 function file(name: string, text: string): string {

@@ -7,23 +7,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
-import type { Printer } from '../../src/cli/output.ts';
+import { runCli } from '../../src/cli/testing.ts';
 import { openStore } from '../../src/store/open.ts';
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const printer: Printer = {
-    out: (text) => {
-      out += text.endsWith('\n') ? text : `${text}\n`;
-    },
-    err: (text) => {
-      err += text.endsWith('\n') ? text : `${text}\n`;
-    },
-  };
-  const code = await main(['node', 'recert', ...args], printer, { ...process.env, DATABASE_URL: '' });
-  return { code, out, err };
+  const { code, stdout, stderr } = await runCli(args, { ...process.env, DATABASE_URL: '' });
+  return { code, out: stdout, err: stderr };
 }
 
 describe('storage commands', () => {
