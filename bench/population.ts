@@ -10,7 +10,14 @@
 import type { EpochDay } from '../src/core/dates.ts';
 import { toIsoDate } from '../src/core/dates.ts';
 import { firstWindow, nextWindow } from '../src/core/engine/cycle.ts';
-import { HANDS_ON, NO_DAY, type PopulationColumns, type Vocabulary } from '../src/core/engine/population.ts';
+import {
+  HANDS_ON,
+  int32Column,
+  NO_DAY,
+  type PopulationColumns,
+  uint8Column,
+  type Vocabulary,
+} from '../src/core/engine/population.ts';
 import type { ActivityType } from '../src/core/rules/schema.ts';
 import { type CredentialEntry, policyNearest, type RuleSet } from '../src/core/ruleset.ts';
 
@@ -100,27 +107,8 @@ const TYPES: [number, ActivityType][] = [
 ];
 const PRESSURE_TYPES: ActivityType[] = ['volunteering', 'presenting', 'publishing', 'conference', 'card'];
 
-/** Growable typed columns, so ten million records never sit in JS arrays. */
-class Column<T extends Int32Array | Uint8Array> {
-  length = 0;
-  constructor(
-    public data: T,
-    private readonly make: (n: number) => T,
-  ) {}
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = this.make(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-  done(): T {
-    return this.data.slice(0, this.length) as T;
-  }
-}
-const i32 = (n: number) => new Column(new Int32Array(n), (k) => new Int32Array(k));
-const u8 = (n: number) => new Column(new Uint8Array(n), (k) => new Uint8Array(k));
+const i32 = int32Column;
+const u8 = uint8Column;
 
 interface Prepared {
   entry: CredentialEntry;
@@ -321,23 +309,23 @@ export function syntheticPopulation(
     persons,
     holdings,
     completions: completionDay.length,
-    personHoldingStart: personHoldingStart.done(),
-    holdingCredential: holdingCredential.done(),
-    holdingEarned: holdingEarned.done(),
-    holdingPrinted: holdingPrinted.done(),
-    holdingHandsOn: holdingHandsOn.done(),
-    holdingRenewalStart: holdingRenewalStart.done(),
-    renewalDay: renewalDay.done(),
-    renewalKind: renewalKind.done(),
-    holdingCompletionStart: holdingCompletionStart.done(),
-    completionDay: completionDay.done(),
-    completionUnits: completionUnits.done(),
-    completionCategory: completionCategory.done(),
-    completionTopic: completionTopic.done(),
-    completionProvider: completionProvider.done(),
-    completionType: completionType.done(),
-    completionStatus: completionStatus.done(),
-    completionActivity: completionActivity.done(),
-    completionEvent: completionEvent.done(),
+    personHoldingStart: personHoldingStart.done(true),
+    holdingCredential: holdingCredential.done(true),
+    holdingEarned: holdingEarned.done(true),
+    holdingPrinted: holdingPrinted.done(true),
+    holdingHandsOn: holdingHandsOn.done(true),
+    holdingRenewalStart: holdingRenewalStart.done(true),
+    renewalDay: renewalDay.done(true),
+    renewalKind: renewalKind.done(true),
+    holdingCompletionStart: holdingCompletionStart.done(true),
+    completionDay: completionDay.done(true),
+    completionUnits: completionUnits.done(true),
+    completionCategory: completionCategory.done(true),
+    completionTopic: completionTopic.done(true),
+    completionProvider: completionProvider.done(true),
+    completionType: completionType.done(true),
+    completionStatus: completionStatus.done(true),
+    completionActivity: completionActivity.done(true),
+    completionEvent: completionEvent.done(true),
   };
 }

@@ -12,9 +12,11 @@ import { type CompiledRules, compileRules } from '../core/engine/kernel.ts';
 import {
   CREDIT_STATUS,
   HANDS_ON,
+  int32Column,
   NO_DAY,
   type PopulationColumns,
   RENEWAL_KIND,
+  uint8Column,
   type Vocabulary,
   vocabularyOf,
 } from '../core/engine/population.ts';
@@ -36,30 +38,8 @@ export interface KernelRules {
   acceptCache: Map<string, boolean>;
 }
 
-/** Growable typed-array column. */
-class Column<T extends Int32Array | Uint8Array> {
-  length = 0;
-  constructor(
-    private data: T,
-    private readonly make: (n: number) => T,
-  ) {}
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const next = this.make(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = value;
-  }
-  truncate(length: number): void {
-    this.length = length;
-  }
-  done(): T {
-    return this.data.subarray(0, this.length) as T;
-  }
-}
-const i32 = (n = 1024) => new Column(new Int32Array(n), (m) => new Int32Array(m));
-const u8 = (n = 1024) => new Column(new Uint8Array(n), (m) => new Uint8Array(m));
+const i32 = int32Column;
+const u8 = uint8Column;
 
 interface KernelRecord {
   holding: number;

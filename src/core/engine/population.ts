@@ -194,3 +194,30 @@ export function columnBytes(columns: PopulationColumns): number {
 }
 
 export type { EpochDay };
+
+/** A growable typed-array column, so millions of records never sit in JS arrays while a population is built. */
+export class Column<T extends Int32Array | Uint8Array> {
+  length = 0;
+  constructor(
+    private data: T,
+    private readonly make: (n: number) => T,
+  ) {}
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const next = this.make(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = value;
+  }
+  truncate(length: number): void {
+    this.length = length;
+  }
+  /** The filled part: a view on the buffer, or with `copy` a trimmed copy that frees the spare capacity. */
+  done(copy = false): T {
+    return (copy ? this.data.slice(0, this.length) : this.data.subarray(0, this.length)) as T;
+  }
+}
+
+export const int32Column = (n = 1024) => new Column(new Int32Array(n), (m) => new Int32Array(m));
+export const uint8Column = (n = 1024) => new Column(new Uint8Array(n), (m) => new Uint8Array(m));
