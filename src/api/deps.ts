@@ -3,6 +3,8 @@
  * test, a benchmark) chooses each part; the API reads no globals.
  */
 
+import { utcDateOf } from '../core/dates.ts';
+
 /** The API's one window on time: the date for evaluations, the instant for sessions. */
 export interface Clock {
   now(): Date;
@@ -12,7 +14,7 @@ export interface Clock {
 
 export const systemClock: Clock = {
   now: () => new Date(),
-  today: () => new Date().toISOString().slice(0, 10),
+  today: () => utcDateOf(new Date()),
 };
 
 /** A clock that stands still until moved; for tests and reproducible runs. */
@@ -24,7 +26,7 @@ export function manualClock(instant: string): ManualClock {
   let at = new Date(instant);
   return {
     now: () => new Date(at.getTime()),
-    today: () => at.toISOString().slice(0, 10),
+    today: () => utcDateOf(at),
     set: (next) => {
       at = new Date(next);
     },

@@ -4,6 +4,7 @@
  * handler that maps failures to exit codes (2 for bad input).
  */
 import { Command, CommanderError } from 'commander';
+import { localDateOf } from '../core/dates.ts';
 import { AppError } from '../core/errors.ts';
 import { InputError } from '../io/yaml-source.ts';
 import { COMMANDS } from './commands/index.ts';
@@ -28,12 +29,6 @@ export function buildProgram(ctx: CliContext): Command {
   return program;
 }
 
-function localToday(): string {
-  const now = new Date();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-}
-
 export async function main(
   argv: string[],
   printer: Printer = processPrinter,
@@ -43,7 +38,7 @@ export async function main(
   const ctx: CliContext = {
     printer,
     env,
-    today: localToday,
+    today: () => localDateOf(new Date()),
     globals: () => (program?.opts() ?? { data: './data' }) as GlobalOptions,
   };
   program = buildProgram(ctx);

@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
-import { addMonths, endOfMonth, isIsoDate, monthsBetween, toEpochDay, toIsoDate } from './dates.ts';
+import {
+  addMonths,
+  endOfMonth,
+  isIsoDate,
+  localDateOf,
+  monthsBetween,
+  toEpochDay,
+  toIsoDate,
+  utcDateOf,
+} from './dates.ts';
 
 const plain = (iso: string) => Temporal.PlainDate.from(iso);
 
@@ -68,5 +77,11 @@ describe('calendar dates', () => {
         expect(monthsBetween(toEpochDay(a), toEpochDay(b))).toBe(expected);
       }),
     );
+  });
+
+  it('takes the calendar date of an instant in UTC or in local time', () => {
+    expect(utcDateOf(new Date('2026-03-01T23:30:00Z'))).toBe('2026-03-01');
+    expect(localDateOf(new Date(2026, 1, 28, 23, 59))).toBe('2026-02-28');
+    expect(localDateOf(new Date(2024, 1, 29, 0, 0))).toBe('2024-02-29');
   });
 });

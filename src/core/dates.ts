@@ -103,3 +103,13 @@ export function monthsBetween(a: EpochDay, b: EpochDay): number {
 export function addDaysIso(iso: IsoDate, days: number): IsoDate {
   return toIsoDate(toEpochDay(iso) + days);
 }
+
+/** The calendar date of an instant in UTC (servers: the same day for every process). */
+export function utcDateOf(instant: Date): IsoDate {
+  return instant.toISOString().slice(0, 10);
+}
+
+/** The calendar date of an instant where the user is (the CLI: the machine's local time zone). */
+export function localDateOf(instant: Date): IsoDate {
+  return toIsoDate(epochDayOf(instant.getFullYear(), instant.getMonth() + 1, instant.getDate()));
+}

@@ -4,6 +4,7 @@
  * consent allows; a person the organisation manages is fully visible to it.
  */
 import { z } from 'zod';
+import { utcDateOf } from '../core/dates.ts';
 import { evaluate } from '../core/engine/evaluate.ts';
 import { AppError } from '../core/errors.ts';
 import type { ConsentScope, HoldingStatusSummary, Person, RosterEntry } from '../store/model.ts';
@@ -170,7 +171,7 @@ export async function listRoster(
   ctx: UseCaseContext,
   actor: Actor,
   organisationId: string,
-  asOf: string = ctx.clock().toISOString().slice(0, 10),
+  asOf: string = utcDateOf(ctx.clock()),
 ): Promise<RosterRow[]> {
   await requireOrganisationRole(ctx.store, actor, organisationId, ANY_ROLE);
   const entries = await ctx.store.roster.list(organisationId);
