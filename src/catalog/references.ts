@@ -33,14 +33,8 @@ export function checkReferences(input: Input): Located[] {
     });
   };
 
-  const seenCredentials = new Map<string, string>();
-  const seenBodies = new Set<string>();
-  for (const file of input.ruleFiles) {
-    if (seenBodies.has(file.value.body.id))
-      at(file, ['body', 'id'], `body "${file.value.body.id}" is defined twice`);
-    seenBodies.add(file.value.body.id);
-
-    // Every "sources" array anywhere in the file must cite known sources.
+  // Every "sources" array anywhere in a file must cite known sources.
+  const citedSources = (file: LoadedFile<unknown>) =>
     walk(file.value, [], (value, path) => {
       if (path.at(-1) === 'sources' && Array.isArray(value)) {
         value.forEach((id, i) => {
@@ -48,6 +42,15 @@ export function checkReferences(input: Input): Located[] {
         });
       }
     });
+
+  const seenCredentials = new Map<string, string>();
+  const seenBodies = new Set<string>();
+  for (const file of input.ruleFiles) {
+    if (seenBodies.has(file.value.body.id))
+      at(file, ['body', 'id'], `body "${file.value.body.id}" is defined twice`);
+    seenBodies.add(file.value.body.id);
+
+    citedSources(file);
 
     file.value.credentials.forEach((credential, ci) => {
       const base: PropertyKey[] = ['credentials', ci];
@@ -112,13 +115,7 @@ export function checkReferences(input: Input): Located[] {
 
   const seenOfferings = new Set<string>();
   for (const file of input.offeringFiles) {
-    walk(file.value, [], (value, path) => {
-      if (path.at(-1) === 'sources' && Array.isArray(value)) {
-        value.forEach((id, i) => {
-          if (typeof id === 'string' && !sourceIds.has(id)) at(file, [...path, i], `unknown source "${id}"`);
-        });
-      }
-    });
+    citedSources(file);
     file.value.offerings.forEach((offering, oi) => {
       const base: PropertyKey[] = ['offerings', oi];
       if (seenOfferings.has(offering.id))
