@@ -26,7 +26,7 @@ import {
   worthAttributes,
   worthToward,
 } from './problem.ts';
-import { INFINITY, type MipModel, ModelBuilder } from './solver.ts';
+import { INFINITY, lexicographicObjective, type MipModel, ModelBuilder, tightenRows } from './solver.ts';
 
 export interface Segment {
   start: EpochDay;
@@ -96,9 +96,11 @@ export interface BuiltModel {
   countedGroups: CountedGroup[];
   /** Card-unit columns per obligation (the card's own credit, counted under caps like any other). */
   cardCounted: Map<number, number>;
-  /** Row index of Σ money ≤ …, for the second (hours) stage. */
+  /** What each column costs in cents and in tenths of an hour (the objective is built from them). */
   moneyTerms: [number, number][];
   hoursTerms: [number, number][];
+  /** The objective ranks plans by money, then hours, exactly (see lexicographicObjective); else money only. */
+  lexicographic: boolean;
   offeringsConsidered: number;
   offeringsKept: number;
   /** Requirements no activity can possibly help with, found while building (for the diagnosis). */
@@ -330,12 +332,6 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
     return lo;
   };
 
-  // Hours break ties between plans of equal money: the hours of any plan, scaled by 1/hoursWeightBase,
-  // stay below a quarter of a cent, so the money optimum is exact at an absolute gap of 0.25.
-  let hoursWeightBase = 1;
-  for (const a of activities) hoursWeightBase += a.hoursTenths * (1 + obligations.length);
-  hoursWeightBase *= 4;
-
   const useBundles = (options.bundle ?? merge) && merge && !hoursLimited;
   const perYearCapped = (o: Obligation, a: Activity, w: Worth) =>
     o.rules.some(
@@ -376,13 +372,12 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
         if (points.length >= members.length) {
           // A frontier no smaller than the class itself: the courses as they are make the leaner model.
           for (const si of members) {
-            const a = problem.activities[slots[si]!.activity]!;
-            slots[si]!.column = b.addColumn(a.priceCents + a.hoursTenths / hoursWeightBase, 0, 1, true);
+            slots[si]!.column = b.addColumn(0, 0, 1, true);
           }
           continue;
         }
         for (const point of points) {
-          const column = b.addColumn(point.cents + point.hoursTenths / hoursWeightBase, 0, 1, true);
+          const column = b.addColumn(0, 0, 1, true);
           bundles.push({
             classKey: key,
             obligations: credits.map((c) => c.obligation),
@@ -579,8 +574,7 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
           if (si === last + 1) last = si;
           else break;
         }
-        const cost = a.priceCents + a.hoursTenths / hoursWeightBase;
-        const column = b.addColumn(cost, 0, 1, true);
+        const column = b.addColumn(0, 0, 1, true);
         slots.push({
           activity: a.index,
           segments: g.segs,
@@ -624,7 +618,7 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
       const contribution: Contribution = { slot: si, obligation: c.obligation, worth: c.worth };
       if (c.worth.byPetition) {
         const fee = Math.round(o.petitionFee * 100);
-        contribution.petition = b.addColumn(fee + 0, 0, 1, true);
+        contribution.petition = b.addColumn(0, 0, 1, true);
         b.addRow(
           [
             [contribution.petition, 1],
@@ -807,9 +801,13 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
     });
   }
 
+  tightenRows(b.model);
+  const lexicographic = lexicographicObjective(b.model, moneyTerms, hoursTerms);
+
   const offeringIds = new Set(problem.activities.filter((a) => a.kind === 'offering').map((a) => a.index));
   return {
     model: b.model,
+    lexicographic,
     segments,
     slots,
     bundles,

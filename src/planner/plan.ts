@@ -28,7 +28,11 @@ export interface Decoded {
   hoursTenths: number;
 }
 
-/** Solves money-first, then hours among plans of that money; returns the final solution. */
+/**
+ * Solves for the least money, then the fewest hours among plans of that money. The model's objective
+ * usually ranks both exactly in one solve (model.ts, lexicographicObjective); otherwise a second solve
+ * fixes the money and minimises hours, time-boxed (if it cannot finish, the first plan stands).
+ */
 export async function solveLexicographic(
   built: BuiltModel,
   solver: SolverPort,
@@ -37,6 +41,7 @@ export async function solveLexicographic(
   const first = await solver.solve(built.model, { timeLimitMs });
   const alone = { solution: first, ms: first.ms, gap: first.gap, moneyMs: first.ms, hoursProven: false };
   if (first.status !== 'optimal' && first.status !== 'feasible') return alone;
+  if (built.lexicographic) return { ...alone, hoursProven: first.status === 'optimal' };
   const money = Math.round(built.moneyTerms.reduce((s, [j, c]) => s + c * (first.values[j] ?? 0), 0));
   const hours = Math.round(built.hoursTerms.reduce((s, [j, c]) => s + c * (first.values[j] ?? 0), 0));
   if (hours === 0) return { ...alone, hoursProven: first.status === 'optimal' };
