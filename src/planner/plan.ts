@@ -8,6 +8,7 @@ import { toIsoDate } from '../core/dates.ts';
 import type { Profile } from '../core/profile/schema.ts';
 import type { RuleSet } from '../core/ruleset.ts';
 import { formatUnits } from '../core/units.ts';
+import { solveByParts } from './decompose.ts';
 import { diagnose } from './diagnose.ts';
 import { explainActions, explainNaive } from './explain.ts';
 import { type BuiltModel, buildModel } from './model.ts';
@@ -32,13 +33,15 @@ export interface Decoded {
  * Solves for the least money, then the fewest hours among plans of that money. The model's objective
  * usually ranks both exactly in one solve (model.ts, lexicographicObjective); otherwise a second solve
  * fixes the money and minimises hours, time-boxed (if it cannot finish, the first plan stands).
+ * The first solve goes part by part (decompose.ts): independent parts alone, small covering ones by an
+ * exact table instead of the MIP solver.
  */
 export async function solveLexicographic(
   built: BuiltModel,
   solver: SolverPort,
   timeLimitMs: number,
 ): Promise<{ solution: MipSolution; ms: number; gap: number; moneyMs: number; hoursProven: boolean }> {
-  const first = await solver.solve(built.model, { timeLimitMs });
+  const first = await solveByParts(built.model, solver, { timeLimitMs });
   const alone = { solution: first, ms: first.ms, gap: first.gap, moneyMs: first.ms, hoursProven: false };
   if (first.status !== 'optimal' && first.status !== 'feasible') return alone;
   if (built.lexicographic) return { ...alone, hoursProven: first.status === 'optimal' };
