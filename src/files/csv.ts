@@ -30,28 +30,49 @@ export interface CsvSpec {
   required: readonly string[];
 }
 
+/** One record of a CSV file: its fields (trimmed) in the order of the file's header. */
+export interface CsvRecord {
+  /** Line of the record in the file; the header is row 1. */
+  row: number;
+  fields: string[];
+}
+
+/** Where each of a spec's columns is in a file: its index, or -1 when the file leaves it out. */
+export type ColumnIndex = Readonly<Record<string, number>>;
+
+/** Records of a CSV file in batches, with where each column is (the same object for every batch). */
+export interface CsvBatch {
+  columns: ColumnIndex;
+  records: CsvRecord[];
+}
+
+/** Records per batch: enough that per-batch costs vanish, few enough to keep memory flat. */
+const BATCH_RECORDS = 2000;
+
 /**
- * Yields the rows of a CSV stream as header-keyed records. A bad header, or a
- * row with the wrong number of fields, is reported through `onError` and the
- * reading goes on; broken quoting stops it, reported at its line. Rows are
- * numbered as a spreadsheet shows them: the header is row 1.
+ * Yields a CSV stream's records in batches. A bad header, or a row with the
+ * wrong number of fields, is reported through `onError` and the reading goes
+ * on; broken quoting stops it, reported at its line. Rows are numbered as a
+ * spreadsheet shows them: the header is row 1.
  *
  * Fast path: while the text has no quotes and no bare carriage returns, lines
  * are split on commas directly (several times faster than the general parser);
  * from the first chunk that has one, csv-parse reads the rest.
  */
-export async function* readCsv(
+export async function* readCsvBatches(
   input: Readable,
   spec: CsvSpec,
   onError: (e: RowError) => void,
-): AsyncGenerator<CsvRow> {
-  let names: string[] | undefined;
+): AsyncGenerator<CsvBatch> {
+  let width = 0;
+  let columns: ColumnIndex | undefined;
   let row = 1;
   let stop = false;
-  /** Turns one record's fields into a row; undefined when the record is the header or is reported. */
-  const take = (fields: string[]): CsvRow | undefined => {
-    if (!names) {
-      names = fields.map((h) => h.trim().toLowerCase());
+  let records: CsvRecord[] = [];
+  /** Takes one record's fields: the header, a record, or one that is reported. */
+  const take = (fields: string[]): void => {
+    if (!columns) {
+      const names = fields.map((h) => h.trim().toLowerCase());
       let ok = true;
       for (const name of names) {
         if (!spec.columns.includes(name)) {
@@ -69,17 +90,26 @@ export async function* readCsv(
           ok = false;
         }
       }
+      const index: Record<string, number> = {};
+      for (const name of spec.columns) index[name] = names.indexOf(name);
+      columns = index;
+      width = names.length;
       if (!ok) stop = true;
-      return undefined;
+      return;
     }
     row++;
-    if (fields.length !== names.length) {
-      onError({ row, column: '', reason: `expected ${names.length} fields, found ${fields.length}` });
-      return undefined;
+    if (fields.length !== width) {
+      onError({ row, column: '', reason: `expected ${width} fields, found ${fields.length}` });
+      return;
     }
-    const values: Record<string, string> = {};
-    for (let i = 0; i < names.length; i++) values[names[i]!] = fields[i]!.trim();
-    return { row, values };
+    for (let i = 0; i < fields.length; i++) fields[i] = fields[i]!.trim();
+    records.push({ row, fields });
+  };
+  const full = () => records.length >= BATCH_RECORDS;
+  const batch = (): CsvBatch => {
+    const out = { columns: columns!, records };
+    records = [];
+    return out;
   };
 
   const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
@@ -87,6 +117,7 @@ export async function* readCsv(
   let text = '';
   let first = true;
   let lines = 0;
+  let general = false;
   for (;;) {
     const next = await chunks.next();
     text += next.done
@@ -100,19 +131,30 @@ export async function* readCsv(
     }
     const cut = next.done ? text.length : text.lastIndexOf('\n') + 1;
     const complete = text.slice(0, cut);
-    if (complete.includes('"') || /\r(?!\n)/.test(complete)) break; // the general parser takes it from here
+    if (complete.includes('"') || /\r(?!\n)/.test(complete)) {
+      general = true; // the general parser takes it from here
+      break;
+    }
     text = text.slice(cut);
     if (complete.length === 0 && !next.done) continue;
-    for (const raw of complete.split('\n')) {
+    let start = 0;
+    while (start < complete.length) {
+      let end = complete.indexOf('\n', start);
+      if (end < 0) end = complete.length;
       lines++;
-      const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      let line = complete.slice(start, end);
+      start = end + 1;
+      if (line.endsWith('\r')) line = line.slice(0, -1);
       if (line === '') continue;
-      const csvRow = take(line.split(','));
+      take(line.split(','));
       if (stop) return;
-      if (csvRow) yield csvRow;
+      if (full()) yield batch();
     }
-    if (complete.endsWith('\n')) lines--; // split's empty tail is not a line
-    if (next.done) return;
+    if (next.done) break;
+  }
+  if (!general) {
+    if (records.length > 0) yield batch();
+    return;
   }
 
   // Plain arrays and no per-record line tracking: the parser's own options for those halved its speed.
@@ -129,13 +171,32 @@ export async function* readCsv(
   const parser = rest.pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: true }));
   try {
     for await (const fields of parser as AsyncIterable<string[]>) {
-      const csvRow = take(fields);
+      take(fields);
       if (stop) return;
-      if (csvRow) yield csvRow;
+      if (full()) yield batch();
     }
   } catch (error) {
     const e = error as Error & { lines?: number };
+    if (records.length > 0) yield batch();
     onError({ row: e.lines === undefined ? row + 1 : e.lines + lines, column: '', reason: e.message });
+    return;
+  }
+  if (records.length > 0) yield batch();
+}
+
+/** The rows of a CSV stream one by one, as header-keyed records (see readCsvBatches). */
+export async function* readCsv(
+  input: Readable,
+  spec: CsvSpec,
+  onError: (e: RowError) => void,
+): AsyncGenerator<CsvRow> {
+  for await (const { columns, records } of readCsvBatches(input, spec, onError)) {
+    const present = Object.entries(columns).filter(([, i]) => i >= 0);
+    for (const record of records) {
+      const values: Record<string, string> = {};
+      for (const [name, i] of present) values[name] = record.fields[i]!;
+      yield { row: record.row, values };
+    }
   }
 }
 
@@ -189,64 +250,87 @@ const isActivityType = memoCheck((v) => ActivityType.safeParse(v).success);
 const isCredentialId = memoCheck((v) => CredentialId.safeParse(v).success);
 const HOURS = /^\d+(\.\d+)?$/;
 
-/** Checks one completions row; returns the completion or the reasons it is not valid. */
-export function completionFromCsv(row: CsvRow): CompletionRow | RowError[] {
-  const v = (name: string) => row.values[name] ?? '';
-  const errors: RowError[] = [];
-  const fail = (column: string, reason: string) => errors.push({ row: row.row, column, reason });
+/**
+ * Checks one completions record; returns the completion or the reasons it is not valid.
+ * Runs for every row of imports of millions of rows: fields are read by index and the
+ * completion is built field by field, in the domain's order.
+ */
+export function completionFromCsv(record: CsvRecord, columns: ColumnIndex): CompletionRow | RowError[] {
+  const f = record.fields;
+  const at = (name: (typeof COMPLETION_COLUMNS)[number]) => {
+    const i = columns[name]!;
+    return i < 0 ? '' : f[i]!;
+  };
+  let errors: RowError[] | undefined;
+  const fail = (column: string, reason: string) => {
+    errors ??= [];
+    errors.push({ row: record.row, column, reason });
+  };
 
-  const completed = v('completed');
+  const completed = at('completed');
+  const title = at('title');
+  const activity = at('activity');
+  const hoursText = at('hours');
+  const format = at('format');
+  const type = at('type');
+  const source = at('source');
   if (!isIsoDate(completed)) fail('completed', `"${completed}" is not a calendar date YYYY-MM-DD`);
-  if (!v('title') && !v('activity')) fail('title', 'a completion needs a title or an activity id');
+  if (!title && !activity) fail('title', 'a completion needs a title or an activity id');
   let hours: number | undefined;
-  if (v('hours')) {
-    hours = Number(v('hours'));
-    if (!HOURS.test(v('hours')) || !Number.isFinite(hours))
-      fail('hours', `"${v('hours')}" is not a number of hours`);
+  if (hoursText) {
+    hours = Number(hoursText);
+    if (!HOURS.test(hoursText) || !Number.isFinite(hours))
+      fail('hours', `"${hoursText}" is not a number of hours`);
   }
-  if (v('format') && !isFormat(v('format'))) fail('format', `must be one of ${Format.options.join(', ')}`);
-  if (v('type') && !isActivityType(v('type'))) fail('type', `"${v('type')}" is not an activity type`);
-  if (v('source') && !(SOURCES as readonly string[]).includes(v('source')))
+  if (format && !isFormat(format)) fail('format', `must be one of ${Format.options.join(', ')}`);
+  if (type && !isActivityType(type)) fail('type', `"${type}" is not an activity type`);
+  if (source && !(SOURCES as readonly string[]).includes(source))
     fail('source', `must be one of ${SOURCES.join(', ')}`);
 
   const credits: Completion['credits'] = [];
-  if (v('credential') || v('units')) {
-    if (!isCredentialId(v('credential')))
-      fail('credential', `"${v('credential')}" is not a credential id like nasm.cpt`);
-    const units = tryParseUnits(v('units'));
+  const credential = at('credential');
+  const unitsText = at('units');
+  const category = at('category');
+  const topic = at('topic');
+  const statusText = at('status');
+  if (credential || unitsText) {
+    if (!isCredentialId(credential))
+      fail('credential', `"${credential}" is not a credential id like nasm.cpt`);
+    const units = tryParseUnits(unitsText);
     if (units === undefined || units < 0)
-      fail('units', `"${v('units')}" is not a decimal with at most 3 decimal places`);
-    const status = v('status') || 'approved';
+      fail('units', `"${unitsText}" is not a decimal with at most 3 decimal places`);
+    const status = statusText || 'approved';
     if (!(STATUSES as readonly string[]).includes(status))
       fail('status', `must be one of ${STATUSES.join(', ')}`);
-    if (errors.length === 0) {
-      credits.push({
-        credential: v('credential'),
-        units: units!,
-        ...(v('category') ? { category: v('category') } : {}),
-        ...(v('topic') ? { topic: v('topic') } : {}),
-        status: status as (typeof STATUSES)[number],
-      });
+    if (errors === undefined) {
+      const credit = { credential, units: units! } as Completion['credits'][number];
+      if (category) credit.category = category;
+      if (topic) credit.topic = topic;
+      credit.status = status as (typeof STATUSES)[number];
+      credits.push(credit);
     }
-  } else if (v('category') || v('topic') || v('status')) {
+  } else if (category || topic || statusText) {
     fail('credential', 'category, topic and status belong to a credit: give its credential and units');
   }
-  if (errors.length > 0) return errors;
-  const completion: Completion = {
-    ...(v('id') ? { id: v('id') } : {}),
-    ...(v('activity') ? { activity: v('activity') } : {}),
-    ...(v('title') ? { title: v('title') } : {}),
-    ...(v('provider') ? { provider: v('provider') } : {}),
-    completed,
-    ...(hours !== undefined ? { hours } : {}),
-    ...(v('format') ? { format: v('format') as Completion['format'] & string } : {}),
-    ...(v('type') ? { type: v('type') as Completion['type'] & string } : {}),
-    ...(v('event') ? { event: v('event') } : {}),
-    credits,
-    source: (v('source') || 'imported') as Completion['source'],
-    evidence: [],
-  };
-  return { row: row.row, ...(v('person') ? { person: v('person') } : {}), completion };
+  if (errors !== undefined) return errors;
+  const completion = {} as Completion;
+  const id = at('id');
+  const provider = at('provider');
+  const event = at('event');
+  if (id) completion.id = id;
+  if (activity) completion.activity = activity;
+  if (title) completion.title = title;
+  if (provider) completion.provider = provider;
+  completion.completed = completed;
+  if (hours !== undefined) completion.hours = hours;
+  if (format) completion.format = format as NonNullable<Completion['format']>;
+  if (type) completion.type = type as NonNullable<Completion['type']>;
+  if (event) completion.event = event;
+  completion.credits = credits;
+  completion.source = (source || 'imported') as Completion['source'];
+  completion.evidence = [];
+  const person = at('person');
+  return person ? { row: record.row, person, completion } : { row: record.row, completion };
 }
 
 /** One CSV row per credit (a completion without credits gets one row), repeating the completion's fields. */

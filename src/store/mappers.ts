@@ -3,7 +3,9 @@
  * omitted (not undefined) in domain values, so a round trip deep-equals the
  * parsed profile document.
  */
+
 import type { Completion, Holding } from '../core/profile/schema.ts';
+import { copyText } from './copy.ts';
 import type {
   Account,
   AccountWithSecret,
@@ -191,8 +193,27 @@ const numericValue = (s: string | null) => (s === null ? undefined : Number(s));
 
 export interface CompletionRows {
   completion: Insert<typeof t.completions>;
-  credits: Insert<typeof t.completionCredits>[];
   evidence: Insert<typeof t.completionEvidence>[];
+}
+
+/** A credit as the row stores it: the domain's fields, nothing else. */
+function creditToJson(cr: Completion['credits'][number]): t.StoredCreditJson {
+  return cr.category === undefined && cr.topic === undefined
+    ? { credential: cr.credential, units: cr.units, status: cr.status }
+    : {
+        credential: cr.credential,
+        units: cr.units,
+        ...present({ category: cr.category, topic: cr.topic }),
+        status: cr.status,
+      };
+}
+
+/**
+ * A stored credit back in the domain's field order (jsonb keeps keys in its own order, and
+ * exported documents should read the same as imported ones).
+ */
+export function creditFromJson(cr: t.StoredCreditJson): Completion['credits'][number] {
+  return creditToJson(cr);
 }
 
 export function completionToRows(c: StoredCompletion): CompletionRows {
@@ -216,16 +237,8 @@ export function completionToRows(c: StoredCompletion): CompletionRows {
       collegeQuarterHours: numericText(x.college?.quarterHours),
       collegeGrade: x.college?.grade ?? null,
       source: x.source,
+      credits: x.credits.map(creditToJson),
     },
-    credits: x.credits.map((cr, position) => ({
-      completionId: c.id,
-      position,
-      credential: cr.credential,
-      unitsMilli: cr.units,
-      category: cr.category ?? null,
-      topic: cr.topic ?? null,
-      status: cr.status,
-    })),
     evidence: x.evidence.map((e, position) => ({
       completionId: c.id,
       position,
@@ -236,9 +249,35 @@ export function completionToRows(c: StoredCompletion): CompletionRows {
   };
 }
 
+/** The columns `completionCopyLine` writes, in its order. */
+export const COMPLETION_COPY_COLUMNS =
+  '"id", "person_id", "position", "ref", "activity", "title", "provider", "completed", "hours", "format", "type", "event", "has_college", "college_semester_hours", "college_quarter_hours", "college_grade", "source", "credits"';
+
+/**
+ * One completion as a line of COPY text (the same row `completionToRows` makes, without the
+ * row object): bulk imports write millions of these.
+ */
+export function completionCopyLine(c: StoredCompletion): string {
+  const x = c.completion;
+  const college = x.college;
+  const credits = x.credits;
+  let json = '[';
+  for (let i = 0; i < credits.length; i++) {
+    if (i > 0) json += ',';
+    json += JSON.stringify(creditToJson(credits[i]!));
+  }
+  json += ']';
+  return `${copyText(c.id)}\t${copyText(c.personId)}\t${c.position}\t${copyText(x.id)}\t${copyText(x.activity)}\t${copyText(
+    x.title,
+  )}\t${copyText(x.provider)}\t${copyText(x.completed)}\t${copyText(numericText(x.hours))}\t${copyText(
+    x.format,
+  )}\t${copyText(x.type)}\t${copyText(x.event)}\t${college === undefined ? 'f' : 't'}\t${copyText(
+    numericText(college?.semesterHours),
+  )}\t${copyText(numericText(college?.quarterHours))}\t${copyText(college?.grade)}\t${copyText(x.source)}\t${copyText(json)}\n`;
+}
+
 export function completionFromRows(
   row: Row<typeof t.completions>,
-  credits: Row<typeof t.completionCredits>[],
   evidence: Row<typeof t.completionEvidence>[],
 ): StoredCompletion {
   // Written out field by field: this runs for every completion of a population re-evaluation.
@@ -259,17 +298,7 @@ export function completionFromRows(
       grade: row.collegeGrade,
     });
   }
-  const sortedCredits = credits.length > 1 ? [...credits].sort((a, b) => a.position - b.position) : credits;
-  completion.credits = sortedCredits.map((cr) =>
-    cr.category === null && cr.topic === null
-      ? { credential: cr.credential, units: cr.unitsMilli, status: cr.status }
-      : {
-          credential: cr.credential,
-          units: cr.unitsMilli,
-          ...present({ category: cr.category, topic: cr.topic }),
-          status: cr.status,
-        },
-  );
+  completion.credits = row.credits.map(creditFromJson);
   completion.source = row.source;
   completion.evidence = (
     evidence.length > 1 ? [...evidence].sort((a, b) => a.position - b.position) : evidence

@@ -67,7 +67,9 @@ export async function bulkInsert<T extends PgTable>(
     const names: SQL[] = [];
     const arrays: SQL[] = [];
     for (const [key, column] of columns) {
-      const sqlType = column.getSQLType() === 'bigserial' ? 'bigint' : column.getSQLType();
+      // The array cast names the base type; a column's collation (`text COLLATE "C"`) applies on insert.
+      const declared = column.getSQLType().replace(/ COLLATE .*$/i, '');
+      const sqlType = declared === 'bigserial' ? 'bigint' : declared;
       const json = sqlType === 'jsonb';
       const values = batch.map((row) => {
         const v = (row as Record<string, unknown>)[key];
@@ -292,13 +294,17 @@ export function repositories(db: Db, copy?: CopyDriver): Repositories {
       },
       async findByKeys(keys) {
         if (keys.length === 0) return [];
-        const lower = keys.map((k) => k.toLowerCase());
+        // Only a key with an @ can be an email address.
+        const lower = keys.filter((k) => k.includes('@')).map((k) => k.toLowerCase());
         // Two index lookups; an OR of both would scan every person.
         const byId = await db.select().from(t.people).where(anyOf(t.people.id, keys));
-        const byEmail = await db
-          .select()
-          .from(t.people)
-          .where(sql`lower(${t.people.email}) = any(${sql.param(lower)}::text[])`);
+        const byEmail =
+          lower.length === 0
+            ? []
+            : await db
+                .select()
+                .from(t.people)
+                .where(sql`lower(${t.people.email}) = any(${sql.param(lower)}::text[])`);
         const seen = new Set(byId.map((r) => r.id));
         return [...byId, ...byEmail.filter((r) => !seen.has(r.id))].map(m.personFromRow);
       },
@@ -487,17 +493,28 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
     );
   };
   const insertCompletions = async (rows: Parameters<Repositories['records']['insertCompletions']>[0]) => {
+    if (copy && rows.length >= COPY_MIN_ROWS) {
+      // Straight to COPY text: at import scale the row objects of the general path cost more than the database.
+      for (let start = 0; start < rows.length; start += COPY_BATCH) {
+        const lines: string[] = [];
+        const end = Math.min(rows.length, start + COPY_BATCH);
+        for (let i = start; i < end; i++) lines.push(m.completionCopyLine(rows[i]!));
+        await copy.copyIn(db, `"completions" (${m.COMPLETION_COPY_COLUMNS})`, lines.join(''));
+      }
+      const withEvidence = rows.filter((r) => r.completion.evidence.length > 0);
+      await bulkInsert(
+        db,
+        t.completionEvidence,
+        withEvidence.flatMap((r) => m.completionToRows(r).evidence),
+        copy,
+      );
+      return;
+    }
     const mapped = rows.map(m.completionToRows);
     await bulkInsert(
       db,
       t.completions,
       mapped.map((r) => r.completion),
-      copy,
-    );
-    await bulkInsert(
-      db,
-      t.completionCredits,
-      mapped.flatMap((r) => r.credits),
       copy,
     );
     await bulkInsert(
@@ -509,7 +526,6 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
   };
   const deleteCompletionChildren = async (ids: string[]) => {
     if (ids.length === 0) return;
-    await db.delete(t.completionCredits).where(anyOf(t.completionCredits.completionId, ids));
     await db.delete(t.completionEvidence).where(anyOf(t.completionEvidence.completionId, ids));
   };
 
@@ -539,13 +555,6 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
         .where(anyOf(t.completions.personId, ids))
         .orderBy(asc(t.completions.position));
       const completionIds = completionRows.map((c) => c.id);
-      const creditRows =
-        completionIds.length === 0
-          ? []
-          : await db
-              .select()
-              .from(t.completionCredits)
-              .where(anyOf(t.completionCredits.completionId, completionIds));
       const evidenceRows =
         completionIds.length === 0
           ? []
@@ -564,17 +573,12 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
         return map;
       };
       const renewals = group(renewalRows, (r) => r.holdingId);
-      const credits = group(creditRows, (r) => r.completionId);
       const evidence = group(evidenceRows, (r) => r.completionId);
       for (const row of holdingRows) {
         result.get(row.personId)?.holdings.push(m.holdingFromRows(row, renewals.get(row.id) ?? []));
       }
       for (const row of completionRows) {
-        result
-          .get(row.personId)
-          ?.completions.push(
-            m.completionFromRows(row, credits.get(row.id) ?? [], evidence.get(row.id) ?? []),
-          );
+        result.get(row.personId)?.completions.push(m.completionFromRows(row, evidence.get(row.id) ?? []));
       }
       return result;
     },
@@ -587,15 +591,11 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
     async findCompletion(id) {
       const [row] = await db.select().from(t.completions).where(eq(t.completions.id, id));
       if (!row) return undefined;
-      const credits = await db
-        .select()
-        .from(t.completionCredits)
-        .where(eq(t.completionCredits.completionId, id));
       const evidence = await db
         .select()
         .from(t.completionEvidence)
         .where(eq(t.completionEvidence.completionId, id));
-      return m.completionFromRows(row, credits, evidence);
+      return m.completionFromRows(row, evidence);
     },
     async nextPosition(personId, list) {
       const table = list === 'holdings' ? t.holdings : t.completions;
@@ -638,7 +638,6 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
       const { id: _id, ...set } = rows.completion;
       await db.update(t.completions).set(set).where(eq(t.completions.id, id));
       await deleteCompletionChildren([id]);
-      await bulkInsert(db, t.completionCredits, rows.credits, copy);
       await bulkInsert(db, t.completionEvidence, rows.evidence, copy);
     },
     async deleteCompletion(id) {
@@ -714,13 +713,7 @@ async function loadByCopy(
   const completionRows = parseCopyText(
     await copy.copyOut(
       db,
-      `select id, person_id, position, ref, activity, title, provider, completed, hours, format, type, event, has_college, college_semester_hours, college_quarter_hours, college_grade, source from completions where person_id = any(${ids}) order by position`,
-    ),
-  );
-  const creditRows = parseCopyText(
-    await copy.copyOut(
-      db,
-      `select cc.completion_id, cc.position, cc.credential, cc.units_milli, cc.category, cc.topic, cc.status from completion_credits cc join completions c on c.id = cc.completion_id where c.person_id = any(${ids})`,
+      `select id, person_id, position, ref, activity, title, provider, completed, hours, format, type, event, has_college, college_semester_hours, college_quarter_hours, college_grade, source, credits from completions where person_id = any(${ids}) order by position`,
     ),
   );
   const evidenceRows = parseCopyText(
@@ -741,21 +734,6 @@ async function loadByCopy(
     const list = renewals.get(row.holdingId);
     if (list) list.push(row);
     else renewals.set(row.holdingId, [row]);
-  }
-  const credits = new Map<string, R['completionCredits']['$inferSelect'][]>();
-  for (const f of creditRows) {
-    const row = {
-      completionId: f[0]!,
-      position: int(f[1]!),
-      credential: f[2]!,
-      unitsMilli: int(f[3]!),
-      category: f[4]!,
-      topic: f[5]!,
-      status: f[6] as R['completionCredits']['$inferSelect']['status'],
-    };
-    const list = credits.get(row.completionId);
-    if (list) list.push(row);
-    else credits.set(row.completionId, [row]);
   }
   const evidence = new Map<string, R['completionEvidence']['$inferSelect'][]>();
   for (const f of evidenceRows) {
@@ -804,10 +782,9 @@ async function loadByCopy(
       collegeQuarterHours: f[14]!,
       collegeGrade: f[15]!,
       source: f[16] as R['completions']['$inferSelect']['source'],
+      credits: JSON.parse(f[17]!) as t.StoredCreditJson[],
     };
-    result
-      .get(row.personId)
-      ?.completions.push(m.completionFromRows(row, credits.get(row.id) ?? [], evidence.get(row.id) ?? []));
+    result.get(row.personId)?.completions.push(m.completionFromRows(row, evidence.get(row.id) ?? []));
   }
   return result;
 }

@@ -10,7 +10,8 @@ import { AppError } from '../core/errors.ts';
 import { type Actor, nowIso, type UseCaseContext } from './context.ts';
 
 export const BACKUP_FORMAT = 'recert-backup';
-export const BACKUP_VERSION = 1;
+/** 2: completions carry their credits (migration 0004); version 1 files listed them in a table of their own. */
+export const BACKUP_VERSION = 2;
 
 interface BackupHeader {
   format: typeof BACKUP_FORMAT;
@@ -93,8 +94,13 @@ export async function restore(ctx: UseCaseContext, actor: Actor, input: Readable
       }
       if (!header) {
         const h = value as Partial<BackupHeader>;
-        if (h.format !== BACKUP_FORMAT || h.version !== BACKUP_VERSION)
-          throw bad(`not a ${BACKUP_FORMAT} v1 file`);
+        if (h.format !== BACKUP_FORMAT) throw bad(`not a ${BACKUP_FORMAT} file`);
+        if (h.version !== BACKUP_VERSION) {
+          throw bad(
+            `a ${BACKUP_FORMAT} v${String(h.version)} file; this version of Recert restores v${BACKUP_VERSION} files` +
+              (h.version === 1 ? ' (v1 kept credits in a table of their own, before migration 0004)' : ''),
+          );
+        }
         header = h as BackupHeader;
         continue;
       }

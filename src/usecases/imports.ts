@@ -18,6 +18,7 @@ import {
   ROSTER_SPEC,
   type RowError,
   readCsv,
+  readCsvBatches,
   rosterFromCsv,
 } from '../files/csv.ts';
 import type { Person, StoredCompletion } from '../store/model.ts';
@@ -67,6 +68,10 @@ function errorCollector() {
     add(e: RowError) {
       count++;
       if (errors.length < MAX_LISTED_ERRORS) errors.push(e);
+    },
+    /** The listed errors by row (a row's own errors keep their order; the sort is stable). */
+    list(): RowError[] {
+      return errors.sort((a, b) => a.row - b.row);
     },
   };
 }
@@ -118,11 +123,10 @@ export async function importCompletionsCsv(
         inflight.catch(() => undefined); // surfaced by the next await of it
         if (!ctx.store.info.overlapWrites) await inflight;
       };
-      const emit = async (personId: string, row: CompletionRow) => {
-        let position = positions.get(personId);
-        if (position === undefined) {
-          position = (await tx.records.nextCompletionPositions([personId])).get(personId) ?? 0;
-        }
+      // Synchronous: it runs for every row, and resolvePeople has already read every position.
+      const emit = (personId: string, row: CompletionRow) => {
+        const position = positions.get(personId);
+        if (position === undefined) throw new Error(`no completion position read for ${personId}`);
         positions.set(personId, position + 1);
         buffered.push({
           id: `${importId}-${(++sequence).toString(36).padStart(8, '0')}`,
@@ -131,7 +135,6 @@ export async function importCompletionsCsv(
           completion: row.completion,
         });
         perPerson.set(personId, (perPerson.get(personId) ?? 0) + 1);
-        if (buffered.length >= batchSize) await flushWrites();
       };
       const resolveBatch = async () => {
         const keys = [...new Set(batch.map((r) => r.person ?? target.personId ?? ''))].filter(
@@ -178,22 +181,25 @@ export async function importCompletionsCsv(
             pending.row.completion.credits.push(...row.completion.credits);
             continue;
           }
-          if (pending) await emit(pending.personId, pending.row);
+          if (pending) emit(pending.personId, pending.row);
           pending = { personId: person.id, row };
         }
         batch = [];
+        if (buffered.length >= batchSize) await flushWrites();
       };
 
-      for await (const csvRow of readCsv(input, COMPLETIONS_SPEC, errors.add)) {
-        rows++;
-        const parsed = completionFromCsv(csvRow);
-        if (Array.isArray(parsed)) parsed.forEach(errors.add);
-        else batch.push(parsed);
+      for await (const { columns, records } of readCsvBatches(input, COMPLETIONS_SPEC, errors.add)) {
+        for (const record of records) {
+          const parsed = completionFromCsv(record, columns);
+          if (Array.isArray(parsed)) parsed.forEach(errors.add);
+          else batch.push(parsed);
+        }
+        rows += records.length;
         if (batch.length >= batchSize) await resolveBatch();
-        if (rows % 1000 === 0) options.onProgress?.(rows);
+        options.onProgress?.(rows);
       }
       await resolveBatch();
-      if (pending) await emit(pending.personId, pending.row);
+      if (pending) emit(pending.personId, pending.row);
       await flushWrites();
       await inflight;
       options.onProgress?.(rows);
@@ -213,12 +219,12 @@ export async function importCompletionsCsv(
       );
     });
   } catch (error) {
-    if (error instanceof RollBack) return { rows, imported: 0, errors: errors.errors, committed: false };
+    if (error instanceof RollBack) return { rows, imported: 0, errors: errors.list(), committed: false };
     throw error;
   }
   // Large imports change the tables' shape enough for the planner to need fresh statistics.
   if (imported >= 10_000) await ctx.store.analyze();
-  return { rows, imported, errors: errors.errors, committed: true };
+  return { rows, imported, errors: errors.list(), committed: true };
 }
 
 /** Finds the people a file names and keeps those the actor may write; the others map to null. */
@@ -330,10 +336,10 @@ export async function importRosterCsv(
       });
     });
   } catch (error) {
-    if (error instanceof RollBack) return { rows, imported: 0, errors: errors.errors, committed: false };
+    if (error instanceof RollBack) return { rows, imported: 0, errors: errors.list(), committed: false };
     throw error;
   }
-  return { rows, imported, errors: errors.errors, committed: true };
+  return { rows, imported, errors: errors.list(), committed: true };
 }
 
 async function writeCsv(

@@ -58,6 +58,7 @@ describe.each(BACKENDS)('COPY round trip on $name', (backend) => {
           ...(i % 5 === 0 ? { provider: AWKWARD[(i + 1) % AWKWARD.length]! } : {}),
           completed: '2025-03-01',
           ...(i % 4 === 0 ? { hours: 1.25 } : {}),
+          ...(i % 6 === 0 ? { college: { semesterHours: 3, grade: AWKWARD[i % AWKWARD.length]! } } : {}),
           credits: [
             { credential: 'nasm.cpt', units: 100 + i, status: 'approved' },
             ...(i % 2 === 0
@@ -66,6 +67,7 @@ describe.each(BACKENDS)('COPY round trip on $name', (backend) => {
                     credential: 'ace.cpt',
                     units: 5,
                     category: AWKWARD[i % AWKWARD.length]!,
+                    ...(i % 3 === 0 ? { topic: AWKWARD[(i + 2) % AWKWARD.length]! } : {}),
                     status: 'pending' as const,
                   },
                 ]
@@ -90,6 +92,10 @@ describe.each(BACKENDS)('COPY round trip on $name', (backend) => {
     for (const personId of people) {
       expect(loaded.get(personId)?.holdings).toEqual(holdings.filter((h) => h.personId === personId));
       expect(loaded.get(personId)?.completions).toEqual(completions.filter((c) => c.personId === personId));
+      // Field order too: an exported document reads like the imported one.
+      expect(JSON.stringify(loaded.get(personId)?.completions)).toBe(
+        JSON.stringify(completions.filter((c) => c.personId === personId)),
+      );
     }
     for (const c of completions.slice(0, 20)) expect(await store.records.findCompletion(c.id)).toEqual(c);
   });

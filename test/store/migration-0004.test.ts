@@ -1,0 +1,71 @@
+/**
+ * Migration 0004 moves credits from their own table into the completion's row. A database made
+ * before it must keep every credit, in order, with its category, topic and petition state.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { describe, expect, it } from 'vitest';
+import { MIGRATIONS_FOLDER } from '../../src/store/migrations.ts';
+
+function statements(file: string): string[] {
+  return readFileSync(join(MIGRATIONS_FOLDER, file), 'utf8')
+    .split('--> statement-breakpoint')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+async function apply(db: PGlite, file: string): Promise<void> {
+  for (const statement of statements(file)) await db.exec(statement);
+}
+
+describe('migration 0004 (credits inside completions)', () => {
+  it('carries every credit over, in order, and drops the old table', async () => {
+    const db = await PGlite.create();
+    try {
+      for (const file of [
+        '0000_init.sql',
+        '0001_audit_append_only.sql',
+        '0002_api_sessions_tokens.sql',
+        '0003_people_email_lower.sql',
+      ]) {
+        await apply(db, file);
+      }
+      await db.exec(`
+        insert into people (id, created_at) values ('p1', now());
+        insert into completions (id, person_id, position, completed, source)
+          values ('c1', 'p1', 0, '2025-03-01', 'self-reported'),
+                 ('c2', 'p1', 1, '2025-04-01', 'imported');
+        insert into completion_credits (completion_id, position, credential, units_milli, category, topic, status)
+          values ('c1', 1, 'acsm.ep', 500, 'ceu', null, 'pending'),
+                 ('c1', 0, 'nasm.cpt', 1900, null, 'nutrition', 'approved');
+      `);
+      await apply(db, '0004_completions_inline_credits.sql');
+      const { rows } = await db.query<{ id: string; credits: unknown }>(
+        'select id, credits from completions order by id',
+      );
+      expect(rows).toEqual([
+        {
+          id: 'c1',
+          credits: [
+            { credential: 'nasm.cpt', units: 1900, topic: 'nutrition', status: 'approved' },
+            { credential: 'acsm.ep', units: 500, category: 'ceu', status: 'pending' },
+          ],
+        },
+        { id: 'c2', credits: [] },
+      ]);
+      const { rows: left } = await db.query<{ present: boolean }>(
+        `select to_regclass('completion_credits') is not null as present`,
+      );
+      expect(left[0]?.present).toBe(false);
+      // A completion can now name a person without the foreign key, but credits must be an array.
+      await expect(
+        db.exec(
+          `insert into completions (id, person_id, position, completed, source, credits) values ('c3', 'p1', 2, '2025-05-01', 'imported', '{}')`,
+        ),
+      ).rejects.toThrow(/completions_credits_array/);
+    } finally {
+      await db.close();
+    }
+  });
+});
