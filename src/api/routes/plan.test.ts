@@ -28,6 +28,8 @@ describe('planning', () => {
     expect(res.statusCode).toBe(200);
     const plan = res.json();
     expect(plan).toMatchObject({ status: 'optimal', verified: true, asOf: '2025-06-01' });
+    // The response keeps every solve statistic, including whether the fewest hours were proven.
+    expect(plan.stats).toMatchObject({ gap: 0, timedOut: false, hoursProven: true });
     const specs = plan.actions.filter(
       (a: { grants?: string }) => a.grants === 'nasm.ces' || a.grants === 'nasm.pes',
     );

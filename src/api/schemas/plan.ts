@@ -95,6 +95,9 @@ export const PlanSchema = z
       solveMs: z.number(),
       gap: z.number(),
       timedOut: z.boolean(),
+      hoursProven: z
+        .boolean()
+        .describe('Whether the fewest hours among plans of the least money was proven, or only preferred'),
     }),
   })
   .meta({ id: 'Plan', description: 'Dated actions, totals, per-cycle coverage and the reasoning' });
