@@ -1,4 +1,7 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
+// A 64 MB young generation (V8's default is 16 MB): bulk imports and re-evaluation make short-lived
+// objects by the million, and with the default most of them were copied and promoted before they
+// died, which about doubled an import's CPU time (docs/ARCHITECTURE.md).
 // Runs the TypeScript CLI directly through tsx's loader, so a checkout needs no build step.
 import { register } from 'tsx/esm/api';
 

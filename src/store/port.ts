@@ -27,6 +27,15 @@ import type {
 } from './model.ts';
 import type { Db } from './repositories.ts';
 
+/** See `Repositories['records'].completionWriter`. */
+export interface CompletionWriter {
+  add(row: StoredCompletion): void;
+  /** Completions added and not yet flushed. */
+  readonly pending: number;
+  /** Takes what was added so far (synchronously; later adds go to the next flush) and writes it. */
+  flush(): Promise<number>;
+}
+
 export interface AccountRepository {
   insert(account: AccountWithSecret): Promise<void>;
   insertMany(accounts: AccountWithSecret[]): Promise<void>;
@@ -107,6 +116,11 @@ export interface RecordsRepository {
   deleteHolding(id: string): Promise<void>;
   /** Bulk-capable: one multi-row statement per table per batch. */
   insertCompletions(rows: StoredCompletion[]): Promise<void>;
+  /**
+   * A writer for bulk imports: each completion is encoded as it is added (so the domain objects
+   * die young), and `flush` writes what was added since the last flush.
+   */
+  completionWriter(): CompletionWriter;
   updateCompletion(id: string, completion: Completion): Promise<void>;
   deleteCompletion(id: string): Promise<void>;
   /** Removes every holding and completion of a person (a profile import in replace mode). */

@@ -7,8 +7,8 @@ import { and, asc, count, eq, getTableColumns, getTableName, gt, isNull, type SQ
 import type { AnyPgColumn, PgDatabase, PgQueryResultHKT, PgTable } from 'drizzle-orm/pg-core';
 import { type CopyDriver, copyText, parseCopyText } from './copy.ts';
 import * as m from './mappers.ts';
-import type { PersonRecords } from './model.ts';
-import type { Repositories, TableAccess } from './port.ts';
+import type { PersonRecords, StoredCompletion } from './model.ts';
+import type { CompletionWriter, Repositories, TableAccess } from './port.ts';
 import * as t from './schema.ts';
 import { KEY_COLUMNS, TABLES_IN_ORDER } from './tables.ts';
 
@@ -524,6 +524,46 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
       copy,
     );
   };
+  const completionWriter = (): CompletionWriter => {
+    let lines: string[] = [];
+    let objects: StoredCompletion[] = [];
+    let evidence: StoredCompletion[] = [];
+    return {
+      add(row) {
+        if (copy) {
+          lines.push(m.completionCopyLine(row));
+          if (row.completion.evidence.length > 0) evidence.push(row);
+        } else {
+          objects.push(row);
+        }
+      },
+      get pending() {
+        return lines.length + objects.length;
+      },
+      flush() {
+        const text = lines.join('');
+        const count = lines.length + objects.length;
+        const rows = objects;
+        const withEvidence = evidence;
+        lines = [];
+        objects = [];
+        evidence = [];
+        return (async () => {
+          if (copy && text.length > 0) {
+            await copy.copyIn(db, `"completions" (${m.COMPLETION_COPY_COLUMNS})`, text);
+            await bulkInsert(
+              db,
+              t.completionEvidence,
+              withEvidence.flatMap((r) => m.completionToRows(r).evidence),
+              copy,
+            );
+          }
+          if (rows.length > 0) await insertCompletions(rows);
+          return count;
+        })();
+      },
+    };
+  };
   const deleteCompletionChildren = async (ids: string[]) => {
     if (ids.length === 0) return;
     await db.delete(t.completionEvidence).where(anyOf(t.completionEvidence.completionId, ids));
@@ -631,6 +671,7 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
       await db.delete(t.holdings).where(eq(t.holdings.id, id));
     },
     insertCompletions,
+    completionWriter,
     async updateCompletion(id, completion) {
       const [row] = await db.select().from(t.completions).where(eq(t.completions.id, id));
       if (!row) return;

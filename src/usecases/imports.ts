@@ -21,7 +21,7 @@ import {
   readCsvBatches,
   rosterFromCsv,
 } from '../files/csv.ts';
-import type { Person, StoredCompletion } from '../store/model.ts';
+import type { Person } from '../store/model.ts';
 import type { Repositories } from '../store/port.ts';
 import {
   EDITORS,
@@ -107,18 +107,16 @@ export async function importCompletionsCsv(
       let sequence = 0;
       let batch: CompletionRow[] = [];
       let pending: { personId: string; row: CompletionRow } | undefined;
-      let buffered: StoredCompletion[] = [];
+      const writer = tx.records.completionWriter();
       const perPerson = new Map<string, number>();
 
       // One batch may be in flight while the next is parsed, where the store can overlap writes.
       let inflight: Promise<void> = Promise.resolve();
       const flushWrites = async () => {
-        if (buffered.length === 0) return;
-        const rows = buffered;
-        buffered = [];
+        if (writer.pending === 0) return;
         await inflight;
-        inflight = tx.records.insertCompletions(rows).then(() => {
-          imported += rows.length;
+        inflight = writer.flush().then((count) => {
+          imported += count;
         });
         inflight.catch(() => undefined); // surfaced by the next await of it
         if (!ctx.store.info.overlapWrites) await inflight;
@@ -128,7 +126,7 @@ export async function importCompletionsCsv(
         const position = positions.get(personId);
         if (position === undefined) throw new Error(`no completion position read for ${personId}`);
         positions.set(personId, position + 1);
-        buffered.push({
+        writer.add({
           id: `${importId}-${(++sequence).toString(36).padStart(8, '0')}`,
           personId,
           position,
@@ -185,7 +183,7 @@ export async function importCompletionsCsv(
           pending = { personId: person.id, row };
         }
         batch = [];
-        if (buffered.length >= batchSize) await flushWrites();
+        if (writer.pending >= batchSize) await flushWrites();
       };
 
       for await (const { columns, records } of readCsvBatches(input, COMPLETIONS_SPEC, errors.add)) {
@@ -195,7 +193,8 @@ export async function importCompletionsCsv(
           else batch.push(parsed);
         }
         rows += records.length;
-        if (batch.length >= batchSize) await resolveBatch();
+        // Each parsed batch is resolved and encoded at once, so its objects die young.
+        await resolveBatch();
         options.onProgress?.(rows);
       }
       await resolveBatch();
