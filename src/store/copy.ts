@@ -23,13 +23,15 @@ const SPECIAL = /[\\\t\n\r]/;
 
 /** One value in COPY text format (null as \N; backslash, tab, newline and CR escaped). */
 export function copyText(value: unknown): string {
+  if (typeof value === 'string') return SPECIAL.test(value) ? escapeCopy(value) : value;
   if (value === null || value === undefined) return '\\N';
-  let s: string;
-  if (typeof value === 'string') s = value;
-  else if (typeof value === 'boolean') return value ? 't' : 'f';
-  else if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  else s = JSON.stringify(value);
-  if (!SPECIAL.test(s)) return s;
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  const json = JSON.stringify(value);
+  return SPECIAL.test(json) ? escapeCopy(json) : json;
+}
+
+function escapeCopy(s: string): string {
   return s.replace(/[\\\t\n\r]/g, (c) =>
     c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
   );
