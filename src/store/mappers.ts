@@ -197,7 +197,7 @@ export interface CompletionRows {
 }
 
 /** A credit as the row stores it: the domain's fields, nothing else. */
-function creditToJson(cr: Completion['credits'][number]): t.StoredCreditJson {
+export function creditToJson(cr: Completion['credits'][number]): t.StoredCreditJson {
   return cr.category === undefined && cr.topic === undefined
     ? { credential: cr.credential, units: cr.units, status: cr.status }
     : {

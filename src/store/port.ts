@@ -121,6 +121,8 @@ export interface RecordsRepository {
    * die young), and `flush` writes what was added since the last flush.
    */
   completionWriter(): CompletionWriter;
+  /** Replaces the credits of these completions (restoring backups made before credits moved into completions). */
+  setCredits(credits: ReadonlyMap<string, Completion['credits']>): Promise<void>;
   updateCompletion(id: string, completion: Completion): Promise<void>;
   deleteCompletion(id: string): Promise<void>;
   /** Removes every holding and completion of a person (a profile import in replace mode). */

@@ -672,6 +672,17 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
     },
     insertCompletions,
     completionWriter,
+    async setCredits(credits) {
+      const entries = [...credits];
+      for (let start = 0; start < entries.length; start += BULK_BATCH) {
+        const batch = entries.slice(start, start + BULK_BATCH);
+        const ids = batch.map(([id]) => id);
+        const json = batch.map(([, list]) => JSON.stringify(list.map(m.creditToJson)));
+        await db.execute(
+          sql`update completions as c set credits = v.credits from unnest(${sql.param(ids)}::text[], ${sql.param(json)}::jsonb[]) as v(id, credits) where c.id = v.id`,
+        );
+      }
+    },
     async updateCompletion(id, completion) {
       const [row] = await db.select().from(t.completions).where(eq(t.completions.id, id));
       if (!row) return;

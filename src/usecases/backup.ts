@@ -7,6 +7,8 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { AppError } from '../core/errors.ts';
+import type { Completion } from '../core/profile/schema.ts';
+import type { Repositories } from '../store/port.ts';
 import { type Actor, nowIso, type UseCaseContext } from './context.ts';
 
 export const BACKUP_FORMAT = 'recert-backup';
@@ -76,12 +78,14 @@ export async function restore(ctx: UseCaseContext, actor: Actor, input: Readable
   await store.transaction(async (tx) => {
     let table: string | undefined;
     let buffer: Record<string, unknown>[] = [];
-    const order = tx.tables.names;
+    let order: readonly string[] = tx.tables.names;
+    const v1Credits = v1CreditCollector();
     // Created just before reading: readline drops lines emitted before its iterator starts.
     const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
     const flush = async () => {
       if (table && buffer.length > 0) await tx.tables.write(table, buffer);
       buffer = [];
+      await v1Credits.write(tx);
     };
     for await (const line of lines) {
       lineNo++;
@@ -95,13 +99,17 @@ export async function restore(ctx: UseCaseContext, actor: Actor, input: Readable
       if (!header) {
         const h = value as Partial<BackupHeader>;
         if (h.format !== BACKUP_FORMAT) throw bad(`not a ${BACKUP_FORMAT} file`);
-        if (h.version !== BACKUP_VERSION) {
+        if (h.version !== BACKUP_VERSION && h.version !== 1) {
           throw bad(
-            `a ${BACKUP_FORMAT} v${String(h.version)} file; this version of Recert restores v${BACKUP_VERSION} files` +
-              (h.version === 1 ? ' (v1 kept credits in a table of their own, before migration 0004)' : ''),
+            `a ${BACKUP_FORMAT} v${String(h.version)} file; this version of Recert restores v1 and v2 files`,
           );
         }
         header = h as BackupHeader;
+        if (h.version === 1) {
+          // Version 1 listed credits in a table of their own, right after completions.
+          const at = order.indexOf('completions') + 1;
+          order = [...order.slice(0, at), V1_CREDITS, ...order.slice(at)];
+        }
         continue;
       }
       const { table: name, row } = value as { table?: string; row?: Record<string, unknown> };
@@ -113,6 +121,15 @@ export async function restore(ctx: UseCaseContext, actor: Actor, input: Readable
         if (table && order.indexOf(name) < order.indexOf(table))
           throw bad(`table ${name} comes after ${table}`);
         table = name;
+      }
+      if (header.version === 1) {
+        if (name === 'completions') row.credits ??= [];
+        if (name === V1_CREDITS) {
+          v1Credits.add(row, bad);
+          counts[name] = (counts[name] ?? 0) + 1;
+          if (v1Credits.size >= 5000) await v1Credits.write(tx);
+          continue;
+        }
       }
       buffer.push(row);
       counts[name] = (counts[name] ?? 0) + 1;
@@ -130,4 +147,49 @@ export async function restore(ctx: UseCaseContext, actor: Actor, input: Readable
     await tx.tables.resetSequences();
   });
   return { tables: counts };
+}
+
+/** The table version 1 backups kept credits in (migration 0004 moved them into completions). */
+const V1_CREDITS = 'completionCredits';
+
+/** Gathers version 1 credit rows by completion and writes them into their completions. */
+function v1CreditCollector() {
+  let pending = new Map<string, { position: number; credit: Completion['credits'][number] }[]>();
+  const STATUSES = ['approved', 'pending', 'denied'];
+  return {
+    get size() {
+      return pending.size;
+    },
+    add(row: Record<string, unknown>, bad: (message: string) => Error) {
+      const { completionId, position, credential, unitsMilli, category, topic, status } = row;
+      if (
+        typeof completionId !== 'string' ||
+        typeof position !== 'number' ||
+        typeof credential !== 'string' ||
+        typeof unitsMilli !== 'number' ||
+        typeof status !== 'string' ||
+        !STATUSES.includes(status)
+      ) {
+        throw bad('a completionCredits row needs completionId, position, credential, unitsMilli and status');
+      }
+      const credit = { credential, units: unitsMilli } as Completion['credits'][number];
+      if (typeof category === 'string') credit.category = category;
+      if (typeof topic === 'string') credit.topic = topic;
+      credit.status = status as Completion['credits'][number]['status'];
+      const list = pending.get(completionId) ?? [];
+      list.push({ position, credit });
+      pending.set(completionId, list);
+    },
+    async write(tx: Repositories) {
+      if (pending.size === 0) return;
+      const credits = new Map(
+        [...pending].map(([id, list]) => [
+          id,
+          list.sort((a, b) => a.position - b.position).map((c) => c.credit),
+        ]),
+      );
+      pending = new Map();
+      await tx.records.setCredits(credits);
+    },
+  };
 }

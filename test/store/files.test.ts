@@ -239,6 +239,16 @@ nobody@example.com,2025-03-01,Unknown person,,,,
     } finally {
       await target.close();
     }
+    // A version 1 file (credits in a table of their own, before migration 0004) restores to the same rows.
+    const v1 = await backend.open();
+    try {
+      await restore(testContext(v1), SYSTEM, Readable.from([asVersion1(out.text())]));
+      const [before, after] = [await dumpAll(store), await dumpAll(v1)];
+      for (const name of store.tables.names)
+        expect({ name, rows: after[name] }).toEqual({ name, rows: before[name] });
+    } finally {
+      await v1.close();
+    }
     const truncated = out.text().split('\n').slice(0, -5).join('\n');
     const empty = await backend.open();
     try {
@@ -252,3 +262,47 @@ nobody@example.com,2025-03-01,Unknown person,,,,
     }
   });
 });
+
+/** A version 2 backup rewritten as version 1 wrote it: credits as rows of completionCredits after completions. */
+function asVersion1(text: string): string {
+  const lines = text.trim().split('\n');
+  const header = JSON.parse(lines[0]!) as { version: number; tables: Record<string, number> };
+  const out: string[] = [];
+  const credits: string[] = [];
+  let inCompletions = false;
+  for (const line of lines.slice(1)) {
+    const { table, row } = JSON.parse(line) as { table: string; row: Record<string, unknown> };
+    if (inCompletions && table !== 'completions') {
+      out.push(...credits);
+      inCompletions = false;
+    }
+    if (table === 'completions') {
+      inCompletions = true;
+      const { credits: list, ...rest } = row as { credits: Record<string, unknown>[] };
+      // Listed last credit first, to show restore orders them by position.
+      [...list.entries()].reverse().forEach(([position, c]) => {
+        credits.push(
+          JSON.stringify({
+            table: 'completionCredits',
+            row: {
+              completionId: rest.id,
+              position,
+              credential: c.credential,
+              unitsMilli: c.units,
+              category: c.category ?? null,
+              topic: c.topic ?? null,
+              status: c.status,
+            },
+          }),
+        );
+      });
+      out.push(JSON.stringify({ table, row: rest }));
+    } else {
+      out.push(line);
+    }
+  }
+  if (inCompletions) out.push(...credits);
+  header.version = 1;
+  header.tables.completionCredits = credits.length;
+  return [JSON.stringify(header), ...out].join('\n');
+}
