@@ -216,4 +216,35 @@ describe('solveByParts', () => {
     expect(tabled).toBeGreaterThan(20);
     expect(solved).toBeGreaterThan(20);
   });
+
+  it('solves the small parts first, so a large part using up the time limit does not lose them', async () => {
+    const b = new ModelBuilder();
+    const small = b.addColumn(5, 0, 1, true);
+    b.addRow([[small, 2]], -INFINITY, 2); // a cap: not a covering part, so it goes to the solver
+    b.addRow([[small, 1]], 1, INFINITY);
+    const big = [0, 1, 2, 3].map(() => b.addColumn(1, 0, 1, true));
+    b.addRow(
+      big.map((j) => [j, 2] as [number, number]),
+      -INFINITY,
+      5,
+    );
+    b.addRow(
+      big.map((j) => [j, 1] as [number, number]),
+      2,
+      INFINITY,
+    );
+    const order: number[] = [];
+    const slow: SolverPort = {
+      async solve(model, options) {
+        order.push(model.cost.length);
+        if (model.cost.length > 1)
+          await new Promise((resolve) => setTimeout(resolve, options.timeLimitMs + 20));
+        return new BruteForceSolver().solve(model);
+      },
+      async close() {},
+    };
+    const result = await solveByParts(b.model, slow, { timeLimitMs: 30 });
+    expect(order).toEqual([1, 4]);
+    expect(result).toMatchObject({ status: 'optimal', objective: 7, parts: 2 });
+  });
 });

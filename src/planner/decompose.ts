@@ -9,6 +9,9 @@
 import { solveCovering } from './covering.ts';
 import type { MipModel, MipSolution, SolveOptions, SolverPort } from './solver.ts';
 
+/** The least time a part waiting for the solver is given, even once the limit has been spent. */
+const MIN_PART_MS = 500;
+
 export interface Part {
   /** Columns of the whole model, in order. */
   columns: number[];
@@ -87,7 +90,7 @@ export function subModel(model: MipModel, part: Part): MipModel {
 
 /**
  * Solves every part (the exact table where it applies, else the solver, each within what is left
- * of the time limit) and puts the solutions together. Optimal when every part is; a part stopped
+ * of the time limit, smallest parts first) and puts the solutions together. Optimal when every part is; a part stopped
  * at the time limit with a plan makes the whole feasible, with the largest of the parts' relative
  * gaps (the gap of a sum is at most the largest gap of its terms); without a plan, or infeasible,
  * the whole is too.
@@ -123,14 +126,20 @@ export async function solveByParts(
   let status: MipSolution['status'] = 'optimal';
   let gap = 0;
   let byTable = 0;
-  for (const part of parts) {
+  // Smallest parts first: they take milliseconds, and the largest then has what is left of the limit
+  // (a part still waiting when the limit is reached gets a short floor rather than losing the plan).
+  const order = [...parts].sort(
+    (x, y) => x.columns.length - y.columns.length || x.columns[0]! - y.columns[0]!,
+  );
+  for (const part of order) {
     const sub = subModel(model, part);
     let solution = solveCovering(sub);
     if (solution) byTable++;
     else {
       const left = options.timeLimitMs - (performance.now() - started);
-      if (left <= 0) return { ...timedOut(started), parts: parts.length, byTable };
-      solution = await solver.solve(sub, { timeLimitMs: left });
+      solution = await solver.solve(sub, {
+        timeLimitMs: Math.max(left, Math.min(MIN_PART_MS, options.timeLimitMs)),
+      });
     }
     if (solution.status === 'infeasible' || solution.status === 'error' || solution.status === 'time-limit') {
       return {
@@ -150,17 +159,6 @@ export async function solveByParts(
     objective += solution.objective;
   }
   return { status, values, objective, gap, ms: performance.now() - started, parts: parts.length, byTable };
-}
-
-function timedOut(started: number): MipSolution {
-  return {
-    status: 'time-limit',
-    values: [],
-    objective: 0,
-    gap: 1,
-    ms: performance.now() - started,
-    message: 'the time limit was reached',
-  };
 }
 
 async function solveWhole(model: MipModel, solver: SolverPort, options: SolveOptions, started: number) {
