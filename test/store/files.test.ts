@@ -278,7 +278,7 @@ function asVersion1(text: string): string {
     }
     if (table === 'completions') {
       inCompletions = true;
-      const { credits: list, ...rest } = row as { credits: Record<string, unknown>[] };
+      const { credits: list, ...rest } = row as { credits: Record<string, unknown>[]; id: string };
       // Listed last credit first, to show restore orders them by position.
       [...list.entries()].reverse().forEach(([position, c]) => {
         credits.push(
