@@ -27,6 +27,14 @@ import type {
 } from './model.ts';
 import type { Db } from './repositories.ts';
 
+export interface LoadOptions {
+  /**
+   * Given a person's holdings, the first completion date (YYYY-MM-DD) worth reading: completions
+   * dated before it are left out. Undefined reads them all; null reads none.
+   */
+  completionsFrom?: (holdings: readonly StoredHolding[]) => string | null | undefined;
+}
+
 /** See `Repositories['records'].completionWriter`. */
 export interface CompletionWriter {
   add(row: StoredCompletion): void;
@@ -103,7 +111,7 @@ export interface ConsentRepository {
 
 export interface RecordsRepository {
   /** Holdings and completions of each person asked for, in document order (missing people map to empty records). */
-  load(personIds: readonly string[]): Promise<Map<string, PersonRecords>>;
+  load(personIds: readonly string[], options?: LoadOptions): Promise<Map<string, PersonRecords>>;
   findHolding(id: string): Promise<StoredHolding | undefined>;
   findCompletion(id: string): Promise<StoredCompletion | undefined>;
   /** The next free position in a person's holdings or completions list. */

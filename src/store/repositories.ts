@@ -8,7 +8,7 @@ import type { AnyPgColumn, PgDatabase, PgQueryResultHKT, PgTable } from 'drizzle
 import { type CopyDriver, copyText, parseCopyText } from './copy.ts';
 import * as m from './mappers.ts';
 import type { PersonRecords, StoredCompletion } from './model.ts';
-import type { CompletionWriter, Repositories, TableAccess } from './port.ts';
+import type { CompletionWriter, LoadOptions, Repositories, TableAccess } from './port.ts';
 import * as t from './schema.ts';
 import { KEY_COLUMNS, TABLES_IN_ORDER } from './tables.ts';
 
@@ -570,12 +570,13 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
   };
 
   return {
-    async load(personIds) {
+    async load(personIds, options = {}) {
       const result = new Map<string, PersonRecords>();
       for (const id of personIds) result.set(id, { holdings: [], completions: [] });
       if (personIds.length === 0) return result;
       // COPY pays off for batches; one person's read (a status lookup) stays on plain statements.
-      if (copy && personIds.length >= COPY_LOAD_MIN_PEOPLE) return loadByCopy(db, copy, personIds, result);
+      if (copy && personIds.length >= COPY_LOAD_MIN_PEOPLE)
+        return loadByCopy(db, copy, personIds, result, options);
       const ids = [...personIds];
       // Sequential on purpose: a transaction is one connection on both backends.
       const holdingRows = await db
@@ -619,6 +620,15 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
       }
       for (const row of completionRows) {
         result.get(row.personId)?.completions.push(m.completionFromRows(row, evidence.get(row.id) ?? []));
+      }
+      // A few people: their completions are filtered here rather than in SQL.
+      if (options.completionsFrom) {
+        for (const records of result.values()) {
+          const day = options.completionsFrom(records.holdings);
+          if (day === undefined) continue;
+          records.completions =
+            day === null ? [] : records.completions.filter((c) => c.completion.completed >= day);
+        }
       }
       return result;
     },
@@ -748,6 +758,7 @@ async function loadByCopy(
   copy: CopyDriver,
   personIds: readonly string[],
   result: Map<string, PersonRecords>,
+  options: LoadOptions,
 ): Promise<Map<string, PersonRecords>> {
   const ids = textArrayLiteral(personIds);
   const holdingRows = parseCopyText(
@@ -760,18 +771,6 @@ async function loadByCopy(
     await copy.copyOut(
       db,
       `select r.holding_id, r.position, r.date, r.kind from holding_renewals r join holdings h on h.id = r.holding_id where h.person_id = any(${ids})`,
-    ),
-  );
-  const completionRows = parseCopyText(
-    await copy.copyOut(
-      db,
-      `select id, person_id, position, ref, activity, title, provider, completed, hours, format, type, event, has_college, college_semester_hours, college_quarter_hours, college_grade, source, credits from completions where person_id = any(${ids}) order by position`,
-    ),
-  );
-  const evidenceRows = parseCopyText(
-    await copy.copyOut(
-      db,
-      `select ce.completion_id, ce.position, ce.file, ce.sha256, ce.signed_record from completion_evidence ce join completions c on c.id = ce.completion_id where c.person_id = any(${ids})`,
     ),
   );
   type R = typeof t;
@@ -787,19 +786,6 @@ async function loadByCopy(
     if (list) list.push(row);
     else renewals.set(row.holdingId, [row]);
   }
-  const evidence = new Map<string, R['completionEvidence']['$inferSelect'][]>();
-  for (const f of evidenceRows) {
-    const row = {
-      completionId: f[0]!,
-      position: int(f[1]!),
-      file: f[2]!,
-      sha256: f[3]!,
-      signedRecord: f[4]!,
-    };
-    const list = evidence.get(row.completionId);
-    if (list) list.push(row);
-    else evidence.set(row.completionId, [row]);
-  }
   for (const f of holdingRows) {
     const row = {
       id: f[0]!,
@@ -814,6 +800,45 @@ async function loadByCopy(
       handsOn: bool(f[9]!),
     };
     result.get(row.personId)?.holdings.push(m.holdingFromRows(row, renewals.get(row.id) ?? []));
+  }
+
+  // Which completions to read: everyone's, or from each person's own date (none for null).
+  const COLUMNS =
+    'c.id, c.person_id, c.position, c.ref, c.activity, c.title, c.provider, c.completed, c.hours, c.format, c.type, c.event, c.has_college, c.college_semester_hours, c.college_quarter_hours, c.college_grade, c.source, c.credits';
+  let from = `completions c where c.person_id = any(${ids})`;
+  if (options.completionsFrom) {
+    const since: string[] = [];
+    const whose: string[] = [];
+    for (const [personId, records] of result) {
+      const day = options.completionsFrom(records.holdings);
+      if (day === null) continue;
+      whose.push(personId);
+      since.push(day ?? '-infinity');
+    }
+    // One index scan per person (LATERAL), each keeping the rows on or after that person's date.
+    from = `unnest(${textArrayLiteral(whose)}, ${textArrayLiteral(since)}::date[]) as u(person_id, since) cross join lateral (select * from completions x where x.person_id = u.person_id and x.completed >= u.since) c`;
+  }
+  const completionRows = parseCopyText(
+    await copy.copyOut(db, `select ${COLUMNS} from ${from} order by c.position`),
+  );
+  const evidenceRows = parseCopyText(
+    await copy.copyOut(
+      db,
+      `select ce.completion_id, ce.position, ce.file, ce.sha256, ce.signed_record from completion_evidence ce join (select c.id from ${from}) k on k.id = ce.completion_id`,
+    ),
+  );
+  const evidence = new Map<string, R['completionEvidence']['$inferSelect'][]>();
+  for (const f of evidenceRows) {
+    const row = {
+      completionId: f[0]!,
+      position: int(f[1]!),
+      file: f[2]!,
+      sha256: f[3]!,
+      signedRecord: f[4]!,
+    };
+    const list = evidence.get(row.completionId);
+    if (list) list.push(row);
+    else evidence.set(row.completionId, [row]);
   }
   for (const f of completionRows) {
     const row = {

@@ -8,10 +8,11 @@ import { isIsoDate, toEpochDay, toIsoDate } from '../core/dates.ts';
 import { evaluate } from '../core/engine/evaluate.ts';
 import { evaluatePopulation, NONE, type PopulationResult, STATUS_NAMES } from '../core/engine/kernel.ts';
 import type { Evaluation } from '../core/engine/result.ts';
+import { earliestCountingDay } from '../core/engine/window.ts';
 import { AppError } from '../core/errors.ts';
 import type { RuleSet } from '../core/ruleset.ts';
 import { tryParseUnits } from '../core/units.ts';
-import type { HoldingStatusSummary, PersonRecords } from '../store/model.ts';
+import type { HoldingStatusSummary, PersonRecords, StoredHolding } from '../store/model.ts';
 import { findPerson, personAccess, requirePersonRead } from './access.ts';
 import { recordChange } from './audit.ts';
 import { columnsOf, type KernelRules, kernelRules, type PopulationBatch } from './columns.ts';
@@ -196,7 +197,19 @@ export async function reevaluate(
       after = ids.at(-1)!;
     }
   }
-  const read = (ids: string[]) => store.records.load(ids).then((loaded) => ({ ids, loaded }));
+  // Completions dated before every current cycle of a person change none of their statuses
+  // (core/engine/window.ts): leave them unread.
+  const asOfDay = toEpochDay(asOf);
+  const completionsFrom = (held: readonly StoredHolding[]) => {
+    const day = earliestCountingDay(
+      held.map((h) => h.holding),
+      ruleSet,
+      asOfDay,
+    );
+    return day === undefined ? null : toIsoDate(day);
+  };
+  const read = (ids: string[]) =>
+    store.records.load(ids, { completionsFrom }).then((loaded) => ({ ids, loaded }));
   const source = batches();
   const first = await source.next();
   let pending = first.done ? undefined : read(first.value);

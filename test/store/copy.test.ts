@@ -100,3 +100,80 @@ describe.each(BACKENDS)('COPY round trip on $name', (backend) => {
     for (const c of completions.slice(0, 20)) expect(await store.records.findCompletion(c.id)).toEqual(c);
   });
 });
+
+describe.each(BACKENDS)('reading completions from a date on $name', (backend) => {
+  let store: Store;
+  const people = Array.from({ length: 40 }, (_, i) => `from-${String(i).padStart(2, '0')}`);
+
+  beforeAll(async () => {
+    store = await backend.open();
+    await store.people.insertMany(people.map((id) => ({ id, createdAt: '2026-01-01T00:00:00.000Z' })));
+    const holdings: StoredHolding[] = people.map((personId, i) => ({
+      id: `fh-${i}`,
+      personId,
+      position: 0,
+      holding: {
+        credential: i % 2 === 0 ? 'nasm.cpt' : 'ace.cpt',
+        earned: `20${10 + (i % 10)}-01-15`,
+        renewals: [],
+      },
+    }));
+    const completions: StoredCompletion[] = [];
+    people.forEach((personId, i) => {
+      for (let k = 0; k < 12; k++) {
+        completions.push({
+          id: `fc-${i}-${k}`,
+          personId,
+          position: k,
+          completion: {
+            title: `Course ${k}`,
+            completed: `20${14 + (k % 12)}-0${1 + (k % 9)}-1${k % 10}`,
+            credits: [{ credential: 'nasm.cpt', units: 100, status: 'approved' }],
+            source: 'imported',
+            evidence: k === 11 ? [{ file: `proof-${i}.pdf` }] : [],
+          },
+        });
+      }
+    });
+    await store.transaction(async (tx) => {
+      await tx.records.insertHoldings(holdings);
+      await tx.records.insertCompletions(completions);
+    });
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  // Each person's date comes from their holdings, as re-evaluation derives it: none, all, or from a day.
+  const from = (held: readonly StoredHolding[]) => {
+    const earned = held[0]!.holding.earned;
+    const year = Number(earned.slice(0, 4));
+    if (year % 3 === 0) return null;
+    if (year % 3 === 1) return undefined;
+    return `${year + 8}-06-01`;
+  };
+
+  it.each([
+    ['by COPY', 40],
+    ['on plain statements', 5],
+  ])('keeps exactly the completions on or after each person’s date (%s)', async (_, n) => {
+    const ids = people.slice(0, n);
+    const all = await store.records.load(ids);
+    const some = await store.records.load(ids, { completionsFrom: from });
+    let kept = 0;
+    for (const id of ids) {
+      const records = all.get(id)!;
+      const day = from(records.holdings);
+      const expected =
+        day === null
+          ? []
+          : day === undefined
+            ? records.completions
+            : records.completions.filter((c) => c.completion.completed >= day);
+      expect(some.get(id)).toEqual({ holdings: records.holdings, completions: expected });
+      kept += expected.length;
+    }
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(ids.length * 12);
+  });
+});
