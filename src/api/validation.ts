@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../core/errors.ts';
+import { nulPath } from '../core/text.ts';
 import { formatPath } from '../io/yaml-source.ts';
 import type { IssueLocation, LocatedIssue } from './problem.ts';
 
@@ -65,23 +66,6 @@ export const validatorCompiler: FastifySchemaCompiler<z.ZodType> =
     if (result.success) return { value: AS_SENT.has(schema) ? data : result.data };
     return { error: invalidInput(result.error, LOCATIONS[httpPart ?? 'body'] ?? 'body') };
   };
-
-/** The path of the first string holding a NUL character, which PostgreSQL text cannot store. */
-function nulPath(value: unknown, path: (string | number)[] = []): (string | number)[] | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = nulPath(value[i], [...path, i]);
-      if (found) return found;
-    }
-  } else if (value !== null && typeof value === 'object') {
-    for (const [key, child] of Object.entries(value)) {
-      const found = key.includes('\u0000') ? [...path, key] : nulPath(child, [...path, key]);
-      if (found) return found;
-    }
-  }
-  return undefined;
-}
 
 /**
  * JSON bodies are parsed by Fastify's own safe parser (prototype poisoning

@@ -16,6 +16,15 @@ const plain = (n: number, eol = '\n') =>
   Array.from({ length: n }, (_, i) => `a${i}@x.org, Name ${i} ,r${i}`).join(eol);
 
 describe('readCsv', () => {
+  it('reports a cell holding a NUL character (which PostgreSQL cannot store) and reads on', async () => {
+    const text = `email,name,external_ref\na@x.org,A\u0000B,r1\nb@x.org,B,r2\n`;
+    const { rows, errors } = await read(text, 5);
+    expect(errors).toEqual([
+      { row: 2, column: 'name', reason: 'contains a NUL character (\\0), which cannot be stored' },
+    ]);
+    expect(rows.map((r) => r.values.email)).toEqual(['b@x.org']);
+  });
+
   it('reads the same rows whatever the chunking, with quotes arriving after the fast path started', async () => {
     const text = `\uFEFFemail,name,external_ref\n${plain(50)}\n\n"q@x.org","Doe, ""Jo""\nSmith",r\r\n${plain(3, '\r\n')}\n`;
     const whole = await read(text, text.length);

@@ -65,6 +65,7 @@ export async function* readCsvBatches(
   onError: (e: RowError) => void,
 ): AsyncGenerator<CsvBatch> {
   let width = 0;
+  let names: string[] = [];
   let columns: ColumnIndex | undefined;
   let row = 1;
   let stop = false;
@@ -72,7 +73,7 @@ export async function* readCsvBatches(
   /** Takes one record's fields: the header, a record, or one that is reported. */
   const take = (fields: string[]): void => {
     if (!columns) {
-      const names = fields.map((h) => h.trim().toLowerCase());
+      names = fields.map((h) => h.trim().toLowerCase());
       let ok = true;
       for (const name of names) {
         if (!spec.columns.includes(name)) {
@@ -102,7 +103,15 @@ export async function* readCsvBatches(
       onError({ row, column: '', reason: `expected ${width} fields, found ${fields.length}` });
       return;
     }
-    for (let i = 0; i < fields.length; i++) fields[i] = fields[i]!.trim();
+    for (let i = 0; i < fields.length; i++) {
+      const field = fields[i]!.trim();
+      if (field.includes('\u0000')) {
+        // PostgreSQL text cannot hold NUL: report the cell instead of failing the whole write later.
+        onError({ row, column: names[i]!, reason: 'contains a NUL character (\\0), which cannot be stored' });
+        return;
+      }
+      fields[i] = field;
+    }
     records.push({ row, fields });
   };
   const full = () => records.length >= BATCH_RECORDS;

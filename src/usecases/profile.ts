@@ -5,6 +5,7 @@
  */
 import { AppError } from '../core/errors.ts';
 import { type Completion, type Holding, Profile, type ProfileInput } from '../core/profile/schema.ts';
+import { nulPath } from '../core/text.ts';
 import { formatUnits } from '../core/units.ts';
 import type { Person, PersonRecords, StoredCompletion, StoredHolding } from '../store/model.ts';
 import type { Repositories } from '../store/port.ts';
@@ -34,6 +35,12 @@ export async function importProfile(
   options: { mode?: ImportMode } = {},
 ): Promise<ProfileImportResult> {
   const mode = options.mode ?? 'replace';
+  const nul = nulPath(profile);
+  if (nul) {
+    throw AppError.invalid('the profile document is not valid', [
+      { field: nul.join('.'), message: 'contains a NUL character (\\0), which cannot be stored' },
+    ]);
+  }
   return ctx.store.transaction(async (tx) => {
     const person = await requirePersonWrite(tx, actor, personId);
     await writeProfile(ctx, tx, person, profile, mode);

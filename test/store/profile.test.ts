@@ -146,6 +146,22 @@ describe.each(BACKENDS)('profiles on $name', (backend) => {
     expect((await exportProfile(ctx, SYSTEM, personId)).holdings).toEqual([]);
   });
 
+  it('refuses a NUL character with the field holding it, writing nothing', async () => {
+    const personId = await freshPerson();
+    const document = Profile.parse({
+      holdings: [{ credential: 'nasm.cpt', earned: '2024-03-15' }],
+      completions: [
+        { title: 'Fine', completed: '2025-01-01' },
+        { title: 'A\u0000B', completed: '2025-02-01' },
+      ],
+    });
+    await expect(importProfile(ctx, SYSTEM, personId, document)).rejects.toMatchObject({
+      code: 'invalid-input',
+      issues: [{ field: 'completions.1.title', message: expect.stringContaining('NUL') }],
+    });
+    expect(await exportProfile(ctx, SYSTEM, personId)).toMatchObject({ holdings: [], completions: [] });
+  });
+
   it('stores evidence with its hash, and refuses wrong types and sizes', async () => {
     const personId = await freshPerson();
     const logged = await logCompletion(ctx, SYSTEM, personId, {
