@@ -4,23 +4,29 @@
  */
 import { describe, expect, it } from 'vitest';
 import { shippedRuleSet } from '../catalog/load.ts';
-import { generateDemo } from '../demo/generate.ts';
-import type { PersonRecords } from '../store/model.ts';
 import { toEpochDay } from '../core/dates.ts';
 import { earliestCountingDay } from '../core/engine/window.ts';
+import { generateDemo } from '../demo/generate.ts';
+import type { PersonRecords } from '../store/model.ts';
 import { columnsOf, kernelRules } from './columns.ts';
 import { statusSummaries } from './status.ts';
 
-describe('kernel columns from stored records', () => {
-  const ruleSet = shippedRuleSet();
-  const rules = kernelRules(ruleSet);
+/** A demo population as stored records, by person id. */
+function demoPeople(ruleSet: ReturnType<typeof shippedRuleSet>, count: number, seed: number) {
   const [batch] = [
-    ...generateDemo({ people: 1500, seed: 3, baseDate: '2026-01-01', ruleSet, batchSize: 1500 }),
+    ...generateDemo({ people: count, seed, baseDate: '2026-01-01', ruleSet, batchSize: count }),
   ];
   const people = new Map<string, PersonRecords>();
   for (const p of batch!.people) people.set(p.id, { holdings: [], completions: [] });
   for (const h of batch!.holdings) people.get(h.personId)!.holdings.push(h);
   for (const c of batch!.completions) people.get(c.personId)!.completions.push(c);
+  return people;
+}
+
+describe('kernel columns from stored records', () => {
+  const ruleSet = shippedRuleSet();
+  const rules = kernelRules(ruleSet);
+  const people = demoPeople(ruleSet, 1500, 3);
 
   it('represents most of a realistic population and lists the rest for the object engine', () => {
     const { columns, personIds, fallback } = columnsOf(people, rules);
@@ -35,13 +41,7 @@ describe('kernel columns from stored records', () => {
 describe('re-evaluation through the kernel', () => {
   const ruleSet = shippedRuleSet();
   const rules = kernelRules(ruleSet);
-  const [batch] = [
-    ...generateDemo({ people: 1200, seed: 11, baseDate: '2026-01-01', ruleSet, batchSize: 1200 }),
-  ];
-  const people = new Map<string, PersonRecords>();
-  for (const p of batch!.people) people.set(p.id, { holdings: [], completions: [] });
-  for (const h of batch!.holdings) people.get(h.personId)!.holdings.push(h);
-  for (const c of batch!.completions) people.get(c.personId)!.completions.push(c);
+  const people = demoPeople(ruleSet, 1200, 11);
 
   it.each(['2026-01-01', '2024-06-30', '2027-03-15'])(
     'gives the object engine’s summaries as of %s',
@@ -61,13 +61,7 @@ describe('re-evaluation through the kernel', () => {
 describe('re-evaluation without the completions that cannot count', () => {
   const ruleSet = shippedRuleSet();
   const rules = kernelRules(ruleSet);
-  const [batch] = [
-    ...generateDemo({ people: 1000, seed: 23, baseDate: '2026-01-01', ruleSet, batchSize: 1000 }),
-  ];
-  const people = new Map<string, PersonRecords>();
-  for (const p of batch!.people) people.set(p.id, { holdings: [], completions: [] });
-  for (const h of batch!.holdings) people.get(h.personId)!.holdings.push(h);
-  for (const c of batch!.completions) people.get(c.personId)!.completions.push(c);
+  const people = demoPeople(ruleSet, 1000, 23);
 
   it.each(['2026-01-01', '2023-02-28', '2027-03-15', '2030-12-31'])(
     'gives the same summaries as of %s with both engines',
