@@ -5,6 +5,9 @@ import loadHighs from 'highs';
 
 const ready = loadHighs();
 
+/** Models with at least this many columns get the sub-MIP heuristics (typical models have ~1,000). */
+const LARGE_MODEL_COLUMNS = 3000;
+
 parentPort.on('message', async (request) => {
   const { id, model, timeLimitSeconds } = request;
   try {
@@ -40,10 +43,13 @@ parentPort.on('message', async (request) => {
           mip_rel_gap: 0,
           mip_abs_gap: model.absGap ?? 0.25,
           random_seed: 0,
-          // The sub-MIP heuristics dominated root time on planning models (measured: 25–50% of the
-          // solve) without finding better plans; the other heuristics stay on.
-          mip_heuristic_run_rins: false,
-          mip_heuristic_run_rens: false,
+          // The sub-MIP heuristics (RINS, RENS) dominated root time on typical-size planning models
+          // (measured: 25–50% of the solve) without finding better plans, so they are off there. Large
+          // models stop at the time limit, where the plan found is what counts: with them on, the
+          // heavy benchmark's gap at 60 s fell from 5.4% to 2.2% (seed 1004) and 5.1% to 1.2%
+          // (seed 1001), universal acceptance at 30 s from 6.6% to 5.3%.
+          mip_heuristic_run_rins: numCols >= LARGE_MODEL_COLUMNS,
+          mip_heuristic_run_rens: numCols >= LARGE_MODEL_COLUMNS,
         });
         m.run();
         const status = m.getModelStatus();
