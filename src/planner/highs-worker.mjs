@@ -50,6 +50,10 @@ parentPort.on('message', async (request) => {
           // (seed 1001), universal acceptance at 30 s from 6.6% to 5.3%.
           mip_heuristic_run_rins: numCols >= LARGE_MODEL_COLUMNS,
           mip_heuristic_run_rens: numCols >= LARGE_MODEL_COLUMNS,
+          // Restarting after root reduced-cost fixing re-runs presolve and the root cut loop: without it,
+          // typical models solved 18–25% faster (4 seeds, 3 rounds, warm worker), but the heavy model
+          // found no plan at all in 60 s (seed 1000), so large models keep restarting.
+          mip_allow_restart: numCols >= LARGE_MODEL_COLUMNS,
         });
         m.run();
         const status = m.getModelStatus();
