@@ -2,10 +2,12 @@
  * Stored records laid out as the engine kernel's columns, so re-evaluating a
  * whole population runs the columnar kernel instead of one object engine
  * call per person. The kernel models each completion as one credit under the
- * holding of its credential; a person whose records say more than that
- * (college credit, credit only for credentials they do not hold, one course
- * crediting several of their holdings, unknown codes…) is left to the object
- * engine, so both paths give the same statuses (tested on demo populations).
+ * holding of its credential, plus one under each other held certification
+ * that plainly converts its hours into CE (hoursOnlyRate); a person whose
+ * records say more than that (college credit, credit only for credentials
+ * they do not hold, one course crediting several of their holdings that
+ * accept each other, unknown codes…) is left to the object engine, so both
+ * paths give the same statuses (tested on demo populations).
  */
 import { toEpochDay } from '../core/dates.ts';
 import { type CompiledRules, compileRules } from '../core/engine/kernel.ts';
@@ -201,19 +203,29 @@ function planPerson(records: PersonRecords, rules: KernelRules, codes: Codes): K
     const known = credits.filter((k) => ruleSet.credentials.has(k.credential));
     const direct = known.filter((k) => held.has(k.credential)).map((k) => k.credential);
     const foreign = known.filter((k) => !held.has(k.credential)).map((k) => k.credential);
-    const hours = completion.hours !== undefined || offering?.hours !== undefined;
+    const hours = completion.hours ?? offering?.hours;
     // The kernel gives each held credential its own record and lets a holding count other holdings'
     // records through acceptance rules, without knowing they are one completion; the engine resolves
     // a completion once per holding. They agree unless acceptance could see two records of it, or
     // credit the kernel does not have (foreign credits, hours).
     for (const a of direct) if (direct.some((d) => d !== a && accepts(rules, a, d))) return undefined;
+    // Held certifications this completion counts for through its hours, with the units.
+    const byHours: { credential: string; units: number }[] = [];
     for (const b of certifications) {
       if (direct.includes(b)) continue;
       const seen = direct.filter((d) => accepts(rules, b, d)).length;
       if (seen > 1 || foreign.some((f) => accepts(rules, b, f))) return undefined;
-      if (hours && hoursMayResolveFirst(rules, b, known)) return undefined;
+      if (hours !== undefined && hoursMayResolveFirst(rules, b, known)) {
+        // The engine resolves it through the hours rule. The kernel can carry that as b's own
+        // record when the rule is plain (hoursOnlyRate) and no other holding accepts b's credit
+        // (the engine would not let them: the hours credit is not a claimed one).
+        const rate = hoursOnlyRate(rules, b, known);
+        if (rate === undefined || certifications.some((c) => c !== b && accepts(rules, c, b)))
+          return undefined;
+        byHours.push({ credential: b, units: Math.floor((Math.round(hours * 1000) * rate) / 1000) });
+      }
     }
-    if (direct.length === 0) continue;
+    if (direct.length === 0 && byHours.length === 0) continue;
     const providerName = completion.provider ?? offering?.provider;
     const provider = providerName === undefined ? 0 : (codes.providerCode.get(providerName) ?? 0);
     const type = codes.typeCode.get(completion.type ?? offering?.type ?? 'course');
@@ -246,6 +258,20 @@ function planPerson(records: PersonRecords, rules: KernelRules, codes: Codes): K
         provider,
         type,
         status: CREDIT_STATUS.indexOf(credit.status),
+        activity,
+        event,
+      });
+    }
+    for (const { credential, units } of byHours) {
+      out.push({
+        holding: held.get(credential)!,
+        day: toEpochDay(completion.completed),
+        units,
+        category: 0,
+        topic: 0,
+        provider,
+        type,
+        status: CREDIT_STATUS.indexOf('approved'),
         activity,
         event,
       });
@@ -294,6 +320,35 @@ function hoursMayResolveFirst(rules: KernelRules, credential: string, credits: r
     }
     return false;
   });
+}
+
+/**
+ * The units per hour at which `credential` turns a completion's hours into CE, when that is all its
+ * policies can do with it: in every version, no acceptance rule takes one of these credits, and the
+ * first hours rule has no filter and no condition, at the same rate. Undefined otherwise (the object
+ * engine then evaluates the person).
+ */
+function hoursOnlyRate(
+  rules: KernelRules,
+  credential: string,
+  credits: readonly Credit[],
+): number | undefined {
+  const entry = rules.ruleSet.credentials.get(credential);
+  if (!entry || entry.policies.length === 0) return undefined;
+  let rate: number | undefined;
+  for (const policy of entry.policies) {
+    const takes = policy.requirements.some(
+      (r) =>
+        r.kind === 'accept' &&
+        credits.some((k) => r.from.some((pattern) => matchesPattern(pattern, k.credential))),
+    );
+    if (takes) return undefined;
+    const first = policy.requirements.find((r) => r.kind === 'accept-hours');
+    if (first?.kind !== 'accept-hours' || first.where !== undefined || first.when !== undefined) return undefined;
+    if (rate !== undefined && rate !== first.unitsPerHour) return undefined;
+    rate = first.unitsPerHour;
+  }
+  return rate;
 }
 
 /** Claimed credits override the catalog's for the same credential (as the engine reads them). */
