@@ -30,7 +30,13 @@ import type { PersonRecords } from '../store/model.ts';
 /** The kernel's compiled form of a rule set, built once per re-evaluation run. */
 export function kernelRules(ruleSet: RuleSet): KernelRules {
   const vocab = vocabularyOf(ruleSet);
-  return { ruleSet, vocab, compiled: compileRules(ruleSet, vocab), acceptCache: new Map() };
+  return {
+    ruleSet,
+    vocab,
+    compiled: compileRules(ruleSet, vocab),
+    acceptCache: new Map(),
+    hoursCache: new Map(),
+  };
 }
 
 export interface KernelRules {
@@ -38,6 +44,8 @@ export interface KernelRules {
   vocab: Vocabulary;
   compiled: CompiledRules;
   acceptCache: Map<string, boolean>;
+  /** hoursMayResolveFirst and hoursOnlyRate by credential and the credentials of a completion's credits. */
+  hoursCache: Map<string, { first: boolean; rate: number | undefined }>;
 }
 
 const i32 = int32Column;
@@ -215,15 +223,15 @@ function planPerson(records: PersonRecords, rules: KernelRules, codes: Codes): K
       if (direct.includes(b)) continue;
       const seen = direct.filter((d) => accepts(rules, b, d)).length;
       if (seen > 1 || foreign.some((f) => accepts(rules, b, f))) return undefined;
-      if (hours !== undefined && hoursMayResolveFirst(rules, b, known)) {
-        // The engine resolves it through the hours rule. The kernel can carry that as b's own
-        // record when the rule is plain (hoursOnlyRate) and no other holding accepts b's credit
-        // (the engine would not let them: the hours credit is not a claimed one).
-        const rate = hoursOnlyRate(rules, b, known);
-        if (rate === undefined || certifications.some((c) => c !== b && accepts(rules, c, b)))
-          return undefined;
-        byHours.push({ credential: b, units: Math.floor((Math.round(hours * 1000) * rate) / 1000) });
-      }
+      if (hours === undefined) continue;
+      const viaHours = hoursRule(rules, b, known);
+      if (!viaHours.first) continue;
+      // The engine resolves it through the hours rule. The kernel can carry that as b's own record
+      // when the rule is plain (hoursOnlyRate) and no other holding accepts b's credit (the engine
+      // would not let them: the hours credit is not a claimed one).
+      const rate = viaHours.rate;
+      if (rate === undefined || certifications.some((c) => c !== b && accepts(rules, c, b))) return undefined;
+      byHours.push({ credential: b, units: Math.floor((Math.round(hours * 1000) * rate) / 1000) });
     }
     if (direct.length === 0 && byHours.length === 0) continue;
     const providerName = completion.provider ?? offering?.provider;
@@ -297,6 +305,25 @@ function accepts(rules: KernelRules, credential: string, from: string): boolean 
   return known;
 }
 
+/** hoursMayResolveFirst and hoursOnlyRate, remembered: they run for every completion and holding. */
+function hoursRule(
+  rules: KernelRules,
+  credential: string,
+  credits: readonly Credit[],
+): { first: boolean; rate: number | undefined } {
+  let key = credential;
+  for (const k of credits) key += `|${k.credential}`;
+  let known = rules.hoursCache.get(key);
+  if (known === undefined) {
+    known = {
+      first: hoursMayResolveFirst(rules, credential, credits),
+      rate: hoursOnlyRate(rules, credential, credits),
+    };
+    rules.hoursCache.set(key, known);
+  }
+  return known;
+}
+
 /**
  * Whether, in some policy version of `credential`, a rule turning hours (or college credit) into CE
  * comes before every acceptance rule that would take one of these credits: the engine then resolves
@@ -344,7 +371,8 @@ function hoursOnlyRate(
     );
     if (takes) return undefined;
     const first = policy.requirements.find((r) => r.kind === 'accept-hours');
-    if (first?.kind !== 'accept-hours' || first.where !== undefined || first.when !== undefined) return undefined;
+    if (first?.kind !== 'accept-hours' || first.where !== undefined || first.when !== undefined)
+      return undefined;
     if (rate !== undefined && rate !== first.unitsPerHour) return undefined;
     rate = first.unitsPerHour;
   }
