@@ -20,7 +20,7 @@ import {
 import { recordChange } from './audit.ts';
 import { type Actor, nowIso, type UseCaseContext } from './context.ts';
 import { profileOf } from './profile.ts';
-import { summarise } from './status.ts';
+import { countingCompletionsFrom, summarise } from './status.ts';
 import { compact, parseInput } from './validate.ts';
 
 const PersonFields = z
@@ -179,7 +179,11 @@ export async function listRoster(
   const access = (p: Person): RosterRow['access'] =>
     p.managedBy === organisationId && p.accountId === undefined ? 'managed' : (consents.get(p.id) ?? null);
   const visible = entries.filter((e) => access(e.person) !== null);
-  const records = await ctx.store.records.load(visible.map((e) => e.personId));
+  // Only summaries are shown: completions that can no longer count are left unread.
+  const records = await ctx.store.records.load(
+    visible.map((e) => e.personId),
+    { completionsFrom: countingCompletionsFrom(ctx.ruleSet(), asOf) },
+  );
   const byPerson = new Map<string, HoldingStatusSummary[]>();
   for (const e of visible) {
     const own = records.get(e.personId);

@@ -144,6 +144,25 @@ export function statusSummaries(
   return rows;
 }
 
+/**
+ * For `records.load`: the first completion date that can still change a person's statuses as of
+ * `asOf` (core/engine/window.ts). Reads that only produce summaries leave earlier ones unread.
+ */
+export function countingCompletionsFrom(
+  ruleSet: RuleSet,
+  asOf: string,
+): (held: readonly StoredHolding[]) => string | null {
+  const asOfDay = toEpochDay(asOf);
+  return (held) => {
+    const day = earliestCountingDay(
+      held.map((h) => h.holding),
+      ruleSet,
+      asOfDay,
+    );
+    return day === undefined ? null : toIsoDate(day);
+  };
+}
+
 export interface ReevaluateOptions {
   /** Only these people; default everyone (system only). */
   personIds?: readonly string[];
@@ -197,17 +216,7 @@ export async function reevaluate(
       after = ids.at(-1)!;
     }
   }
-  // Completions dated before every current cycle of a person change none of their statuses
-  // (core/engine/window.ts): leave them unread.
-  const asOfDay = toEpochDay(asOf);
-  const completionsFrom = (held: readonly StoredHolding[]) => {
-    const day = earliestCountingDay(
-      held.map((h) => h.holding),
-      ruleSet,
-      asOfDay,
-    );
-    return day === undefined ? null : toIsoDate(day);
-  };
+  const completionsFrom = countingCompletionsFrom(ruleSet, asOf);
   const read = (ids: string[]) =>
     store.records.load(ids, { completionsFrom }).then((loaded) => ({ ids, loaded }));
   const source = batches();
