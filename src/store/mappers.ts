@@ -5,7 +5,6 @@
  */
 
 import type { Completion, Holding } from '../core/profile/schema.ts';
-import { copyText } from './copy.ts';
 import type {
   Account,
   AccountWithSecret,
@@ -247,33 +246,6 @@ export function completionToRows(c: StoredCompletion): CompletionRows {
       signedRecord: e.signedRecord ?? null,
     })),
   };
-}
-
-/** The columns `completionCopyLine` writes, in its order. */
-export const COMPLETION_COPY_COLUMNS =
-  '"id", "person_id", "position", "ref", "activity", "title", "provider", "completed", "hours", "format", "type", "event", "has_college", "college_semester_hours", "college_quarter_hours", "college_grade", "source", "credits"';
-
-/**
- * One completion as a line of COPY text (the same row `completionToRows` makes, without the
- * row object): bulk imports write millions of these.
- */
-export function completionCopyLine(c: StoredCompletion): string {
-  const x = c.completion;
-  const college = x.college;
-  const credits = x.credits;
-  let json = '[';
-  for (let i = 0; i < credits.length; i++) {
-    if (i > 0) json += ',';
-    json += JSON.stringify(creditToJson(credits[i]!));
-  }
-  json += ']';
-  return `${copyText(c.id)}\t${copyText(c.personId)}\t${c.position}\t${copyText(x.id)}\t${copyText(x.activity)}\t${copyText(
-    x.title,
-  )}\t${copyText(x.provider)}\t${copyText(x.completed)}\t${copyText(numericText(x.hours))}\t${copyText(
-    x.format,
-  )}\t${copyText(x.type)}\t${copyText(x.event)}\t${college === undefined ? 'f' : 't'}\t${copyText(
-    numericText(college?.semesterHours),
-  )}\t${copyText(numericText(college?.quarterHours))}\t${copyText(college?.grade)}\t${copyText(x.source)}\t${copyText(json)}\n`;
 }
 
 export function completionFromRows(

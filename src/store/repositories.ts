@@ -31,6 +31,26 @@ const COPY_LOAD_MIN_PEOPLE = 32;
 /** Rows per COPY: one round trip each, bounded so PGlite's WASM heap holds the blob comfortably. */
 const COPY_BATCH = 50_000;
 
+/** The columns an insert writes (a bigserial fills itself). */
+function insertedColumns(table: PgTable) {
+  return Object.entries(getTableColumns(table)).filter(([, c]) => c.columnType !== 'PgBigSerial53');
+}
+
+/** How rows of a table travel as COPY text: the target (table and columns) and one row's line. */
+function copyFormat<T extends PgTable>(table: T): { target: string; line(row: T['$inferInsert']): string } {
+  const columns = insertedColumns(table);
+  const keys = columns.map(([key]) => key);
+  return {
+    target: `"${getTableName(table)}" (${columns.map(([, c]) => `"${c.name}"`).join(', ')})`,
+    line(row) {
+      const values = row as Record<string, unknown>;
+      let line = copyText(values[keys[0]!]);
+      for (let k = 1; k < keys.length; k++) line += `\t${copyText(values[keys[k]!])}`;
+      return `${line}\n`;
+    },
+  };
+}
+
 /**
  * Inserts many rows: small sets with one statement per batch (each column
  * travels as one array parameter and `unnest` turns the arrays back into
@@ -44,21 +64,15 @@ export async function bulkInsert<T extends PgTable>(
   copy?: CopyDriver,
 ): Promise<void> {
   if (rows.length === 0) return;
-  const columns = Object.entries(getTableColumns(table)).filter(([, c]) => c.columnType !== 'PgBigSerial53');
+  const columns = insertedColumns(table);
   const name = sql.identifier(getTableName(table));
   if (copy && rows.length >= COPY_MIN_ROWS) {
-    const keys = columns.map(([key]) => key);
-    const target = `"${getTableName(table)}" (${columns.map(([, c]) => `"${c.name}"`).join(', ')})`;
+    const format = copyFormat(table);
     for (let start = 0; start < rows.length; start += COPY_BATCH) {
       const end = Math.min(rows.length, start + COPY_BATCH);
       let text = '';
-      for (let i = start; i < end; i++) {
-        const row = rows[i] as Record<string, unknown>;
-        let line = copyText(row[keys[0]!]);
-        for (let k = 1; k < keys.length; k++) line += `\t${copyText(row[keys[k]!])}`;
-        text += `${line}\n`;
-      }
-      await copy.copyIn(db, target, text);
+      for (let i = start; i < end; i++) text += format.line(rows[i]!);
+      await copy.copyIn(db, format.target, text);
     }
     return;
   }
@@ -493,23 +507,6 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
     );
   };
   const insertCompletions = async (rows: Parameters<Repositories['records']['insertCompletions']>[0]) => {
-    if (copy && rows.length >= COPY_MIN_ROWS) {
-      // Straight to COPY text: at import scale the row objects of the general path cost more than the database.
-      for (let start = 0; start < rows.length; start += COPY_BATCH) {
-        const lines: string[] = [];
-        const end = Math.min(rows.length, start + COPY_BATCH);
-        for (let i = start; i < end; i++) lines.push(m.completionCopyLine(rows[i]!));
-        await copy.copyIn(db, `"completions" (${m.COMPLETION_COPY_COLUMNS})`, lines.join(''));
-      }
-      const withEvidence = rows.filter((r) => r.completion.evidence.length > 0);
-      await bulkInsert(
-        db,
-        t.completionEvidence,
-        withEvidence.flatMap((r) => m.completionToRows(r).evidence),
-        copy,
-      );
-      return;
-    }
     const mapped = rows.map(m.completionToRows);
     await bulkInsert(
       db,
@@ -525,17 +522,19 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
     );
   };
   const completionWriter = (): CompletionWriter => {
+    const format = copyFormat(t.completions);
     let lines: string[] = [];
     let objects: StoredCompletion[] = [];
-    let evidence: StoredCompletion[] = [];
+    let evidence: (typeof t.completionEvidence.$inferInsert)[] = [];
     return {
       add(row) {
-        if (copy) {
-          lines.push(m.completionCopyLine(row));
-          if (row.completion.evidence.length > 0) evidence.push(row);
-        } else {
+        if (!copy) {
           objects.push(row);
+          return;
         }
+        const mapped = m.completionToRows(row);
+        lines.push(format.line(mapped.completion));
+        if (mapped.evidence.length > 0) evidence.push(...mapped.evidence);
       },
       get pending() {
         return lines.length + objects.length;
@@ -544,19 +543,14 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
         const text = lines.join('');
         const count = lines.length + objects.length;
         const rows = objects;
-        const withEvidence = evidence;
+        const evidenceRows = evidence;
         lines = [];
         objects = [];
         evidence = [];
         return (async () => {
           if (copy && text.length > 0) {
-            await copy.copyIn(db, `"completions" (${m.COMPLETION_COPY_COLUMNS})`, text);
-            await bulkInsert(
-              db,
-              t.completionEvidence,
-              withEvidence.flatMap((r) => m.completionToRows(r).evidence),
-              copy,
-            );
+            await copy.copyIn(db, format.target, text);
+            await bulkInsert(db, t.completionEvidence, evidenceRows, copy);
           }
           if (rows.length > 0) await insertCompletions(rows);
           return count;
@@ -603,18 +597,8 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
               .select()
               .from(t.completionEvidence)
               .where(anyOf(t.completionEvidence.completionId, completionIds));
-      const group = <R, K>(rows: R[], key: (r: R) => K) => {
-        const map = new Map<K, R[]>();
-        for (const r of rows) {
-          const k = key(r);
-          const list = map.get(k);
-          if (list) list.push(r);
-          else map.set(k, [r]);
-        }
-        return map;
-      };
-      const renewals = group(renewalRows, (r) => r.holdingId);
-      const evidence = group(evidenceRows, (r) => r.completionId);
+      const renewals = groupBy(renewalRows, (r) => r.holdingId);
+      const evidence = groupBy(evidenceRows, (r) => r.completionId);
       for (const row of holdingRows) {
         result.get(row.personId)?.holdings.push(m.holdingFromRows(row, renewals.get(row.id) ?? []));
       }
@@ -745,6 +729,18 @@ function textArrayLiteral(values: readonly string[]): string {
   return `'${array.replace(/'/g, "''")}'::text[]`;
 }
 
+/** Rows by a key, each list in the rows' order. */
+function groupBy<R, K>(rows: readonly R[], key: (row: R) => K): Map<K, R[]> {
+  const map = new Map<K, R[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = map.get(k);
+    if (list) list.push(row);
+    else map.set(k, [row]);
+  }
+  return map;
+}
+
 const bool = (v: string | null) => (v === null ? null : v === 't');
 const int = (v: string | null) => (v === null ? 0 : Number(v));
 
@@ -774,18 +770,15 @@ async function loadByCopy(
     ),
   );
   type R = typeof t;
-  const renewals = new Map<string, R['holdingRenewals']['$inferSelect'][]>();
-  for (const f of renewalRows) {
-    const row = {
+  const renewals = groupBy(
+    renewalRows.map((f) => ({
       holdingId: f[0]!,
       position: int(f[1]!),
       date: f[2]!,
       kind: f[3] as R['holdingRenewals']['$inferSelect']['kind'],
-    };
-    const list = renewals.get(row.holdingId);
-    if (list) list.push(row);
-    else renewals.set(row.holdingId, [row]);
-  }
+    })),
+    (r) => r.holdingId,
+  );
   for (const f of holdingRows) {
     const row = {
       id: f[0]!,
@@ -827,19 +820,16 @@ async function loadByCopy(
       `select ce.completion_id, ce.position, ce.file, ce.sha256, ce.signed_record from completion_evidence ce join (select c.id from ${from}) k on k.id = ce.completion_id`,
     ),
   );
-  const evidence = new Map<string, R['completionEvidence']['$inferSelect'][]>();
-  for (const f of evidenceRows) {
-    const row = {
+  const evidence = groupBy(
+    evidenceRows.map((f) => ({
       completionId: f[0]!,
       position: int(f[1]!),
       file: f[2]!,
       sha256: f[3]!,
       signedRecord: f[4]!,
-    };
-    const list = evidence.get(row.completionId);
-    if (list) list.push(row);
-    else evidence.set(row.completionId, [row]);
-  }
+    })),
+    (r) => r.completionId,
+  );
   for (const f of completionRows) {
     const row = {
       id: f[0]!,
