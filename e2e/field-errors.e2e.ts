@@ -4,12 +4,12 @@
  * is saved until they are fixed.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { a11yProblems } from './support/a11y.ts';
-import { type Browsing, chromiumAvailable, launchBrowser } from './support/browser.ts';
+import { chromiumAvailable } from './support/browser.ts';
 import { addCredential, card, fillSignUp } from './support/journeys.ts';
 import { snap } from './support/screenshots.ts';
-import { startTestServer, type TestServer } from './support/server.ts';
+import { serverAndBrowser } from './support/session.ts';
 
 /** The error text tied to a labelled input by aria-describedby, with its aria-invalid mark. */
 async function fieldError(page: Page, label: string): Promise<{ invalid: string | null; message: string }> {
@@ -23,21 +23,11 @@ async function fieldError(page: Page, label: string): Promise<{ invalid: string 
 }
 
 describe.skipIf(!chromiumAvailable())('a bad form shows field errors', () => {
-  let server: TestServer;
-  let browser: Browsing;
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const session = serverAndBrowser();
 
   it('sign-up: a bad e-mail and a short password are named beside their fields', async () => {
-    const page = await browser.context.newPage();
-    await page.goto(`${server.url}/#/sign-up`);
+    const page = await session.browser.context.newPage();
+    await page.goto(`${session.server.url}/#/sign-up`);
     await page.getByLabel('E-mail').fill('not-an-email');
     await page.getByLabel('Password').fill('short');
     await page.getByRole('button', { name: 'Create account' }).click();
@@ -61,8 +51,8 @@ describe.skipIf(!chromiumAvailable())('a bad form shows field errors', () => {
   });
 
   it('add a credential: a missing earned date is named beside the date', async () => {
-    const page = await browser.context.newPage();
-    await page.goto(`${server.url}/#/add`);
+    const page = await session.browser.context.newPage();
+    await page.goto(`${session.server.url}/#/add`);
     await page.getByLabel('Search credentials').fill('nasm.cpt');
     await page.getByRole('button', { name: /· nasm\.cpt$/ }).click();
     await page.getByRole('button', { name: /^Add NASM/ }).click();
@@ -71,14 +61,14 @@ describe.skipIf(!chromiumAvailable())('a bad form shows field errors', () => {
     expect(earned.invalid).toBe('true');
     expect(earned.message).toBe('must be a calendar date YYYY-MM-DD');
     await snap(page, 'errors-2-add-credential');
-    await page.goto(`${server.url}/#/wallet`);
+    await page.goto(`${session.server.url}/#/wallet`);
     await page.getByText('No credentials yet.').waitFor();
   });
 
   it('log CE: a missing title and units that are not a number are named beside their fields', async () => {
-    const page = await browser.context.newPage();
-    await addCredential(page, server.url, 'nasm.cpt', 'nasm.cpt', '2025-01-10');
-    await page.goto(`${server.url}/#/log`);
+    const page = await session.browser.context.newPage();
+    await addCredential(page, session.server.url, 'nasm.cpt', 'nasm.cpt', '2025-01-10');
+    await page.goto(`${session.server.url}/#/log`);
     await page.getByRole('heading', { name: 'Log CE' }).waitFor();
     await page.getByLabel('Something else').check();
     const units = page.getByLabel('NASM Certified Personal Trainer (NASM-CPT) (CEU)');
@@ -94,14 +84,14 @@ describe.skipIf(!chromiumAvailable())('a bad form shows field errors', () => {
     expect(credit.message).toBe('must be a decimal with at most 3 decimal places');
     await snap(page, 'errors-3-log-ce');
 
-    await page.goto(`${server.url}/#/wallet`);
+    await page.goto(`${session.server.url}/#/wallet`);
     await card(page, 'nasm.cpt').waitFor();
     expect(await card(page, 'nasm.cpt').getByRole('img', { name: '0.0 of 2.0 CEU counted' }).count()).toBe(1);
   });
 
   it('renewal: an empty date is named beside it; a good one is recorded; the credential can be removed', async () => {
-    const page = await browser.context.newPage();
-    await page.goto(`${server.url}/#/wallet`);
+    const page = await session.browser.context.newPage();
+    await page.goto(`${session.server.url}/#/wallet`);
     await card(page, 'nasm.cpt')
       .getByRole('link', { name: /Details and reasons/ })
       .click();

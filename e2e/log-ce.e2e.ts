@@ -7,12 +7,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { a11yProblems } from './support/a11y.ts';
-import { type Browsing, chromiumAvailable, launchBrowser } from './support/browser.ts';
+import { chromiumAvailable } from './support/browser.ts';
 import { addCredential, card, signUp } from './support/journeys.ts';
 import { snap } from './support/screenshots.ts';
-import { startTestServer, type TestServer } from './support/server.ts';
+import { serverAndBrowser } from './support/session.ts';
 
 const MINIMAL_PDF = `%PDF-1.4
 1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj
@@ -22,28 +22,18 @@ trailer << /Root 1 0 R >>
 `;
 
 describe.skipIf(!chromiumAvailable())('log CE with a certificate upload', () => {
-  let server: TestServer;
-  let browser: Browsing;
+  const session = serverAndBrowser();
   const files = mkdtempSync(join(tmpdir(), 'recert-e2e-files-'));
   const certificate = join(files, 'kettlebell-certificate.pdf');
   const notAnImage = join(files, 'notes.txt');
   writeFileSync(certificate, MINIMAL_PDF);
   writeFileSync(notAnImage, 'just some notes, not a certificate');
 
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
   it('logs a workshop with its certificate; it counts toward the NASM-CPT with its reason', async () => {
-    const page = await browser.context.newPage();
-    await signUp(page, server.url, 'log-ce@example.com');
-    await addCredential(page, server.url, 'nasm.cpt', 'nasm.cpt', '2025-01-10');
-    await page.goto(`${server.url}/#/wallet`);
+    const page = await session.browser.context.newPage();
+    await signUp(page, session.server.url, 'log-ce@example.com');
+    await addCredential(page, session.server.url, 'nasm.cpt', 'nasm.cpt', '2025-01-10');
+    await page.goto(`${session.server.url}/#/wallet`);
     const cpt = card(page, 'nasm.cpt');
     await cpt.getByRole('img', { name: '0.0 of 2.0 CEU counted' }).waitFor();
 
@@ -87,7 +77,7 @@ describe.skipIf(!chromiumAvailable())('log CE with a certificate upload', () => 
     const href = await row
       .getByRole('link', { name: 'file 1 of Kettlebell Fundamentals' })
       .getAttribute('href');
-    const stored = await page.request.get(`${server.url}${href}`);
+    const stored = await page.request.get(`${session.server.url}${href}`);
     expect(stored.status()).toBe(200);
     expect(stored.headers()['content-type']).toBe('application/pdf');
     expect((await stored.body()).toString('utf8')).toBe(MINIMAL_PDF);
@@ -95,8 +85,8 @@ describe.skipIf(!chromiumAvailable())('log CE with a certificate upload', () => 
   });
 
   it('a file that is not a PDF or an image is refused, and the completion is still logged', async () => {
-    const page = await browser.context.newPage();
-    await page.goto(`${server.url}/#/log`);
+    const page = await session.browser.context.newPage();
+    await page.goto(`${session.server.url}/#/log`);
     await page.getByLabel('Something else').check();
     await page.getByLabel('Title').fill('Mobility webinar');
     await page.getByLabel('Date completed').fill('2025-06-01');
@@ -109,12 +99,12 @@ describe.skipIf(!chromiumAvailable())('log CE with a certificate upload', () => 
       'Logged “Mobility webinar”, but the certificate notes.txt was not stored: text/plain is not accepted.',
     );
     await snap(page, 'log-ce-5-refused-file');
-    await page.goto(`${server.url}/#/wallet`);
+    await page.goto(`${session.server.url}/#/wallet`);
     await card(page, 'nasm.cpt').getByRole('img', { name: '0.9 of 2.0 CEU counted' }).waitFor();
   });
   it('a petitioned credit is shown pending and not counted until the petition is approved', async () => {
-    const page = await browser.context.newPage();
-    await page.goto(`${server.url}/#/log`);
+    const page = await session.browser.context.newPage();
+    await page.goto(`${session.server.url}/#/log`);
     await page.getByLabel('Something else').check();
     await page.getByLabel('Title').fill('Functional Training Summit');
     await page.getByLabel('Date completed').fill('2025-07-01');
@@ -123,7 +113,7 @@ describe.skipIf(!chromiumAvailable())('log CE with a certificate upload', () => 
     await page.getByRole('button', { name: 'Log CE', exact: true }).click();
     await page.getByRole('status').filter({ hasText: 'Logged' }).waitFor();
 
-    await page.goto(`${server.url}/#/wallet`);
+    await page.goto(`${session.server.url}/#/wallet`);
     const cpt = card(page, 'nasm.cpt');
     await cpt.getByRole('img', { name: '0.9 of 2.0 CEU counted' }).waitFor();
     await cpt.getByRole('link', { name: /Details and reasons/ }).click();

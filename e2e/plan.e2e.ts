@@ -3,31 +3,21 @@
  * NASM-CPT who wants both the CES and the PES is told to take one in each
  * two-year cycle — not both in the first, where the second would be wasted.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { a11yProblems } from './support/a11y.ts';
-import { type Browsing, chromiumAvailable, launchBrowser } from './support/browser.ts';
+import { chromiumAvailable } from './support/browser.ts';
 import { addCredential, signUp } from './support/journeys.ts';
 import { snap } from './support/screenshots.ts';
-import { startTestServer, type TestServer } from './support/server.ts';
+import { serverAndBrowser } from './support/session.ts';
 
 describe.skipIf(!chromiumAvailable())('plan: one specialization per cycle', () => {
-  let server: TestServer;
-  let browser: Browsing;
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const session = serverAndBrowser();
 
   it('places the CES and the PES in different NASM-CPT cycles, and says what it saves', async () => {
-    const page = await browser.context.newPage();
-    await signUp(page, server.url, 'planner@example.com');
-    await addCredential(page, server.url, 'nasm.cpt', 'nasm.cpt', '2026-01-15');
-    await addCredential(page, server.url, 'heart bls', 'aha.bls', '2026-01-10');
+    const page = await session.browser.context.newPage();
+    await signUp(page, session.server.url, 'planner@example.com');
+    await addCredential(page, session.server.url, 'nasm.cpt', 'nasm.cpt', '2026-01-15');
+    await addCredential(page, session.server.url, 'heart bls', 'aha.bls', '2026-01-10');
     await page.getByRole('link', { name: 'Plan' }).click();
     await page.getByLabel('Keep my certifications current until').fill('2030-06-30');
     await page.getByLabel(/Corrective Exercise Specialist/).check();

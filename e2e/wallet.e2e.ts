@@ -7,35 +7,25 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { a11yProblems } from './support/a11y.ts';
-import { type Browsing, chromiumAvailable, launchBrowser } from './support/browser.ts';
+import { chromiumAvailable } from './support/browser.ts';
 import { addCredential, card, PASSWORD, signUp } from './support/journeys.ts';
 import { snap } from './support/screenshots.ts';
-import { startTestServer, type TestServer } from './support/server.ts';
+import { serverAndBrowser } from './support/session.ts';
 
 describe.skipIf(!chromiumAvailable())('sign up, add NASM-CPT, CES and a CPR/AED card, see "complete"', () => {
-  let server: TestServer;
-  let browser: Browsing;
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const session = serverAndBrowser();
 
   it('shows the NASM-CPT complete, with the reasons and the rule', async () => {
-    const page = await browser.context.newPage();
-    await signUp(page, server.url, 'wallet@example.com');
+    const page = await session.browser.context.newPage();
+    await signUp(page, session.server.url, 'wallet@example.com');
     expect(await page.getByText('No credentials yet.').isVisible()).toBe(true);
     await page.getByRole('link', { name: 'Add your first credential' }).click();
 
-    await addCredential(page, server.url, 'nasm.cpt', 'nasm.cpt', '2025-01-10');
-    await addCredential(page, server.url, 'corrective', 'nasm.ces', '2025-06-01');
-    await addCredential(page, server.url, 'heart bls', 'aha.bls', '2025-09-01');
+    await addCredential(page, session.server.url, 'nasm.cpt', 'nasm.cpt', '2025-01-10');
+    await addCredential(page, session.server.url, 'corrective', 'nasm.ces', '2025-06-01');
+    await addCredential(page, session.server.url, 'heart bls', 'aha.bls', '2025-09-01');
     expect(await a11yProblems(page)).toEqual([]);
     await snap(page, 'wallet-1-added');
 
@@ -73,9 +63,9 @@ describe.skipIf(!chromiumAvailable())('sign up, add NASM-CPT, CES and a CPR/AED 
   });
 
   it('fits a 360 px phone screen without sideways scrolling', async () => {
-    const page = await browser.context.newPage();
+    const page = await session.browser.context.newPage();
     await page.setViewportSize({ width: 360, height: 780 });
-    await page.goto(`${server.url}/#/wallet`);
+    await page.goto(`${session.server.url}/#/wallet`);
     await card(page, 'nasm.cpt').waitFor();
     const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(await overflow()).toBeLessThanOrEqual(0);
@@ -91,11 +81,11 @@ describe.skipIf(!chromiumAvailable())('sign up, add NASM-CPT, CES and a CPR/AED 
       ['/rules/nsca.cscs', 'Sources'],
     ];
     for (const [path, heading] of screens) {
-      await page.goto(`${server.url}/#${path}`);
+      await page.goto(`${session.server.url}/#${path}`);
       await page.getByRole('heading', { name: heading }).waitFor();
       expect(await overflow(), path).toBeLessThanOrEqual(0);
     }
-    await page.goto(`${server.url}/#/wallet`);
+    await page.goto(`${session.server.url}/#/wallet`);
     await card(page, 'nasm.cpt')
       .getByRole('link', { name: /Details and reasons/ })
       .click();
@@ -104,8 +94,8 @@ describe.skipIf(!chromiumAvailable())('sign up, add NASM-CPT, CES and a CPR/AED 
   });
 
   it('can be used with the keyboard: the details link is reached with Tab and opens with Enter', async () => {
-    const page = await browser.context.newPage();
-    await page.goto(`${server.url}/#/wallet`);
+    const page = await session.browser.context.newPage();
+    await page.goto(`${session.server.url}/#/wallet`);
     await card(page, 'nasm.cpt').waitFor();
     let reached = false;
     for (let i = 0; i < 40 && !reached; i++) {
@@ -124,8 +114,8 @@ describe.skipIf(!chromiumAvailable())('sign up, add NASM-CPT, CES and a CPR/AED 
     expect(page.url()).toMatch(/#\/holdings\//);
   });
   it('exports the profile document and imports it into another account', async () => {
-    const page = await browser.context.newPage();
-    await page.goto(`${server.url}/#/profile`);
+    const page = await session.browser.context.newPage();
+    await page.goto(`${session.server.url}/#/profile`);
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Export profile' }).click(),
@@ -145,7 +135,7 @@ describe.skipIf(!chromiumAvailable())('sign up, add NASM-CPT, CES and a CPR/AED 
 
     // Another account, as YAML: the same three holdings, the same status.
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await signUp(page, server.url, 'imported@example.com');
+    await signUp(page, session.server.url, 'imported@example.com');
     const yamlFile = join(mkdtempSync(join(tmpdir(), 'recert-e2e-profile-')), 'profile.yaml');
     writeFileSync(
       yamlFile,
@@ -156,7 +146,7 @@ describe.skipIf(!chromiumAvailable())('sign up, add NASM-CPT, CES and a CPR/AED 
         )
         .join(''),
     );
-    await page.goto(`${server.url}/#/profile`);
+    await page.goto(`${session.server.url}/#/profile`);
     await page.getByLabel('Profile document (.json, .yaml, .yml)').setInputFiles(yamlFile);
     await page.getByRole('button', { name: 'Import profile' }).click();
     await page.getByRole('status').filter({ hasText: 'Imported' }).waitFor();
@@ -167,8 +157,8 @@ describe.skipIf(!chromiumAvailable())('sign up, add NASM-CPT, CES and a CPR/AED 
   });
 
   it('the rule browser lists every body and explains a credential with sources and effective dates', async () => {
-    const page = await browser.context.newPage();
-    await page.goto(`${server.url}/#/rules`);
+    const page = await session.browser.context.newPage();
+    await page.goto(`${session.server.url}/#/rules`);
     await page.getByRole('heading', { name: 'Rule browser' }).waitFor();
     await page.locator('.rule-list li').first().waitFor();
     const bodies = await page.locator('section h2').allTextContents();
@@ -192,10 +182,10 @@ describe.skipIf(!chromiumAvailable())('sign up, add NASM-CPT, CES and a CPR/AED 
     await snap(page, 'wallet-6-rule-browser');
   });
   it('a session that ends sends the person to sign in, and back to the page they were on', async () => {
-    const page = await browser.context.newPage();
-    await page.goto(`${server.url}/#/wallet`);
+    const page = await session.browser.context.newPage();
+    await page.goto(`${session.server.url}/#/wallet`);
     await card(page, 'nasm.cpt').waitFor();
-    await browser.context.clearCookies();
+    await session.browser.context.clearCookies();
     await page.getByRole('link', { name: 'Log CE' }).first().click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect(new URL(page.url()).hash).toBe('#/sign-in?next=%2Flog');
