@@ -327,5 +327,7 @@ export function syntheticPopulation(
     completionStatus: completionStatus.done(true),
     completionActivity: completionActivity.done(true),
     completionEvent: completionEvent.done(true),
+    // Every generated record is a completion of its own.
+    completionHiddenFrom: new Int32Array(completionEvent.length),
   };
 }

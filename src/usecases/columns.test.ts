@@ -28,11 +28,13 @@ describe('kernel columns from stored records', () => {
   const rules = kernelRules(ruleSet);
   const people = demoPeople(ruleSet, 1500, 3);
 
-  it('represents most of a realistic population and lists the rest for the object engine', () => {
+  it('represents the whole of a realistic population', () => {
     const { columns, personIds, fallback } = columnsOf(people, rules);
-    expect(personIds.length + fallback.length).toBe(1500);
-    // Hours converted for another held certification are carried as its own records (hoursOnlyRate).
-    expect(personIds.length / 1500).toBeGreaterThan(0.86);
+    // Hours converted for another held certification are carried as its own records (hoursOnlyRate),
+    // and one course crediting two holdings that accept each other as a record each, hidden from
+    // the other holding (completionHiddenFrom).
+    expect(fallback).toEqual([]);
+    expect(personIds.length).toBe(1500);
     expect(columns.persons).toBe(personIds.length);
     expect(columns.personHoldingStart.length).toBe(columns.persons + 1);
     expect(columns.holdingCompletionStart.length).toBe(columns.holdings + 1);
@@ -91,4 +93,49 @@ describe('re-evaluation without the completions that cannot count', () => {
       expect(byHolding(statusSummaries(trimmed, ruleSet, asOf, rules))).toEqual(full);
     },
   );
+});
+
+describe('one course crediting two holdings that accept each other', () => {
+  const ruleSet = shippedRuleSet();
+  const rules = kernelRules(ruleSet);
+  const people = demoPeople(ruleSet, 1500, 3);
+  // The NSCA conference is approved for both NSCA certifications, and each accepts the other's CE.
+  const shared = ruleSet.offerings.get('nsca.coaches-conference')!;
+  const dual = [...people].find(
+    ([, r]) =>
+      r.holdings.some((h) => h.holding.credential === 'nsca.cscs') &&
+      r.holdings.some((h) => h.holding.credential === 'nsca.cpt') &&
+      r.completions.some((c) => c.completion.activity === shared.id),
+  );
+
+  it('is a course the catalog credits to both', () => {
+    expect(shared.credits.map((k) => k.credential).sort()).toEqual(['nsca.cpt', 'nsca.cscs']);
+  });
+
+  it('is laid out as a record per holding, each hidden from the other', () => {
+    expect(dual).toBeDefined();
+    const [id, records] = dual!;
+    const { columns, fallback } = columnsOf(new Map([[id, records]]), rules);
+    expect(fallback).toEqual([]);
+    const hidden = [...columns.completionHiddenFrom].filter((m) => m !== 0);
+    // Each NSCA credit of a shared course hides its record from the other NSCA holding.
+    expect(hidden.length).toBeGreaterThanOrEqual(2);
+    for (const m of hidden) expect(m & (m - 1)).toBe(0);
+    for (const asOf of ['2026-01-01', '2027-03-15']) {
+      expect(statusSummaries(new Map([[id, records]]), ruleSet, asOf, rules)).toEqual(
+        statusSummaries(new Map([[id, records]]), ruleSet, asOf),
+      );
+    }
+  });
+
+  it('goes to the object engine when one of its completions is college credit', () => {
+    const [id, records] = dual!;
+    const [first, ...rest] = records.completions;
+    const college = {
+      ...first!,
+      completion: { ...first!.completion, college: { semesterHours: 3 } },
+    };
+    const { fallback } = columnsOf(new Map([[id, { ...records, completions: [college, ...rest] }]]), rules);
+    expect(fallback).toEqual([id]);
+  });
 });

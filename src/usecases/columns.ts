@@ -3,11 +3,12 @@
  * whole population runs the columnar kernel instead of one object engine
  * call per person. The kernel models each completion as one credit under the
  * holding of its credential, plus one under each other held certification
- * that plainly converts its hours into CE (hoursOnlyRate); a person whose
- * records say more than that (college credit, credit only for credentials
- * they do not hold, one course crediting several of their holdings that
- * accept each other, unknown codes…) is left to the object engine, so both
- * paths give the same statuses (tested on demo populations).
+ * that plainly converts its hours into CE (hoursOnlyRate); records of one
+ * completion are hidden from the holdings that have their own
+ * (completionHiddenFrom). A person whose records say more than that (college
+ * credit, credit only for credentials they do not hold, a holding that could
+ * take two records of one course, unknown codes…) is left to the object
+ * engine, so both paths give the same statuses (tested on demo populations).
  */
 import { toEpochDay } from '../core/dates.ts';
 import { type CompiledRules, compileRules } from '../core/engine/kernel.ts';
@@ -53,6 +54,8 @@ const u8 = uint8Column;
 
 interface KernelRecord {
   holding: number;
+  /** Holdings (bits by position) that do not take this record through acceptance. */
+  hiddenFrom: number;
   day: number;
   units: number;
   category: number;
@@ -99,6 +102,7 @@ export function columnsOf(people: ReadonlyMap<string, PersonRecords>, rules: Ker
     status: u8(),
     activity: i32(),
     event: i32(),
+    hiddenFrom: i32(),
   };
   const personIds: string[] = [];
   const fallback: string[] = [];
@@ -144,6 +148,7 @@ export function columnsOf(people: ReadonlyMap<string, PersonRecords>, rules: Ker
         c.status.push(r.status);
         c.activity.push(r.activity);
         c.event.push(r.event);
+        c.hiddenFrom.push(r.hiddenFrom);
       }
     }
     holdingsSoFar += records.holdings.length;
@@ -175,6 +180,7 @@ export function columnsOf(people: ReadonlyMap<string, PersonRecords>, rules: Ker
       completionStatus: c.status.done(),
       completionActivity: c.activity.done(),
       completionEvent: c.event.done(),
+      completionHiddenFrom: c.hiddenFrom.done(),
     },
     personIds,
     fallback,
@@ -192,6 +198,8 @@ interface Codes {
 function planPerson(records: PersonRecords, rules: KernelRules, codes: Codes): KernelRecord[] | undefined {
   const { ruleSet, vocab } = rules;
   const held = new Map<string, number>();
+  // Hidden-from masks have a bit per holding.
+  if (records.holdings.length > 31) return undefined;
   for (const [i, h] of records.holdings.entries()) {
     if (!vocab.credentialIndex.has(h.holding.credential) || held.has(h.holding.credential)) return undefined;
     held.set(h.holding.credential, i);
@@ -214,9 +222,10 @@ function planPerson(records: PersonRecords, rules: KernelRules, codes: Codes): K
     const hours = completion.hours ?? offering?.hours;
     // The kernel gives each held credential its own record and lets a holding count other holdings'
     // records through acceptance rules, without knowing they are one completion; the engine resolves
-    // a completion once per holding. They agree unless acceptance could see two records of it, or
-    // credit the kernel does not have (foreign credits, hours).
-    for (const a of direct) if (direct.some((d) => d !== a && accepts(rules, a, d))) return undefined;
+    // a completion once per holding, its own credit first. Each record therefore names the holdings
+    // that must not take it (hiddenFrom): those with a record of their own from this completion.
+    // They agree unless a holding without its own record could take two records of the completion,
+    // or credit the kernel does not have (foreign credits).
     // Held certifications this completion counts for through its hours, with the units.
     const byHours: { credential: string; units: number }[] = [];
     for (const b of certifications) {
@@ -226,14 +235,17 @@ function planPerson(records: PersonRecords, rules: KernelRules, codes: Codes): K
       if (hours === undefined) continue;
       const viaHours = hoursRule(rules, b, known);
       if (!viaHours.first) continue;
-      // The engine resolves it through the hours rule. The kernel can carry that as b's own record
-      // when the rule is plain (hoursOnlyRate) and no other holding accepts b's credit (the engine
-      // would not let them: the hours credit is not a claimed one).
+      // The engine resolves it through the hours rule. The kernel carries that as b's own record when
+      // the rule is plain (hoursOnlyRate); no other holding takes it (the hours credit is not a
+      // claimed one, so the engine's acceptance rules never see it).
       const rate = viaHours.rate;
-      if (rate === undefined || certifications.some((c) => c !== b && accepts(rules, c, b))) return undefined;
+      if (rate === undefined) return undefined;
       byHours.push({ credential: b, units: Math.floor((Math.round(hours * 1000) * rate) / 1000) });
     }
     if (direct.length === 0 && byHours.length === 0) continue;
+    let own = 0;
+    for (const id of direct) own |= 1 << held.get(id)!;
+    for (const { credential } of byHours) own |= 1 << held.get(credential)!;
     const providerName = completion.provider ?? offering?.provider;
     const provider = providerName === undefined ? 0 : (codes.providerCode.get(providerName) ?? 0);
     const type = codes.typeCode.get(completion.type ?? offering?.type ?? 'course');
@@ -257,8 +269,10 @@ function planPerson(records: PersonRecords, rules: KernelRules, codes: Codes): K
       const category = credit.category === undefined ? 0 : codes.categoryCode.get(credit.category);
       const topic = credit.topic === undefined ? 0 : codes.topicCode.get(credit.topic);
       if (category === undefined || topic === undefined) return undefined;
+      const holding = held.get(id)!;
       out.push({
-        holding: held.get(id)!,
+        holding,
+        hiddenFrom: own & ~(1 << holding),
         day: toEpochDay(completion.completed),
         units: credit.units,
         category,
@@ -271,8 +285,11 @@ function planPerson(records: PersonRecords, rules: KernelRules, codes: Codes): K
       });
     }
     for (const { credential, units } of byHours) {
+      const holding = held.get(credential)!;
       out.push({
-        holding: held.get(credential)!,
+        holding,
+        // Every other holding: converted hours are this holding's credit alone.
+        hiddenFrom: ~(1 << holding),
         day: toEpochDay(completion.completed),
         units,
         category: 0,
@@ -325,16 +342,17 @@ function hoursRule(
 }
 
 /**
- * Whether, in some policy version of `credential`, a rule turning hours (or college credit) into CE
- * comes before every acceptance rule that would take one of these credits: the engine then resolves
- * the completion through hours, which the kernel does not have.
+ * Whether, in some policy version of `credential`, a rule turning hours into CE comes before every
+ * acceptance rule that would take one of these credits: the engine then resolves the completion
+ * through hours. College-credit rules are passed over: they resolve only completions with college
+ * credit, and those never reach this (planPerson leaves them to the object engine).
  */
 function hoursMayResolveFirst(rules: KernelRules, credential: string, credits: readonly Credit[]): boolean {
   const entry = rules.ruleSet.credentials.get(credential);
   if (!entry) return false;
   return entry.policies.some((p) => {
     for (const r of p.requirements) {
-      if (r.kind === 'accept-hours' || r.kind === 'college-credit') return true;
+      if (r.kind === 'accept-hours') return true;
       if (
         r.kind === 'accept' &&
         credits.some(

@@ -392,6 +392,7 @@ function person(
     completionStatus: new Uint8Array(completions.length),
     completionActivity: Int32Array.from(completions.map((c, i) => c.activity ?? i)),
     completionEvent: Int32Array.from(completions.map((c) => c.event ?? 0)),
+    completionHiddenFrom: new Int32Array(completions.length),
   };
 }
 

@@ -1043,29 +1043,34 @@ class Kernel {
     const day = c.completionDay;
     const status = c.completionStatus;
     const units = c.completionUnits;
+    const hidden = c.completionHiddenFrom;
     const self = c.holdingCredential[h]!;
     let sum = 0;
     for (let g = first; g < last; g++) {
       let num = 1;
       let den = 1;
+      // Taken through acceptance: not the records this holding has its own credit for (completionHiddenFrom).
+      let hide = 0;
       if (g !== h && c.holdingCredential[g] !== self) {
         if (!v.hasAccept) continue;
         const a = v.accept[c.holdingCredential[g]!]!;
         if (a < 0 || v.acceptPetition[a]) continue;
         num = v.acceptNum[a]!;
         den = v.acceptDen[a]!;
+        hide = 1 << (h - first);
       }
       const to = cs[g + 1]!;
       if (num === den) {
         // Without branches: the mask is all ones only inside [lo, hi] with the credit approved (status 0).
         for (let r = cs[g]!; r < to; r++) {
           const d = day[r]!;
-          sum += units[r]! & ~(((d - lo) | (hi - d) | -status[r]!) >> 31);
+          sum += units[r]! & ~(((d - lo) | (hi - d) | -status[r]! | -(hidden[r]! & hide)) >> 31);
         }
       } else {
         for (let r = cs[g]!; r < to; r++) {
           const d = day[r]!;
-          if (d >= lo && d <= hi && status[r] === 0) sum += Math.floor((units[r]! * num) / den);
+          if (d >= lo && d <= hi && status[r] === 0 && (hidden[r]! & hide) === 0)
+            sum += Math.floor((units[r]! * num) / den);
         }
       }
     }
@@ -1119,17 +1124,21 @@ class Kernel {
     for (let g = first; g < last; g++) {
       let num = 1;
       let den = 1;
+      // Taken through acceptance: not the records this holding has its own credit for (completionHiddenFrom).
+      let hide = 0;
       if (g !== h && c.holdingCredential[g] !== self) {
         if (!v.hasAccept) continue;
         const a = v.accept[c.holdingCredential[g]!]!;
         if (a < 0 || v.acceptPetition[a]) continue;
         num = v.acceptNum[a]!;
         den = v.acceptDen[a]!;
+        hide = 1 << (h - first);
       }
       const to = cs[g + 1]!;
       for (let r = cs[g]!; r < to; r++) {
         const d = c.completionDay[r]!;
-        if (((d - lo) | (hi - d) | -c.completionStatus[r]!) < 0) continue;
+        if (((d - lo) | (hi - d) | -c.completionStatus[r]! | -(c.completionHiddenFrom[r]! & hide)) < 0)
+          continue;
         const units = num === den ? c.completionUnits[r]! : Math.floor((c.completionUnits[r]! * num) / den);
         const cat = c.completionCategory[r]!;
         const provider = c.completionProvider[r]!;
@@ -1338,6 +1347,7 @@ class Kernel {
     const providerOf = c.completionProvider;
     const eventOf = c.completionEvent;
     const activityOf = c.completionActivity;
+    const hidden = c.completionHiddenFrom;
     const capPer = v.capPer;
     const cycleGroup = this.cycleGroup;
     const topics = s.topics;
@@ -1346,12 +1356,15 @@ class Kernel {
     for (let g = this.atFirst; g < this.atLast; g++) {
       let num = 1;
       let den = 1;
+      // Taken through acceptance: not the records this holding has its own credit for (completionHiddenFrom).
+      let hide = 0;
       if (g !== h && c.holdingCredential[g] !== self) {
         if (!v.hasAccept) continue;
         const a = v.accept[c.holdingCredential[g]!]!;
         if (a < 0 || v.acceptPetition[a]) continue;
         num = v.acceptNum[a]!;
         den = v.acceptDen[a]!;
+        hide = 1 << (h - this.atFirst);
       }
       const to = cs[g + 1]!;
       if (repeat) {
@@ -1365,8 +1378,8 @@ class Kernel {
         const fewMinimums = minimums <= 2;
         for (let r = cs[g]!; r < to; r++) {
           const d = day[r]!;
-          // One test: negative when outside [lo, hi] or not approved.
-          if (((d - lo) | (hi - d) | -status[r]!) < 0) continue;
+          // One test: negative when outside [lo, hi], not approved, or hidden from this holding.
+          if (((d - lo) | (hi - d) | -status[r]! | -(hidden[r]! & hide)) < 0) continue;
           const offered = num === den ? unitsOf[r]! : Math.floor((unitsOf[r]! * num) / den);
           const provider = providerOf[r]!;
           const key = activityOf[r]! * providers + provider;
@@ -1436,7 +1449,7 @@ class Kernel {
       const fewMinimums = minimums <= 2;
       for (let r = cs[g]!; r < to; r++) {
         const d = day[r]!;
-        if (((d - lo) | (hi - d) | -status[r]!) < 0) continue;
+        if (((d - lo) | (hi - d) | -status[r]! | -(hidden[r]! & hide)) < 0) continue;
         let u = num === den ? unitsOf[r]! : Math.floor((unitsOf[r]! * num) / den);
         const cat = categoryOf[r]!;
         const a = ((cat * topics + topicOf[r]!) * types + typeOf[r]!) * providers + providerOf[r]!;

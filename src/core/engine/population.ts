@@ -59,6 +59,14 @@ export interface PopulationColumns {
   completionActivity: Int32Array;
   /** Completions of one person sharing a non-zero event id form one event. */
   completionEvent: Int32Array;
+  /**
+   * Bit k set: the person's k-th holding does not take this record through its acceptance rules.
+   * The engine resolves a completion once per holding, its own credit first, so a holding with its
+   * own record of a completion does not also count the completion's records for other holdings;
+   * and credit converted from hours is a holding's alone. Zero for every record of a completion
+   * that credits one holding only.
+   */
+  completionHiddenFrom: Int32Array;
 }
 
 /** Code tables shared by a population and the compiled rules. Index 0 of each string table is "none". */
@@ -123,7 +131,10 @@ export function activityTitle(activity: number): string {
   return `Activity ${activity}`;
 }
 
-/** One person of the population as a profile document, in column order. */
+/**
+ * One person of the population as a profile document, in column order. Each record becomes a
+ * completion of its own, so this is for populations whose records are (completionHiddenFrom all 0).
+ */
 export function profileOf(columns: PopulationColumns, vocab: Vocabulary, person: number): Profile {
   const holdings: Holding[] = [];
   const completions: Completion[] = [];
