@@ -44,6 +44,32 @@ describe('calendar dates', () => {
     },
   );
 
+  it('reads exactly the strings isIsoDate accepts', () => {
+    const near = fc
+      .array(fc.constantFrom('0', '1', '2', '3', '9', '-', '/', ' ', '+', '٣'), {
+        minLength: 9,
+        maxLength: 11,
+      })
+      .map((chars) => chars.join(''));
+    const shaped = fc
+      .tuple(
+        fc.integer({ min: 0, max: 9999 }),
+        fc.integer({ min: 0, max: 13 }),
+        fc.integer({ min: 0, max: 32 }),
+      )
+      .map(
+        ([y, m, d]) =>
+          `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`,
+      );
+    fc.assert(
+      fc.property(fc.oneof(near, shaped), (text) => {
+        if (isIsoDate(text)) expect(toIsoDate(toEpochDay(text))).toBe(text);
+        else expect(() => toEpochDay(text)).toThrow(RangeError);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   const isoDate = fc
     .date({
       min: new Date('1900-01-01T00:00:00Z'),

@@ -62,9 +62,27 @@ export function civilOf(epochDay: EpochDay): Civil {
 }
 
 export function toEpochDay(iso: IsoDate): EpochDay {
-  const m = ISO.exec(iso);
-  if (!m || !isIsoDate(iso)) throw new RangeError(`"${iso}" is not a calendar date (YYYY-MM-DD)`);
-  return epochDayOf(Number(m[1]), Number(m[2]), Number(m[3]));
+  // Read digit by digit: this runs for every stored date a re-evaluation reads.
+  if (iso.length === 10 && iso.charCodeAt(4) === 45 && iso.charCodeAt(7) === 45) {
+    const year = digitsAt(iso, 0, 4);
+    const month = digitsAt(iso, 5, 7);
+    const day = digitsAt(iso, 8, 10);
+    if (year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)) {
+      return epochDayOf(year, month, day);
+    }
+  }
+  throw new RangeError(`"${iso}" is not a calendar date (YYYY-MM-DD)`);
+}
+
+/** The number written in text[from, to), or -1 when a character there is not an ASCII digit. */
+function digitsAt(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
 }
 
 export function toIsoDate(epochDay: EpochDay): IsoDate {

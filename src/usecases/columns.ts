@@ -31,20 +31,35 @@ import type { PersonRecords } from '../store/model.ts';
 /** The kernel's compiled form of a rule set, built once per re-evaluation run. */
 export function kernelRules(ruleSet: RuleSet): KernelRules {
   const vocab = vocabularyOf(ruleSet);
-  return {
+  const n = vocab.credentials.length;
+  const rules: KernelRules = {
     ruleSet,
     vocab,
     compiled: compileRules(ruleSet, vocab),
-    acceptCache: new Map(),
+    accepts: new Uint8Array(n * n),
+    certification: Uint8Array.from(vocab.credentials, (id) =>
+      ruleSet.credentials.get(id)?.kind === 'certification' ? 1 : 0,
+    ),
+    held: new Int32Array(n).fill(-1),
     hoursCache: new Map(),
   };
+  for (let a = 0; a < n; a++) {
+    for (let b = 0; b < n; b++)
+      rules.accepts[a * n + b] = accepts(ruleSet, vocab.credentials[a]!, vocab.credentials[b]!) ? 1 : 0;
+  }
+  return rules;
 }
 
 export interface KernelRules {
   ruleSet: RuleSet;
   vocab: Vocabulary;
   compiled: CompiledRules;
-  acceptCache: Map<string, boolean>;
+  /** [a · credentials + b]: 1 when a policy of credential a accepts CE approved for b (accepts()). */
+  accepts: Uint8Array;
+  /** By credential: 1 for a certification. */
+  certification: Uint8Array;
+  /** Scratch for one person at a time: each held credential's holding position, else -1. */
+  held: Int32Array;
   /** hoursMayResolveFirst and hoursOnlyRate by credential and the credentials of a completion's credits. */
   hoursCache: Map<string, { first: boolean; rate: number | undefined }>;
 }
@@ -196,29 +211,70 @@ interface Codes {
 
 /** The kernel records of one person, or undefined when the kernel cannot represent them exactly. */
 function planPerson(records: PersonRecords, rules: KernelRules, codes: Codes): KernelRecord[] | undefined {
-  const { ruleSet, vocab } = rules;
-  const held = new Map<string, number>();
+  const { held } = rules;
   // Hidden-from masks have a bit per holding.
   if (records.holdings.length > 31) return undefined;
-  for (const [i, h] of records.holdings.entries()) {
-    if (!vocab.credentialIndex.has(h.holding.credential) || held.has(h.holding.credential)) return undefined;
-    held.set(h.holding.credential, i);
+  const heldList: number[] = [];
+  try {
+    for (const [i, h] of records.holdings.entries()) {
+      const ci = rules.vocab.credentialIndex.get(h.holding.credential);
+      if (ci === undefined || held[ci] !== -1) return undefined;
+      held[ci] = i;
+      heldList.push(ci);
+    }
+    return recordsOf(records, rules, codes, heldList);
+  } finally {
+    for (const ci of heldList) held[ci] = -1;
   }
-  const certifications = records.holdings
-    .map((h) => h.holding.credential)
-    .filter((id) => ruleSet.credentials.get(id)?.kind === 'certification');
+}
+
+const NO_CREDITS: readonly Credit[] = [];
+
+/** planPerson's body, with `rules.held` giving each held credential's holding position. */
+function recordsOf(
+  records: PersonRecords,
+  rules: KernelRules,
+  codes: Codes,
+  heldList: readonly number[],
+): KernelRecord[] | undefined {
+  const { ruleSet, held, vocab } = rules;
+  const n = vocab.credentials.length;
+  const acceptsFrom = rules.accepts;
+  const certifications = heldList.filter((ci) => rules.certification[ci] === 1);
   const activityCodes = new Map<string, number>();
   const eventCodes = new Map<string, number>();
   const out: KernelRecord[] = [];
+  // Per completion, reused: the held credentials it credits directly (with the credit), and the known
+  // credentials it credits that are not held.
+  const directCi: number[] = [];
+  const directCredit: Credit[] = [];
+  const foreignCi: number[] = [];
+  const byHoursCi: number[] = [];
+  const byHoursUnits: number[] = [];
   for (const { completion } of records.completions) {
     if (completion.college) return undefined;
     const offering = completion.activity ? ruleSet.offerings.get(completion.activity) : undefined;
     if (completion.activity && (!offering || offering.grants || completion.provider !== undefined))
       return undefined;
-    const credits = creditsOf(completion, offering?.credits ?? []);
-    const known = credits.filter((k) => ruleSet.credentials.has(k.credential));
-    const direct = known.filter((k) => held.has(k.credential)).map((k) => k.credential);
-    const foreign = known.filter((k) => !held.has(k.credential)).map((k) => k.credential);
+    const credits =
+      completion.credits.length === 0
+        ? (offering?.credits ?? NO_CREDITS)
+        : offering === undefined
+          ? completion.credits
+          : creditsOf(completion, offering.credits);
+    directCi.length = 0;
+    directCredit.length = 0;
+    foreignCi.length = 0;
+    for (const k of credits) {
+      const ci = vocab.credentialIndex.get(k.credential);
+      if (ci === undefined) continue;
+      // Two credits for one credential: the engine takes the first, or the best through acceptance.
+      if (directCi.includes(ci) || foreignCi.includes(ci)) return undefined;
+      if (held[ci] !== -1) {
+        directCi.push(ci);
+        directCredit.push(k);
+      } else foreignCi.push(ci);
+    }
     const hours = completion.hours ?? offering?.hours;
     // The kernel gives each held credential its own record and lets a holding count other holdings'
     // records through acceptance rules, without knowing they are one completion; the engine resolves
@@ -227,25 +283,31 @@ function planPerson(records: PersonRecords, rules: KernelRules, codes: Codes): K
     // They agree unless a holding without its own record could take two records of the completion,
     // or credit the kernel does not have (foreign credits).
     // Held certifications this completion counts for through its hours, with the units.
-    const byHours: { credential: string; units: number }[] = [];
+    byHoursCi.length = 0;
+    byHoursUnits.length = 0;
+    let known: Credit[] | undefined;
     for (const b of certifications) {
-      if (direct.includes(b)) continue;
-      const seen = direct.filter((d) => accepts(rules, b, d)).length;
-      if (seen > 1 || foreign.some((f) => accepts(rules, b, f))) return undefined;
+      if (directCi.includes(b)) continue;
+      let seen = 0;
+      for (const d of directCi) seen += acceptsFrom[b * n + d]!;
+      if (seen > 1) return undefined;
+      for (const f of foreignCi) if (acceptsFrom[b * n + f] === 1) return undefined;
       if (hours === undefined) continue;
-      const viaHours = hoursRule(rules, b, known);
+      known ??= credits.filter((k) => vocab.credentialIndex.has(k.credential));
+      const viaHours = hoursRule(rules, vocab.credentials[b]!, known);
       if (!viaHours.first) continue;
       // The engine resolves it through the hours rule. The kernel carries that as b's own record when
       // the rule is plain (hoursOnlyRate); no other holding takes it (the hours credit is not a
       // claimed one, so the engine's acceptance rules never see it).
       const rate = viaHours.rate;
       if (rate === undefined) return undefined;
-      byHours.push({ credential: b, units: Math.floor((Math.round(hours * 1000) * rate) / 1000) });
+      byHoursCi.push(b);
+      byHoursUnits.push(Math.floor((Math.round(hours * 1000) * rate) / 1000));
     }
-    if (direct.length === 0 && byHours.length === 0) continue;
+    if (directCi.length === 0 && byHoursCi.length === 0) continue;
     let own = 0;
-    for (const id of direct) own |= 1 << held.get(id)!;
-    for (const { credential } of byHours) own |= 1 << held.get(credential)!;
+    for (const ci of directCi) own |= 1 << held[ci]!;
+    for (const ci of byHoursCi) own |= 1 << held[ci]!;
     const providerName = completion.provider ?? offering?.provider;
     const provider = providerName === undefined ? 0 : (codes.providerCode.get(providerName) ?? 0);
     const type = codes.typeCode.get(completion.type ?? offering?.type ?? 'course');
@@ -264,16 +326,17 @@ function planPerson(records: PersonRecords, rules: KernelRules, codes: Codes): K
       event = eventCodes.get(completion.event) ?? eventCodes.size + 1;
       eventCodes.set(completion.event, event);
     }
-    for (const id of direct) {
-      const credit = known.find((k) => k.credential === id)!;
+    const day = toEpochDay(completion.completed);
+    for (let i = 0; i < directCi.length; i++) {
+      const credit = directCredit[i]!;
       const category = credit.category === undefined ? 0 : codes.categoryCode.get(credit.category);
       const topic = credit.topic === undefined ? 0 : codes.topicCode.get(credit.topic);
       if (category === undefined || topic === undefined) return undefined;
-      const holding = held.get(id)!;
+      const holding = held[directCi[i]!]!;
       out.push({
         holding,
         hiddenFrom: own & ~(1 << holding),
-        day: toEpochDay(completion.completed),
+        day,
         units: credit.units,
         category,
         topic,
@@ -284,19 +347,19 @@ function planPerson(records: PersonRecords, rules: KernelRules, codes: Codes): K
         event,
       });
     }
-    for (const { credential, units } of byHours) {
-      const holding = held.get(credential)!;
+    for (let i = 0; i < byHoursCi.length; i++) {
+      const holding = held[byHoursCi[i]!]!;
       out.push({
         holding,
         // Every other holding: converted hours are this holding's credit alone.
         hiddenFrom: ~(1 << holding),
-        day: toEpochDay(completion.completed),
-        units,
+        day,
+        units: byHoursUnits[i]!,
         category: 0,
         topic: 0,
         provider,
         type,
-        status: CREDIT_STATUS.indexOf('approved'),
+        status: APPROVED,
         activity,
         event,
       });
@@ -305,21 +368,19 @@ function planPerson(records: PersonRecords, rules: KernelRules, codes: Codes): K
   return out;
 }
 
+const APPROVED = CREDIT_STATUS.indexOf('approved');
+
 /** Whether a policy of `credential` accepts CE approved for `from` (any version: the cautious answer). */
-function accepts(rules: KernelRules, credential: string, from: string): boolean {
-  const key = `${credential}<${from}`;
-  let known = rules.acceptCache.get(key);
-  if (known === undefined) {
-    const entry = rules.ruleSet.credentials.get(credential);
-    known =
-      entry?.policies.some((p) =>
-        p.requirements.some(
-          (r) => r.kind === 'accept' && r.from.some((pattern) => matchesPattern(pattern, from)),
-        ),
-      ) ?? false;
-    rules.acceptCache.set(key, known);
-  }
-  return known;
+function accepts(ruleSet: RuleSet, credential: string, from: string): boolean {
+  if (credential === from) return false;
+  const entry = ruleSet.credentials.get(credential);
+  return (
+    entry?.policies.some((p) =>
+      p.requirements.some(
+        (r) => r.kind === 'accept' && r.from.some((pattern) => matchesPattern(pattern, from)),
+      ),
+    ) ?? false
+  );
 }
 
 /** hoursMayResolveFirst and hoursOnlyRate, remembered: they run for every completion and holding. */
