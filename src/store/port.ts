@@ -33,6 +33,8 @@ export interface LoadOptions {
    * dated before it are left out. Undefined reads them all; null reads none.
    */
   completionsFrom?: (holdings: readonly StoredHolding[]) => string | null | undefined;
+  /** False leaves every completion's evidence list empty, unread: for reads that only evaluate. */
+  evidence?: boolean;
 }
 
 /** See `Repositories['records'].completionWriter`. */

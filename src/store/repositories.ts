@@ -589,7 +589,7 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
         .from(t.completions)
         .where(anyOf(t.completions.personId, ids))
         .orderBy(asc(t.completions.position));
-      const completionIds = completionRows.map((c) => c.id);
+      const completionIds = options.evidence === false ? [] : completionRows.map((c) => c.id);
       const evidenceRows =
         completionIds.length === 0
           ? []
@@ -662,7 +662,15 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
       await bulkInsert(db, t.holdingRenewals, rows.renewals, copy);
     },
     async deleteHolding(id) {
-      await db.delete(t.holdings).where(eq(t.holdings.id, id));
+      const [row] = await db
+        .delete(t.holdings)
+        .where(eq(t.holdings.id, id))
+        .returning({ personId: t.holdings.personId });
+      if (row) {
+        await db
+          .delete(t.holdingStatuses)
+          .where(and(eq(t.holdingStatuses.personId, row.personId), eq(t.holdingStatuses.holdingId, id)));
+      }
     },
     insertCompletions,
     completionWriter,
@@ -814,12 +822,15 @@ async function loadByCopy(
   const completionRows = parseCopyText(
     await copy.copyOut(db, `select ${COLUMNS} from ${from} order by c.position`),
   );
-  const evidenceRows = parseCopyText(
-    await copy.copyOut(
-      db,
-      `select ce.completion_id, ce.position, ce.file, ce.sha256, ce.signed_record from completion_evidence ce join (select c.id from ${from}) k on k.id = ce.completion_id`,
-    ),
-  );
+  const evidenceRows =
+    options.evidence === false
+      ? []
+      : parseCopyText(
+          await copy.copyOut(
+            db,
+            `select ce.completion_id, ce.position, ce.file, ce.sha256, ce.signed_record from completion_evidence ce join (select c.id from ${from}) k on k.id = ce.completion_id`,
+          ),
+        );
   const evidence = groupBy(
     evidenceRows.map((f) => ({
       completionId: f[0]!,

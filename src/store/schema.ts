@@ -276,16 +276,18 @@ export const evidenceFiles = pgTable(
   (t) => [index('evidence_person_idx').on(t.personId)],
 );
 
-/** Per-holding status summaries written by re-evaluation, for rosters and dashboards. */
+/**
+ * Per-holding status summaries written by re-evaluation, for rosters and dashboards. A batch of
+ * people's rows is replaced at once, so the one key is (person, holding): one index serves both
+ * the replacement and the reads by person. No foreign keys: their per-row checks cost more than
+ * half of a re-evaluation's writes; writers take the ids from the rows they just read, and
+ * deleting a holding deletes its summary (records.deleteHolding).
+ */
 export const holdingStatuses = pgTable(
   'holding_statuses',
   {
-    holdingId: text('holding_id')
-      .primaryKey()
-      .references(() => holdings.id, { onDelete: 'cascade' }),
-    personId: text('person_id')
-      .notNull()
-      .references(() => people.id),
+    holdingId: idText('holding_id').notNull(),
+    personId: idText('person_id').notNull(),
     credential: text('credential').notNull(),
     asOf: date('as_of', { mode: 'string' }).notNull(),
     status: text('status').notNull(),
@@ -295,7 +297,7 @@ export const holdingStatuses = pgTable(
     countedMilli: integer('counted_milli'),
     missingMilli: integer('missing_milli'),
   },
-  (t) => [index('holding_statuses_person_idx').on(t.personId)],
+  (t) => [primaryKey({ name: 'holding_statuses_pkey', columns: [t.personId, t.holdingId] })],
 );
 
 /**

@@ -182,7 +182,7 @@ export async function listRoster(
   // Only summaries are shown: completions that can no longer count are left unread.
   const records = await ctx.store.records.load(
     visible.map((e) => e.personId),
-    { completionsFrom: countingCompletionsFrom(ctx.ruleSet(), asOf) },
+    { completionsFrom: countingCompletionsFrom(ctx.ruleSet(), asOf), evidence: false },
   );
   const byPerson = new Map<string, HoldingStatusSummary[]>();
   for (const e of visible) {

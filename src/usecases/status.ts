@@ -218,7 +218,7 @@ export async function reevaluate(
   }
   const completionsFrom = countingCompletionsFrom(ruleSet, asOf);
   const read = (ids: string[]) =>
-    store.records.load(ids, { completionsFrom }).then((loaded) => ({ ids, loaded }));
+    store.records.load(ids, { completionsFrom, evidence: false }).then((loaded) => ({ ids, loaded }));
   const source = batches();
   const first = await source.next();
   let pending = first.done ? undefined : read(first.value);

@@ -176,4 +176,23 @@ describe.each(BACKENDS)('reading completions from a date on $name', (backend) =>
     expect(kept).toBeGreaterThan(0);
     expect(kept).toBeLessThan(ids.length * 12);
   });
+
+  it.each([
+    ['by COPY', 40],
+    ['on plain statements', 5],
+  ])('leaves evidence unread when asked, and nothing else (%s)', async (_, n) => {
+    const ids = people.slice(0, n);
+    const all = await store.records.load(ids);
+    const bare = await store.records.load(ids, { evidence: false });
+    let files = 0;
+    for (const id of ids) {
+      const records = all.get(id)!;
+      files += records.completions.reduce((sum, c) => sum + c.completion.evidence.length, 0);
+      expect(bare.get(id)).toEqual({
+        holdings: records.holdings,
+        completions: records.completions.map((c) => ({ ...c, completion: { ...c.completion, evidence: [] } })),
+      });
+    }
+    expect(files).toBe(n);
+  });
 });

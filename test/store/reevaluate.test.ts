@@ -8,6 +8,7 @@ import { loadDemo } from '../../src/demo/load.ts';
 import type { HoldingStatusSummary } from '../../src/store/model.ts';
 import type { Store } from '../../src/store/port.ts';
 import { SYSTEM, type UseCaseContext } from '../../src/usecases/context.ts';
+import { removeHolding } from '../../src/usecases/records.ts';
 import { reevaluate } from '../../src/usecases/status.ts';
 import { BACKENDS, reportSkippedBackends } from './backends.ts';
 import { testContext } from './context.ts';
@@ -46,5 +47,19 @@ describe.each(BACKENDS)('re-evaluation on $name', (backend) => {
     expect(kernel).toEqual(object);
     expect(progress).toEqual([7, 14, 21, 28, 35, 42, 45]);
     expect(await stored()).toEqual(expected);
+  });
+
+  it('drops a holding’s summary with the holding, and no one else’s', async () => {
+    await reevaluate(ctx, SYSTEM, '2026-01-01');
+    const before = await stored();
+    const gone = before.find((s) =>
+      before.some((o) => o.personId === s.personId && o.holdingId !== s.holdingId),
+    )!;
+    expect(gone).toBeDefined();
+    await removeHolding(ctx, SYSTEM, gone.holdingId);
+    expect(await stored()).toEqual(before.filter((s) => s.holdingId !== gone.holdingId));
+    // Summaries are keyed by person and holding: a batch's rewrite leaves the others as they were.
+    await reevaluate(ctx, SYSTEM, '2026-01-01', { personIds: [gone.personId] });
+    expect(await stored()).toEqual(before.filter((s) => s.holdingId !== gone.holdingId));
   });
 });

@@ -1,6 +1,7 @@
 /**
- * Migration 0004 moves credits from their own table into the completion's row. A database made
- * before it must keep every credit, in order, with its category, topic and petition state.
+ * Migrations that move data. 0004 moves credits from their own table into the completion's row: a
+ * database made before it keeps every credit, in order, with its category, topic and petition
+ * state. 0005 re-keys status summaries by person and holding and keeps every one.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,6 +65,50 @@ describe('migration 0004 (credits inside completions)', () => {
           `insert into completions (id, person_id, position, completed, source, credits) values ('c3', 'p1', 2, '2025-05-01', 'imported', '{}')`,
         ),
       ).rejects.toThrow(/completions_credits_array/);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('migration 0005 (one key for status summaries)', () => {
+  it('keeps every summary and keys them by person and holding', async () => {
+    const db = await PGlite.create();
+    try {
+      for (const file of [
+        '0000_init.sql',
+        '0001_audit_append_only.sql',
+        '0002_api_sessions_tokens.sql',
+        '0003_people_email_lower.sql',
+        '0004_completions_inline_credits.sql',
+      ]) {
+        await apply(db, file);
+      }
+      await db.exec(`
+        insert into people (id, created_at) values ('p1', now()), ('p2', now());
+        insert into holdings (id, person_id, position, credential, earned)
+          values ('h1', 'p1', 0, 'nasm.cpt', '2024-01-01'), ('h2', 'p2', 0, 'ace.cpt', '2023-05-05');
+        insert into holding_statuses (holding_id, person_id, credential, as_of, status, required_milli)
+          values ('h1', 'p1', 'nasm.cpt', '2026-01-01', 'current', 2000),
+                 ('h2', 'p2', 'ace.cpt', '2026-01-01', 'lapsed', null);
+      `);
+      await apply(db, '0005_holding_statuses_one_key.sql');
+      const { rows } = await db.query(
+        'select holding_id, person_id, status, required_milli from holding_statuses order by holding_id',
+      );
+      expect(rows).toEqual([
+        { holding_id: 'h1', person_id: 'p1', status: 'current', required_milli: 2000 },
+        { holding_id: 'h2', person_id: 'p2', status: 'lapsed', required_milli: null },
+      ]);
+      const { rows: key } = await db.query<{ def: string }>(
+        `select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'holding_statuses_pkey'`,
+      );
+      expect(key).toEqual([{ def: 'PRIMARY KEY (person_id, holding_id)' }]);
+      await expect(
+        db.exec(
+          `insert into holding_statuses (holding_id, person_id, credential, as_of, status) values ('h1', 'p1', 'nasm.cpt', '2026-02-01', 'current')`,
+        ),
+      ).rejects.toThrow(/holding_statuses_pkey/);
     } finally {
       await db.close();
     }
