@@ -765,16 +765,19 @@ async function loadByCopy(
   options: LoadOptions,
 ): Promise<Map<string, PersonRecords>> {
   const ids = textArrayLiteral(personIds);
+  // Every read goes person by person through an index (LATERAL): with a long id list the planner
+  // would otherwise scan the whole table for each batch, which grows with the population.
+  const heldBy = `unnest(${ids}) as u(person_id) cross join lateral (select * from holdings x where x.person_id = u.person_id order by x.position) h`;
   const holdingRows = parseCopyText(
     await copy.copyOut(
       db,
-      `select id, person_id, position, credential, earned, expires, number, lifetime_plan, member, hands_on from holdings where person_id = any(${ids}) order by position`,
+      `select h.id, h.person_id, h.position, h.credential, h.earned, h.expires, h.number, h.lifetime_plan, h.member, h.hands_on from ${heldBy}`,
     ),
   );
   const renewalRows = parseCopyText(
     await copy.copyOut(
       db,
-      `select r.holding_id, r.position, r.date, r.kind from holding_renewals r join holdings h on h.id = r.holding_id where h.person_id = any(${ids})`,
+      `select r.holding_id, r.position, r.date, r.kind from ${heldBy} cross join lateral (select * from holding_renewals y where y.holding_id = h.id) r`,
     ),
   );
   type R = typeof t;
@@ -802,11 +805,12 @@ async function loadByCopy(
     };
     result.get(row.personId)?.holdings.push(m.holdingFromRows(row, renewals.get(row.id) ?? []));
   }
+  for (const records of result.values()) inPositionOrder(records.holdings);
 
   // Which completions to read: everyone's, or from each person's own date (none for null).
   const COLUMNS =
     'c.id, c.person_id, c.position, c.ref, c.activity, c.title, c.provider, c.completed, c.hours, c.format, c.type, c.event, c.has_college, c.college_semester_hours, c.college_quarter_hours, c.college_grade, c.source, c.credits';
-  let from = `completions c where c.person_id = any(${ids})`;
+  let from = `unnest(${ids}) as u(person_id) cross join lateral (select * from completions x where x.person_id = u.person_id order by x.position) c`;
   if (options.completionsFrom) {
     const since: string[] = [];
     const whose: string[] = [];
@@ -816,12 +820,22 @@ async function loadByCopy(
       whose.push(personId);
       since.push(day ?? '-infinity');
     }
-    // One index scan per person (LATERAL), each keeping the rows on or after that person's date.
-    from = `unnest(${textArrayLiteral(whose)}, ${textArrayLiteral(since)}::date[]) as u(person_id, since) cross join lateral (select * from completions x where x.person_id = u.person_id and x.completed >= u.since) c`;
+    // Each person's index scan keeps the rows on or after that person's date.
+    from = `unnest(${textArrayLiteral(whose)}, ${textArrayLiteral(since)}::date[]) as u(person_id, since) cross join lateral (select * from completions x where x.person_id = u.person_id and x.completed >= u.since order by x.position) c`;
   }
-  const completionRows = parseCopyText(
-    await copy.copyOut(db, `select ${COLUMNS} from ${from} order by c.position`),
-  );
+  // In the index's order, person by person; no sort of the whole batch (each list is checked below).
+  const completionRows = parseCopyText(await copy.copyOut(db, `select ${COLUMNS} from ${from}`));
+  // Most completions share a handful of credit lists (none, for a catalog course): each text is
+  // parsed once. The mapper copies every credit, so no two completions share one.
+  const parsedCredits = new Map<string, t.StoredCreditJson[]>();
+  const creditsOf = (text: string) => {
+    let credits = parsedCredits.get(text);
+    if (credits === undefined) {
+      credits = JSON.parse(text) as t.StoredCreditJson[];
+      parsedCredits.set(text, credits);
+    }
+    return credits;
+  };
   const evidenceRows =
     options.evidence === false
       ? []
@@ -860,9 +874,20 @@ async function loadByCopy(
       collegeQuarterHours: f[14]!,
       collegeGrade: f[15]!,
       source: f[16] as R['completions']['$inferSelect']['source'],
-      credits: JSON.parse(f[17]!) as t.StoredCreditJson[],
+      credits: creditsOf(f[17]!),
     };
     result.get(row.personId)?.completions.push(m.completionFromRows(row, evidence.get(row.id) ?? []));
   }
+  for (const records of result.values()) inPositionOrder(records.completions);
   return result;
+}
+
+/** Sorts a person's list by position, unless it already is (as the index reads hand it over). */
+function inPositionOrder(list: { position: number }[]): void {
+  for (let i = 1; i < list.length; i++) {
+    if (list[i - 1]!.position > list[i]!.position) {
+      list.sort((a, b) => a.position - b.position);
+      return;
+    }
+  }
 }
