@@ -4,6 +4,7 @@
  * Holdings and completions reuse the profile document's own types, with the
  * id they were stored under.
  */
+import type { Credit } from '../core/offerings/schema.ts';
 import type { Completion, Holding } from '../core/profile/schema.ts';
 
 export type Role = 'owner' | 'admin' | 'member' | 'viewer';
@@ -133,4 +134,45 @@ export type NewAuditEntry = Omit<AuditEntry, 'seq'>;
 export interface PersonRecords {
   holdings: StoredHolding[];
   completions: StoredCompletion[];
+}
+
+/**
+ * What evaluating a completion in bulk reads of it, in one fixed shape: a population re-evaluation
+ * reads millions, and the columnar layout (usecases/columns.ts) reads each field once.
+ */
+export interface CompletionFacts {
+  position: number;
+  activity: string | undefined;
+  title: string | undefined;
+  provider: string | undefined;
+  completed: string;
+  hours: number | undefined;
+  type: string | undefined;
+  event: string | undefined;
+  /** Whether it carries college credit. */
+  college: boolean;
+  /** The credits claimed for it. Possibly shared with other completions: never changed. */
+  credits: readonly Credit[];
+}
+
+/** A person's holdings, and the facts of the completions a re-evaluation reads (in document order). */
+export interface EvaluationRecords {
+  holdings: StoredHolding[];
+  completions: CompletionFacts[];
+}
+
+export function completionFacts(stored: StoredCompletion): CompletionFacts {
+  const c = stored.completion;
+  return {
+    position: stored.position,
+    activity: c.activity,
+    title: c.title,
+    provider: c.provider,
+    completed: c.completed,
+    hours: c.hours,
+    type: c.type,
+    event: c.event,
+    college: c.college !== undefined,
+    credits: c.credits,
+  };
 }

@@ -12,6 +12,7 @@ import type {
   AuditEntry,
   ConsentGrant,
   ConsentScope,
+  EvaluationRecords,
   EvidenceFile,
   HoldingStatusSummary,
   Invitation,
@@ -114,6 +115,14 @@ export interface ConsentRepository {
 export interface RecordsRepository {
   /** Holdings and completions of each person asked for, in document order (missing people map to empty records). */
   load(personIds: readonly string[], options?: LoadOptions): Promise<Map<string, PersonRecords>>;
+  /**
+   * For bulk evaluation: each person's holdings and the facts of their completions (no ids, no
+   * evidence), read like `load` with these options.
+   */
+  loadFacts(
+    personIds: readonly string[],
+    options?: Pick<LoadOptions, 'completionsFrom'>,
+  ): Promise<Map<string, EvaluationRecords>>;
   findHolding(id: string): Promise<StoredHolding | undefined>;
   findCompletion(id: string): Promise<StoredCompletion | undefined>;
   /** The next free position in a person's holdings or completions list. */

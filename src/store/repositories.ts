@@ -5,9 +5,17 @@
  */
 import { and, asc, count, eq, getTableColumns, getTableName, gt, isNull, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn, PgDatabase, PgQueryResultHKT, PgTable } from 'drizzle-orm/pg-core';
+import type { Credit } from '../core/offerings/schema.ts';
 import { type CopyDriver, copyText, parseCopyText } from './copy.ts';
 import * as m from './mappers.ts';
-import type { PersonRecords, StoredCompletion } from './model.ts';
+import {
+  type CompletionFacts,
+  completionFacts,
+  type EvaluationRecords,
+  type PersonRecords,
+  type StoredCompletion,
+  type StoredHolding,
+} from './model.ts';
 import type { CompletionWriter, LoadOptions, Repositories, TableAccess } from './port.ts';
 import * as t from './schema.ts';
 import { KEY_COLUMNS, TABLES_IN_ORDER } from './tables.ts';
@@ -564,6 +572,19 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
   };
 
   return {
+    async loadFacts(personIds, options = {}) {
+      if (copy && personIds.length >= COPY_LOAD_MIN_PEOPLE) {
+        const result = new Map<string, EvaluationRecords>();
+        for (const id of personIds) result.set(id, { holdings: [], completions: [] });
+        return loadFactsByCopy(db, copy, personIds, result, options);
+      }
+      const full = await this.load(personIds, { ...options, evidence: false });
+      const result = new Map<string, EvaluationRecords>();
+      for (const [id, records] of full) {
+        result.set(id, { holdings: records.holdings, completions: records.completions.map(completionFacts) });
+      }
+      return result;
+    },
     async load(personIds, options = {}) {
       const result = new Map<string, PersonRecords>();
       for (const id of personIds) result.set(id, { holdings: [], completions: [] });
@@ -757,14 +778,13 @@ const int = (v: string | null) => (v === null ? 0 : Number(v));
  * without the driver's per-row, per-column machinery. Rows become the same
  * drizzle row shapes the mappers take, so both paths give equal records.
  */
-async function loadByCopy(
+/** Each person's holdings (with renewals) into their entry of `result`, by COPY. */
+async function loadHoldingsByCopy(
   db: Db,
   copy: CopyDriver,
-  personIds: readonly string[],
-  result: Map<string, PersonRecords>,
-  options: LoadOptions,
-): Promise<Map<string, PersonRecords>> {
-  const ids = textArrayLiteral(personIds);
+  ids: string,
+  result: Map<string, { holdings: StoredHolding[] }>,
+): Promise<void> {
   // Every read goes person by person through an index (LATERAL): with a long id list the planner
   // would otherwise scan the whole table for each batch, which grows with the population.
   const heldBy = `unnest(${ids}) as u(person_id) cross join lateral (select * from holdings x where x.person_id = u.person_id order by x.position) h`;
@@ -806,36 +826,105 @@ async function loadByCopy(
     result.get(row.personId)?.holdings.push(m.holdingFromRows(row, renewals.get(row.id) ?? []));
   }
   for (const records of result.values()) inPositionOrder(records.holdings);
+}
+
+/**
+ * The FROM clause reading the completions of these people: one index scan per person (LATERAL),
+ * in position order, keeping the rows on or after the person's date when there is one.
+ */
+function completionsSource(
+  ids: string,
+  result: Map<string, { holdings: StoredHolding[] }>,
+  completionsFrom: LoadOptions['completionsFrom'],
+): string {
+  if (!completionsFrom) {
+    return `unnest(${ids}) as u(person_id) cross join lateral (select * from completions x where x.person_id = u.person_id order by x.position) c`;
+  }
+  const since: string[] = [];
+  const whose: string[] = [];
+  for (const [personId, records] of result) {
+    const day = completionsFrom(records.holdings);
+    if (day === null) continue;
+    whose.push(personId);
+    since.push(day ?? '-infinity');
+  }
+  return `unnest(${textArrayLiteral(whose)}, ${textArrayLiteral(since)}::date[]) as u(person_id, since) cross join lateral (select * from completions x where x.person_id = u.person_id and x.completed >= u.since order by x.position) c`;
+}
+
+/** Parses each distinct credits text once (most completions share a handful). */
+function creditsParser(): (text: string) => t.StoredCreditJson[] {
+  const parsed = new Map<string, t.StoredCreditJson[]>();
+  return (text) => {
+    let credits = parsed.get(text);
+    if (credits === undefined) {
+      credits = JSON.parse(text) as t.StoredCreditJson[];
+      parsed.set(text, credits);
+    }
+    return credits;
+  };
+}
+
+async function loadFactsByCopy(
+  db: Db,
+  copy: CopyDriver,
+  personIds: readonly string[],
+  result: Map<string, EvaluationRecords>,
+  options: Pick<LoadOptions, 'completionsFrom'>,
+): Promise<Map<string, EvaluationRecords>> {
+  const ids = textArrayLiteral(personIds);
+  await loadHoldingsByCopy(db, copy, ids, result);
+  const from = completionsSource(ids, result, options.completionsFrom);
+  const rows = parseCopyText(
+    await copy.copyOut(
+      db,
+      `select c.person_id, c.position, c.activity, c.title, c.provider, c.completed, c.hours, c.type, c.event, c.has_college, c.credits from ${from}`,
+    ),
+  );
+  // The stored credits are the domain's own shape; shared between completions of equal text.
+  const creditsOf = creditsParser() as (text: string) => Credit[];
+  let list: CompletionFacts[] | undefined;
+  let listOf = '';
+  for (const f of rows) {
+    const personId = f[0]!;
+    if (personId !== listOf) {
+      list = result.get(personId)?.completions;
+      listOf = personId;
+    }
+    list?.push({
+      position: int(f[1]!),
+      activity: f[2] ?? undefined,
+      title: f[3] ?? undefined,
+      provider: f[4] ?? undefined,
+      completed: f[5]!,
+      hours: f[6] === null ? undefined : Number(f[6]),
+      type: (f[7] ?? undefined) as CompletionFacts['type'],
+      event: f[8] ?? undefined,
+      college: f[9] === 't',
+      credits: creditsOf(f[10]!),
+    });
+  }
+  for (const records of result.values()) inPositionOrder(records.completions);
+  return result;
+}
+
+async function loadByCopy(
+  db: Db,
+  copy: CopyDriver,
+  personIds: readonly string[],
+  result: Map<string, PersonRecords>,
+  options: LoadOptions,
+): Promise<Map<string, PersonRecords>> {
+  const ids = textArrayLiteral(personIds);
+  await loadHoldingsByCopy(db, copy, ids, result);
 
   // Which completions to read: everyone's, or from each person's own date (none for null).
   const COLUMNS =
     'c.id, c.person_id, c.position, c.ref, c.activity, c.title, c.provider, c.completed, c.hours, c.format, c.type, c.event, c.has_college, c.college_semester_hours, c.college_quarter_hours, c.college_grade, c.source, c.credits';
-  let from = `unnest(${ids}) as u(person_id) cross join lateral (select * from completions x where x.person_id = u.person_id order by x.position) c`;
-  if (options.completionsFrom) {
-    const since: string[] = [];
-    const whose: string[] = [];
-    for (const [personId, records] of result) {
-      const day = options.completionsFrom(records.holdings);
-      if (day === null) continue;
-      whose.push(personId);
-      since.push(day ?? '-infinity');
-    }
-    // Each person's index scan keeps the rows on or after that person's date.
-    from = `unnest(${textArrayLiteral(whose)}, ${textArrayLiteral(since)}::date[]) as u(person_id, since) cross join lateral (select * from completions x where x.person_id = u.person_id and x.completed >= u.since order by x.position) c`;
-  }
+  const from = completionsSource(ids, result, options.completionsFrom);
   // In the index's order, person by person; no sort of the whole batch (each list is checked below).
   const completionRows = parseCopyText(await copy.copyOut(db, `select ${COLUMNS} from ${from}`));
-  // Most completions share a handful of credit lists (none, for a catalog course): each text is
-  // parsed once. The mapper copies every credit, so no two completions share one.
-  const parsedCredits = new Map<string, t.StoredCreditJson[]>();
-  const creditsOf = (text: string) => {
-    let credits = parsedCredits.get(text);
-    if (credits === undefined) {
-      credits = JSON.parse(text) as t.StoredCreditJson[];
-      parsedCredits.set(text, credits);
-    }
-    return credits;
-  };
+  // The mapper copies every credit, so no two completions share one.
+  const creditsOf = creditsParser();
   const evidenceRows =
     options.evidence === false
       ? []
@@ -873,7 +962,7 @@ async function loadByCopy(
       collegeSemesterHours: f[13]!,
       collegeQuarterHours: f[14]!,
       collegeGrade: f[15]!,
-      source: f[16] as R['completions']['$inferSelect']['source'],
+      source: f[16] as (typeof t)['completions']['$inferSelect']['source'],
       credits: creditsOf(f[17]!),
     };
     result.get(row.personId)?.completions.push(m.completionFromRows(row, evidence.get(row.id) ?? []));

@@ -8,7 +8,7 @@ import { toEpochDay } from '../core/dates.ts';
 import { earliestCountingDay } from '../core/engine/window.ts';
 import { generateDemo } from '../demo/generate.ts';
 import type { PersonRecords } from '../store/model.ts';
-import { columnsOf, kernelRules } from './columns.ts';
+import { columnsOf, factsOf, kernelRules } from './columns.ts';
 import { statusSummaries } from './status.ts';
 
 /** A demo population as stored records, by person id. */
@@ -29,7 +29,7 @@ describe('kernel columns from stored records', () => {
   const people = demoPeople(ruleSet, 1500, 3);
 
   it('represents the whole of a realistic population', () => {
-    const { columns, personIds, fallback } = columnsOf(people, rules);
+    const { columns, personIds, fallback } = columnsOf(factsOf(people), rules);
     // Hours converted for another held certification are carried as its own records (hoursOnlyRate),
     // and one course crediting two holdings that accept each other as a record each, hidden from
     // the other holding (completionHiddenFrom).
@@ -115,7 +115,7 @@ describe('one course crediting two holdings that accept each other', () => {
   it('is laid out as a record per holding, each hidden from the other', () => {
     expect(dual).toBeDefined();
     const [id, records] = dual!;
-    const { columns, fallback } = columnsOf(new Map([[id, records]]), rules);
+    const { columns, fallback } = columnsOf(factsOf(new Map([[id, records]])), rules);
     expect(fallback).toEqual([]);
     const hidden = [...columns.completionHiddenFrom].filter((m) => m !== 0);
     // Each NSCA credit of a shared course hides its record from the other NSCA holding.
@@ -135,7 +135,10 @@ describe('one course crediting two holdings that accept each other', () => {
       ...first!,
       completion: { ...first!.completion, college: { semesterHours: 3 } },
     };
-    const { fallback } = columnsOf(new Map([[id, { ...records, completions: [college, ...rest] }]]), rules);
+    const { fallback } = columnsOf(
+      factsOf(new Map([[id, { ...records, completions: [college, ...rest] }]])),
+      rules,
+    );
     expect(fallback).toEqual([id]);
   });
 });

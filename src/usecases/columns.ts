@@ -24,9 +24,8 @@ import {
   vocabularyOf,
 } from '../core/engine/population.ts';
 import type { Credit } from '../core/offerings/schema.ts';
-import type { Completion } from '../core/profile/schema.ts';
 import { matchesPattern, type RuleSet } from '../core/ruleset.ts';
-import type { PersonRecords } from '../store/model.ts';
+import { completionFacts, type EvaluationRecords, type PersonRecords } from '../store/model.ts';
 
 /** The kernel's compiled form of a rule set, built once per re-evaluation run. */
 export function kernelRules(ruleSet: RuleSet): KernelRules {
@@ -90,8 +89,20 @@ export interface PopulationBatch {
   fallback: string[];
 }
 
+/** Full records as the layout reads them (reads made for evaluation come this way: loadFacts). */
+export function factsOf(people: ReadonlyMap<string, PersonRecords>): Map<string, EvaluationRecords> {
+  const out = new Map<string, EvaluationRecords>();
+  for (const [id, records] of people) {
+    out.set(id, { holdings: records.holdings, completions: records.completions.map(completionFacts) });
+  }
+  return out;
+}
+
 /** Lays out the people it can; the rest are listed in `fallback`. */
-export function columnsOf(people: ReadonlyMap<string, PersonRecords>, rules: KernelRules): PopulationBatch {
+export function columnsOf(
+  people: ReadonlyMap<string, EvaluationRecords>,
+  rules: KernelRules,
+): PopulationBatch {
   const { vocab } = rules;
   const categoryCode = new Map(vocab.categories.map((c, i) => [c, i]));
   const topicCode = new Map(vocab.topics.map((t, i) => [t, i]));
@@ -210,7 +221,11 @@ interface Codes {
 }
 
 /** The kernel records of one person, or undefined when the kernel cannot represent them exactly. */
-function planPerson(records: PersonRecords, rules: KernelRules, codes: Codes): KernelRecord[] | undefined {
+function planPerson(
+  records: EvaluationRecords,
+  rules: KernelRules,
+  codes: Codes,
+): KernelRecord[] | undefined {
   const { held } = rules;
   // Hidden-from masks have a bit per holding.
   if (records.holdings.length > 31) return undefined;
@@ -232,7 +247,7 @@ const NO_CREDITS: readonly Credit[] = [];
 
 /** planPerson's body, with `rules.held` giving each held credential's holding position. */
 function recordsOf(
-  records: PersonRecords,
+  records: EvaluationRecords,
   rules: KernelRules,
   codes: Codes,
   heldList: readonly number[],
@@ -251,7 +266,7 @@ function recordsOf(
   const foreignCi: number[] = [];
   const byHoursCi: number[] = [];
   const byHoursUnits: number[] = [];
-  for (const { completion } of records.completions) {
+  for (const completion of records.completions) {
     if (completion.college) return undefined;
     const offering = completion.activity ? ruleSet.offerings.get(completion.activity) : undefined;
     if (completion.activity && (!offering || offering.grants || completion.provider !== undefined))
@@ -261,7 +276,7 @@ function recordsOf(
         ? (offering?.credits ?? NO_CREDITS)
         : offering === undefined
           ? completion.credits
-          : creditsOf(completion, offering.credits);
+          : creditsOf(completion.credits, offering.credits);
     directCi.length = 0;
     directCredit.length = 0;
     foreignCi.length = 0;
@@ -459,7 +474,7 @@ function hoursOnlyRate(
 }
 
 /** Claimed credits override the catalog's for the same credential (as the engine reads them). */
-function creditsOf(completion: Completion, catalog: readonly Credit[]): Credit[] {
-  const claimed = new Set(completion.credits.map((k) => k.credential));
-  return [...completion.credits, ...catalog.filter((k) => !claimed.has(k.credential))];
+function creditsOf(claimed: readonly Credit[], catalog: readonly Credit[]): Credit[] {
+  const ids = new Set(claimed.map((k) => k.credential));
+  return [...claimed, ...catalog.filter((k) => !ids.has(k.credential))];
 }

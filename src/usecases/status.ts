@@ -12,10 +12,15 @@ import { earliestCountingDay } from '../core/engine/window.ts';
 import { AppError } from '../core/errors.ts';
 import type { RuleSet } from '../core/ruleset.ts';
 import { tryParseUnits } from '../core/units.ts';
-import type { HoldingStatusSummary, PersonRecords, StoredHolding } from '../store/model.ts';
+import type {
+  EvaluationRecords,
+  HoldingStatusSummary,
+  PersonRecords,
+  StoredHolding,
+} from '../store/model.ts';
 import { findPerson, personAccess, requirePersonRead } from './access.ts';
 import { recordChange } from './audit.ts';
-import { columnsOf, type KernelRules, kernelRules, type PopulationBatch } from './columns.ts';
+import { columnsOf, factsOf, type KernelRules, kernelRules, type PopulationBatch } from './columns.ts';
 import type { Actor, UseCaseContext } from './context.ts';
 import { profileOf, profileOfRecords } from './profile.ts';
 
@@ -81,7 +86,7 @@ export function summarise(
 /** Summary rows from the kernel's columns, in the same form summarise() gives for the object engine. */
 function kernelSummaries(
   batch: PopulationBatch,
-  loaded: ReadonlyMap<string, PersonRecords>,
+  loaded: ReadonlyMap<string, { holdings: readonly StoredHolding[] }>,
   result: PopulationResult,
   kernel: KernelRules,
   asOf: string,
@@ -129,15 +134,32 @@ export function statusSummaries(
   asOf: string,
   kernel?: KernelRules,
 ): HoldingStatusSummary[] {
+  if (!kernel) return objectSummaries(loaded, loaded.keys(), ruleSet, asOf);
+  const { rows, fallback } = kernelPass(factsOf(loaded), kernel, asOf);
+  rows.push(...objectSummaries(loaded, fallback, ruleSet, asOf));
+  return rows;
+}
+
+/** The kernel's summaries of everyone it represents exactly; the others are listed in `fallback`. */
+function kernelPass(
+  loaded: ReadonlyMap<string, EvaluationRecords>,
+  kernel: KernelRules,
+  asOf: string,
+): { rows: HoldingStatusSummary[]; fallback: string[] } {
+  const batch = columnsOf(loaded, kernel);
+  const result = evaluatePopulation(batch.columns, kernel.compiled, toEpochDay(asOf));
+  return { rows: kernelSummaries(batch, loaded, result, kernel, asOf), fallback: batch.fallback };
+}
+
+/** The object engine's summaries of these people, one by one. */
+function objectSummaries(
+  loaded: ReadonlyMap<string, PersonRecords>,
+  ids: Iterable<string>,
+  ruleSet: RuleSet,
+  asOf: string,
+): HoldingStatusSummary[] {
   const rows: HoldingStatusSummary[] = [];
-  let objectPeople: Iterable<string> = loaded.keys();
-  if (kernel) {
-    const batch = columnsOf(loaded, kernel);
-    const result = evaluatePopulation(batch.columns, kernel.compiled, toEpochDay(asOf));
-    rows.push(...kernelSummaries(batch, loaded, result, kernel, asOf));
-    objectPeople = batch.fallback;
-  }
-  for (const id of objectPeople) {
+  for (const id of ids) {
     const records = loaded.get(id)!;
     rows.push(...summarise(id, records, evaluate(profileOfRecords(records), ruleSet, asOf)));
   }
@@ -217,18 +239,31 @@ export async function reevaluate(
     }
   }
   const completionsFrom = countingCompletionsFrom(ruleSet, asOf);
+  // The kernel reads completions' facts only; the people it cannot represent are read again in full.
   const read = (ids: string[]) =>
-    store.records.load(ids, { completionsFrom, evidence: false }).then((loaded) => ({ ids, loaded }));
+    kernel
+      ? store.records.loadFacts(ids, { completionsFrom }).then((facts) => ({ ids, facts }))
+      : store.records.load(ids, { completionsFrom, evidence: false }).then((full) => ({ ids, full }));
+  const summariesOf = async (batch: Awaited<ReturnType<typeof read>>) => {
+    if ('full' in batch) return objectSummaries(batch.full, batch.ids, ruleSet, asOf);
+    const { rows, fallback } = kernelPass(batch.facts, kernel!, asOf);
+    if (fallback.length > 0) {
+      const full = await store.records.load(fallback, { completionsFrom, evidence: false });
+      rows.push(...objectSummaries(full, fallback, ruleSet, asOf));
+    }
+    return rows;
+  };
   const source = batches();
   const first = await source.next();
   let pending = first.done ? undefined : read(first.value);
   while (pending) {
-    const { ids, loaded } = await pending;
+    const batch = await pending;
+    const { ids } = batch;
     // The next batch is read while this one is evaluated and written (a server works meanwhile).
     const following = await source.next();
     pending = following.done ? undefined : read(following.value);
     pending?.catch(() => undefined); // surfaced when awaited
-    const rows = statusSummaries(loaded, ruleSet, asOf, kernel);
+    const rows = await summariesOf(batch);
     await store.transaction((tx) => tx.statuses.replaceFor(ids, rows));
     people += ids.length;
     holdings += rows.length;

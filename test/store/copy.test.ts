@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredCompletion, StoredHolding } from '../../src/store/model.ts';
+import { completionFacts } from '../../src/store/model.ts';
 import type { Store } from '../../src/store/port.ts';
 import { BACKENDS, reportSkippedBackends } from './backends.ts';
 
@@ -127,6 +128,9 @@ describe.each(BACKENDS)('reading completions from a date on $name', (backend) =>
           position: k,
           completion: {
             title: `Course ${k}`,
+            ...(k % 3 === 0 ? { activity: 'nasm.ces-course' } : { provider: 'Coach Summit', hours: 1.5 + k }),
+            ...(k % 4 === 1 ? { type: 'conference' as const, event: `event-${i}` } : {}),
+            ...(k === 5 ? { college: { semesterHours: 3 } } : {}),
             completed: `20${14 + (k % 12)}-0${1 + (k % 9)}-1${k % 10}`,
             credits: [{ credential: 'nasm.cpt', units: 100, status: 'approved' }],
             source: 'imported',
@@ -180,6 +184,26 @@ describe.each(BACKENDS)('reading completions from a date on $name', (backend) =>
   it.each([
     ['by COPY', 40],
     ['on plain statements', 5],
+  ])('reads the facts evaluation needs, as the full read has them (%s)', async (_, n) => {
+    const ids = people.slice(0, n);
+    const full = await store.records.load(ids, { completionsFrom: from });
+    const facts = await store.records.loadFacts(ids, { completionsFrom: from });
+    expect([...facts.keys()]).toEqual(ids);
+    let read = 0;
+    for (const id of ids) {
+      const records = full.get(id)!;
+      expect(facts.get(id)).toEqual({
+        holdings: records.holdings,
+        completions: records.completions.map(completionFacts),
+      });
+      read += records.completions.length;
+    }
+    expect(read).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['by COPY', 40],
+    ['on plain statements', 5],
   ])('leaves evidence unread when asked, and nothing else (%s)', async (_, n) => {
     const ids = people.slice(0, n);
     const all = await store.records.load(ids);
@@ -190,7 +214,10 @@ describe.each(BACKENDS)('reading completions from a date on $name', (backend) =>
       files += records.completions.reduce((sum, c) => sum + c.completion.evidence.length, 0);
       expect(bare.get(id)).toEqual({
         holdings: records.holdings,
-        completions: records.completions.map((c) => ({ ...c, completion: { ...c.completion, evidence: [] } })),
+        completions: records.completions.map((c) => ({
+          ...c,
+          completion: { ...c.completion, evidence: [] },
+        })),
       });
     }
     expect(files).toBe(n);

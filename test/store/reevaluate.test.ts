@@ -8,7 +8,7 @@ import { loadDemo } from '../../src/demo/load.ts';
 import type { HoldingStatusSummary } from '../../src/store/model.ts';
 import type { Store } from '../../src/store/port.ts';
 import { SYSTEM, type UseCaseContext } from '../../src/usecases/context.ts';
-import { removeHolding } from '../../src/usecases/records.ts';
+import { logCompletion, removeHolding } from '../../src/usecases/records.ts';
 import { reevaluate } from '../../src/usecases/status.ts';
 import { BACKENDS, reportSkippedBackends } from './backends.ts';
 import { testContext } from './context.ts';
@@ -47,6 +47,27 @@ describe.each(BACKENDS)('re-evaluation on $name', (backend) => {
     expect(kernel).toEqual(object);
     expect(progress).toEqual([7, 14, 21, 28, 35, 42, 45]);
     expect(await stored()).toEqual(expected);
+  });
+
+  it('evaluates the people the kernel cannot represent with the object engine, in the same batches', async () => {
+    // College credit is the object engine's alone: these people are read again in full.
+    const college = ids.filter((_, i) => i % 9 === 4);
+    for (const personId of college) {
+      await logCompletion(ctx, SYSTEM, personId, {
+        title: 'Exercise Physiology',
+        provider: 'State University',
+        completed: '2025-09-15',
+        college: { semesterHours: 3 },
+        credits: [],
+      });
+    }
+    expect(college.length).toBeGreaterThan(3);
+    await reevaluate(ctx, SYSTEM, '2026-01-01', { engine: 'object', batchSize: 1000 });
+    const expected = await stored();
+    for (const batchSize of [7, 40, 1000]) {
+      await reevaluate(ctx, SYSTEM, '2026-01-01', { batchSize });
+      expect(await stored()).toEqual(expected);
+    }
   });
 
   it('drops a holding’s summary with the holding, and no one else’s', async () => {
