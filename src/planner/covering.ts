@@ -15,7 +15,7 @@
  */
 import type { MipModel, MipSolution } from './solver.ts';
 
-function gcd(a: number, b: number): number {
+export function gcd(a: number, b: number): number {
   let x = a;
   let y = b;
   while (y !== 0) [x, y] = [y, x % y];
@@ -34,11 +34,25 @@ interface Item {
 }
 
 /**
- * Solves the model exactly when it has the shape above and its table is small; otherwise returns
- * undefined (the caller uses the MIP solver).
+ * A model of the covering shape, read: covering rows divided by the common divisor of their
+ * coefficients below the need (a column worth the whole need counting as the need), the "at most /
+ * exactly one" groups (every other column a group of its own), fixed columns at their value, and the
+ * columns a "≤ 0" row forces to 0. The table below and the search in sweep.ts both read models through it.
  */
-export function solveCovering(model: MipModel): MipSolution | undefined {
-  const started = performance.now();
+export interface CoveringShape {
+  /** Per column, its value when fixed. */
+  fixedValue: (number | undefined)[];
+  forcedZero: Set<number>;
+  /** Covering rows: the model's row, its need and terms after the division. */
+  covering: { row: number; need: number; terms: [number, number][] }[];
+  groups: { columns: number[]; exactlyOne: boolean }[];
+}
+
+/**
+ * Reads the model as a multiple-choice covering knapsack: 'infeasible' when a row can be seen to be
+ * unmet, undefined when the model has another shape.
+ */
+export function readCovering(model: MipModel): CoveringShape | 'infeasible' | undefined {
   const n = model.cost.length;
   const fixedValue = new Array<number | undefined>(n).fill(undefined);
   for (let j = 0; j < n; j++) {
@@ -49,16 +63,9 @@ export function solveCovering(model: MipModel): MipSolution | undefined {
     if (fixedValue[j] === undefined && model.cost[j]! < 0) return undefined;
   }
   const forcedZero = new Set<number>();
-  const covering: { need: number; terms: [number, number][] }[] = [];
+  const covering: CoveringShape['covering'] = [];
   const groups: { columns: number[]; exactlyOne: boolean }[] = [];
   const inGroup = new Set<number>();
-  const infeasible = (): MipSolution => ({
-    status: 'infeasible',
-    values: [],
-    objective: 0,
-    gap: 1,
-    ms: performance.now() - started,
-  });
 
   for (let i = 0; i < model.rowLower.length; i++) {
     let lower = model.rowLower[i]!;
@@ -74,7 +81,7 @@ export function solveCovering(model: MipModel): MipSolution | undefined {
       } else if (v !== 0) terms.push([j, v]);
     }
     if (terms.length === 0) {
-      if (lower > 1e-9 || upper < -1e-9) return infeasible();
+      if (lower > 1e-9 || upper < -1e-9) return 'infeasible';
       continue;
     }
     const positive = terms.every(([, v]) => v > 0 && Number.isInteger(v));
@@ -88,7 +95,7 @@ export function solveCovering(model: MipModel): MipSolution | undefined {
       for (const [, v] of terms) if (v < lower) g = gcd(g, v);
       if (g === 0) g = lower;
       const need = Math.ceil(lower / g);
-      covering.push({ need, terms: terms.map(([j, v]) => [j, v >= lower ? need : v / g]) });
+      covering.push({ row: i, need, terms: terms.map(([j, v]) => [j, v >= lower ? need : v / g]) });
       continue;
     }
     if (Math.abs(upper) < 1e-9 && lower <= 0) {
@@ -106,10 +113,29 @@ export function solveCovering(model: MipModel): MipSolution | undefined {
     }
     groups.push({ columns: terms.map(([j]) => j), exactlyOne });
   }
+  for (let j = 0; j < n; j++)
+    if (fixedValue[j] === undefined && !inGroup.has(j)) groups.push({ columns: [j], exactlyOne: false });
+  return { fixedValue, forcedZero, covering, groups };
+}
 
-  const free: number[] = [];
-  for (let j = 0; j < n; j++) if (fixedValue[j] === undefined && !inGroup.has(j)) free.push(j);
-  for (const j of free) groups.push({ columns: [j], exactlyOne: false });
+/**
+ * Solves the model exactly when it has the shape above and its table is small; otherwise returns
+ * undefined (the caller uses the MIP solver).
+ */
+export function solveCovering(model: MipModel): MipSolution | undefined {
+  const started = performance.now();
+  const n = model.cost.length;
+  const infeasible = (): MipSolution => ({
+    status: 'infeasible',
+    values: [],
+    objective: 0,
+    gap: 1,
+    ms: performance.now() - started,
+  });
+  const shape = readCovering(model);
+  if (shape === undefined) return undefined;
+  if (shape === 'infeasible') return infeasible();
+  const { fixedValue, forcedZero, covering, groups } = shape;
 
   // Mixed-radix states: digit r counts row r's progress, 0 … need.
   const radix = covering.map((r) => r.need + 1);

@@ -8,6 +8,7 @@
  */
 import { solveCovering } from './covering.ts';
 import type { MipModel, MipSolution, SolveOptions, SolverPort } from './solver.ts';
+import { solveBySweep } from './sweep.ts';
 
 /** The least time a part waiting for the solver is given, even once the limit has been spent. */
 const MIN_PART_MS = 500;
@@ -76,6 +77,8 @@ export function subModel(model: MipModel, part: Part): MipModel {
     rowUpper: [],
   };
   if (model.absGap !== undefined) sub.absGap = model.absGap;
+  if (model.order) sub.order = part.columns.map((j) => model.order![j]!);
+  if (model.rowGroup) sub.rowGroup = part.rows.map((i) => model.rowGroup![i]!);
   for (const i of part.rows) {
     for (let k = model.rowStart[i]!; k < model.rowStart[i + 1]!; k++) {
       sub.column.push(index.get(model.column[k]!)!);
@@ -133,7 +136,7 @@ export async function solveByParts(
   );
   for (const part of order) {
     const sub = subModel(model, part);
-    let solution = solveCovering(sub);
+    let solution = solveCovering(sub) ?? solveBySweep(sub);
     if (solution) byTable++;
     else {
       const left = options.timeLimitMs - (performance.now() - started);

@@ -690,6 +690,8 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
 
   const cardCounted = new Map<number, number>();
   for (const o of obligations) {
+    // The rows of one cycle form a group (a hint for the search in sweep.ts).
+    b.group = o.id;
     const list = byObligation.get(o.id) ?? [];
     const entries = entriesOf.get(o.id) ?? [];
     const attrs = (c: Contribution) => worthAttributes(problem.activities[slots[c.slot]!.activity]!, c.worth);
@@ -758,6 +760,7 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
       for (const t of perActivity.values()) if (t.length > 1) b.addRow(t, -INFINITY, 1);
     }
   }
+  b.group = -1;
 
   if (useKeep) {
     problem.keepCardChecks.forEach((k, i) => {
@@ -800,6 +803,21 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
         b.addRow(terms, -INFINITY, Math.round(problem.hoursPerMonth! * 10) * monthsTouched(seg));
     });
   }
+
+  // Columns in the order the cycles they count toward close (a hint for the search in sweep.ts).
+  const order = new Array<number>(b.columns).fill(problem.until + 1);
+  const closes = (id: number) => problem.obligations[id]!.windowEnd;
+  for (const s of slots) {
+    if (s.column < 0) continue;
+    const days = [
+      ...s.credits.map((c) => closes(c.obligation)),
+      ...s.cardChecks.map(closes),
+      ...s.keepChecks.map((k) => problem.keepCardChecks[k]!.day),
+    ];
+    order[s.column] = days.length ? Math.min(...days) : s.day;
+  }
+  for (const bundle of bundles) order[bundle.column] = Math.min(...bundle.obligations.map(closes));
+  b.model.order = order;
 
   tightenRows(b.model);
   const lexicographic = lexicographicObjective(b.model, moneyTerms, hoursTerms);

@@ -21,6 +21,14 @@ export interface MipModel {
    * whole values (see lexicographicObjective) is proven optimal at any gap below 1.
    */
   absGap?: number;
+  /**
+   * Hints for solvers that decide columns one after another (sweep.ts); optional, and no solver needs
+   * them to be right. `order`: a key per column, columns with smaller keys decided first (the planner:
+   * the day the earliest cycle a column counts toward closes). `rowGroup`: per row, rows with the same
+   * non-negative number belong together (the planner: the rows of one cycle); -1 for a row alone.
+   */
+  order?: number[];
+  rowGroup?: number[];
 }
 
 export type SolveStatus = 'optimal' | 'feasible' | 'infeasible' | 'time-limit' | 'error';
@@ -61,7 +69,10 @@ export class ModelBuilder {
     value: [],
     rowLower: [],
     rowUpper: [],
+    rowGroup: [],
   };
+  /** The row group of the rows added next (see MipModel.rowGroup). */
+  group = -1;
 
   addColumn(cost: number, lower: number, upper: number, integer: boolean): number {
     const m = this.model;
@@ -89,6 +100,7 @@ export class ModelBuilder {
     m.rowStart.push(m.column.length);
     m.rowLower.push(lower);
     m.rowUpper.push(upper);
+    m.rowGroup?.push(this.group);
     return m.rowLower.length - 1;
   }
 

@@ -1,0 +1,220 @@
+/**
+ * The exact search of sweep.ts: on random covering models, the same optimum as
+ * trying every assignment (small models) and as HiGHS (models shaped like the
+ * planner's: cycles of one or two rows, courses counting toward two cycles,
+ * "at most one" bundle groups), whatever the order and row-group hints say.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { seededRandom } from './generate.ts';
+import { HighsSolver } from './highs-solver.ts';
+import { INFINITY, type MipModel, ModelBuilder } from './solver.ts';
+import { solveBySweep } from './sweep.ts';
+
+function feasible(m: MipModel, x: number[]): boolean {
+  for (let j = 0; j < x.length; j++) if (x[j]! < m.lower[j]! || x[j]! > m.upper[j]!) return false;
+  return m.rowLower.every((lo, i) => {
+    let s = 0;
+    for (let k = m.rowStart[i]!; k < m.rowStart[i + 1]!; k++) s += m.value[k]! * x[m.column[k]!]!;
+    return s >= lo - 1e-9 && s <= m.rowUpper[i]! + 1e-9;
+  });
+}
+
+function bruteForce(m: MipModel): number | undefined {
+  const n = m.cost.length;
+  let best: number | undefined;
+  for (let mask = 0; mask < 1 << n; mask++) {
+    const x = Array.from({ length: n }, (_, j) =>
+      m.lower[j] === m.upper[j] ? m.lower[j]! : (mask >> j) & 1,
+    );
+    if (!feasible(m, x)) continue;
+    const objective = x.reduce((s, v, j) => s + v * m.cost[j]!, 0);
+    if (best === undefined || objective < best) best = objective;
+  }
+  return best;
+}
+
+/** Small covering models: covering rows (some grouped), "at most / exactly one" groups, a fixed column, a "≤ 0" row. */
+function smallModel(random: () => number): MipModel {
+  const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+  const b = new ModelBuilder();
+  const n = int(5, 13);
+  const cols = Array.from({ length: n }, () =>
+    random() < 0.1 ? b.addColumn(int(0, 30), 1, 1, false) : b.addColumn(int(0, 50), 0, 1, true),
+  );
+  for (let r = int(1, 4); r > 0; r--) {
+    b.group = random() < 0.6 ? int(0, 1) : -1;
+    const scale = random() < 0.5 ? 100 : 1;
+    b.addRow(
+      cols.filter(() => random() < 0.6).map((j) => [j, int(0, 5) * scale] as [number, number]),
+      int(1, 9) * scale + (scale > 1 && random() < 0.5 ? int(1, 99) : 0),
+      INFINITY,
+    );
+  }
+  b.group = -1;
+  const free = cols.filter((j) => b.model.lower[j] === 0).sort(() => random() - 0.5);
+  for (let g = int(0, 2); g > 0 && free.length >= 2; g--) {
+    const members = free.splice(0, int(2, Math.min(4, free.length)));
+    b.addRow(
+      members.map((j) => [j, 1] as [number, number]),
+      random() < 0.3 ? 1 : -INFINITY,
+      1,
+    );
+  }
+  if (random() < 0.2 && free.length > 0) b.addRow([[free[0]!, 3]], -INFINITY, 0);
+  if (random() < 0.7) b.model.order = cols.map(() => int(0, 5));
+  return b.model;
+}
+
+/**
+ * Planner-like models: a few "credentials", each a chain of cycles (a total row, sometimes a minimum
+ * row over some of its courses, grouped as one cycle), courses counting toward one cycle or toward
+ * overlapping cycles of two credentials, and "at most one" groups of bundle-like columns.
+ */
+function plannerLikeModel(random: () => number): MipModel {
+  const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+  const b = new ModelBuilder();
+  const credentials = int(2, 3);
+  const cyclesPer = int(2, 3);
+  type Cycle = {
+    id: number;
+    start: number;
+    end: number;
+    need: number;
+    terms: [number, number][];
+    min: [number, number][];
+  };
+  const cycles: Cycle[][] = [];
+  let id = 0;
+  for (let c = 0; c < credentials; c++) {
+    const offset = int(0, 5);
+    cycles.push(
+      Array.from({ length: cyclesPer }, (_, i) => ({
+        id: id++,
+        start: offset + i * 10,
+        end: offset + i * 10 + 9,
+        need: int(4, 20),
+        terms: [],
+        min: [],
+      })),
+    );
+  }
+  const order: number[] = [];
+  const course = (cost: number, key: number) => {
+    order.push(key);
+    return b.addColumn(cost, 0, 1, true);
+  };
+  for (const chain of cycles) {
+    for (const cycle of chain) {
+      // Single-cycle courses, some in "at most one" groups (bundle points).
+      const group: number[] = [];
+      for (let x = int(3, 8); x > 0; x--) {
+        const units = int(1, 8);
+        const j = course(units * int(5, 12) + int(0, 9), cycle.end);
+        cycle.terms.push([j, units]);
+        if (random() < 0.3) cycle.min.push([j, 1]);
+        if (random() < 0.4) group.push(j);
+      }
+      if (group.length > 1)
+        b.addRow(
+          group.map((j) => [j, 1] as [number, number]),
+          -INFINITY,
+          1,
+        );
+    }
+  }
+  // Linking courses: toward two overlapping cycles of different credentials.
+  for (let x = int(6, 20); x > 0; x--) {
+    const [p, q] = [int(0, credentials - 1), int(0, credentials - 1)];
+    if (p === q) continue;
+    const a = cycles[p]![int(0, cyclesPer - 1)]!;
+    const overlap = cycles[q]!.find((c) => c.start <= a.end && a.start <= c.end);
+    if (!overlap) continue;
+    const ua = int(1, 6);
+    const ub = int(1, 6);
+    const j = course(Math.max(ua, ub) * int(4, 9) + int(0, 9), Math.min(a.end, overlap.end));
+    a.terms.push([j, ua]);
+    overlap.terms.push([j, ub]);
+    if (random() < 0.2) overlap.min.push([j, 1]);
+  }
+  for (const chain of cycles) {
+    for (const cycle of chain) {
+      b.group = cycle.id;
+      b.addRow(cycle.terms, cycle.need, INFINITY);
+      if (cycle.min.length > 0 && random() < 0.7) b.addRow(cycle.min, 1, INFINITY);
+    }
+  }
+  b.group = -1;
+  b.model.order = order;
+  return b.model;
+}
+
+describe('solveBySweep', () => {
+  it('finds the same optimum as trying every assignment, on 300 random small covering models', () => {
+    const random = seededRandom(11);
+    let feasibleCount = 0;
+    for (let t = 0; t < 300; t++) {
+      const model = smallModel(random);
+      const found = solveBySweep(model);
+      expect(found).toBeDefined();
+      const best = bruteForce(model);
+      if (best === undefined) {
+        expect(found!.status).toBe('infeasible');
+        continue;
+      }
+      feasibleCount++;
+      expect(found!.status).toBe('optimal');
+      expect(found!.objective).toBe(best);
+      expect(feasible(model, found!.values)).toBe(true);
+    }
+    expect(feasibleCount).toBeGreaterThan(100);
+  });
+
+  const solver = new HighsSolver();
+  afterAll(() => solver.close());
+
+  it('finds the same optimum as HiGHS on 40 planner-like models, with and without the hints', async () => {
+    const random = seededRandom(23);
+    let compared = 0;
+    for (let t = 0; t < 40; t++) {
+      const model = plannerLikeModel(random);
+      const reference = await solver.solve(model, { timeLimitMs: 20_000 });
+      expect(reference.status === 'optimal' || reference.status === 'infeasible').toBe(true);
+      const bare: MipModel = { ...model };
+      delete bare.order;
+      delete bare.rowGroup;
+      for (const m of [model, bare]) {
+        const found = solveBySweep(m);
+        expect(found).toBeDefined();
+        if (reference.status === 'infeasible') {
+          expect(found!.status).toBe('infeasible');
+          continue;
+        }
+        expect(found!.status).toBe('optimal');
+        expect(found!.objective).toBe(Math.round(reference.objective));
+        expect(feasible(m, found!.values)).toBe(true);
+      }
+      if (reference.status === 'optimal') compared++;
+    }
+    expect(compared).toBeGreaterThan(15);
+  });
+
+  it('declines models of another shape, and costs that are not whole numbers', () => {
+    const cap = new ModelBuilder();
+    const x = cap.addColumn(1, 0, 1, true);
+    const y = cap.addColumn(1, 0, 1, true);
+    cap.addRow(
+      [
+        [x, 2],
+        [y, 2],
+      ],
+      -INFINITY,
+      3,
+    );
+    expect(solveBySweep(cap.model)).toBeUndefined();
+
+    const fractional = new ModelBuilder();
+    const f = fractional.addColumn(1.5, 0, 1, true);
+    fractional.addRow([[f, 1]], 1, INFINITY);
+    expect(solveBySweep(fractional.model)).toBeUndefined();
+  });
+});

@@ -1,0 +1,668 @@
+/**
+ * An exact search for covering models too large for the table in covering.ts
+ * (the same shape: binary columns, covering rows, "at most / exactly one"
+ * groups). Columns are decided one group at a time in the model's order (the
+ * planner's: by the day the earliest cycle they count toward closes), and
+ * after each decision every distinct progress of the rows still open is kept
+ * once, at its least cost: two partial plans with the same progress have the
+ * same completions, so keeping the cheaper loses nothing. A state is dropped
+ * only when its cost plus a proven lower bound on the rest cannot beat the
+ * best plan known.
+ *
+ * The bound is a Lagrangian decomposition: each column's cost is split into
+ * shares among the blocks of rows it counts toward (the model's row groups:
+ * the rows of one cycle), and each block alone is solved exactly for what is
+ * left of it, by a table over its rows' progress. Any split gives a valid
+ * bound, since a plan's cost is the sum of its shares; subgradient steps tune
+ * the split. A narrow pass that keeps only the most promising states finds a
+ * plan to beat; the exact pass then keeps every state that could beat it.
+ * A model whose states grow past a limit is left to the MIP solver
+ * (undefined), as is one whose costs are not whole numbers.
+ */
+import { type CoveringShape, readCovering } from './covering.ts';
+import type { MipModel, MipSolution } from './solver.ts';
+
+/** Most states one decision may leave, and all decisions together, before the search gives up. */
+const MAX_LAYER_STATES = 100_000;
+const MAX_TOTAL_STATES = 2_000_000;
+/** A block of rows whose progress takes more states than this is split into its rows. */
+const MAX_BLOCK_STATES = 10_000;
+/** States kept per decision by the passes that only look for a good plan. */
+const NARROW = 32;
+const BEAM = 256;
+/** Subgradient steps on single rows (cheap), then on the blocks. */
+const ROW_STEPS = 100;
+const BLOCK_STEPS = 25;
+
+interface Decision {
+  columns: number[];
+  exactlyOne: boolean;
+}
+
+/** Rows decided together by the bound, with everything the search reads about them. */
+interface Block {
+  rows: number[];
+  /** Place value of each row's progress in the block's state (same order as rows). */
+  strides: number[];
+  size: number;
+  /** Columns that count toward the block, and for each the state it leads to from every state. */
+  items: number[];
+  next: Int32Array[];
+  /** Per item, its share of the column's cost. */
+  share: Float64Array;
+  /** Items grouped by decision, in decision order; the decision layers that touch the block. */
+  groups: number[][];
+  layers: number[];
+  /** table[i·size + x]: least sum of shares from layer layers[i] on taking state x to full. */
+  table: Float64Array;
+}
+
+export interface SweepStats {
+  states: number;
+  bound: number;
+  plan: number;
+}
+
+export function solveBySweep(model: MipModel, stats?: SweepStats): MipSolution | undefined {
+  const started = performance.now();
+  const shape = readCovering(model);
+  if (shape === undefined) return undefined;
+  if (shape === 'infeasible') return infeasible(started);
+  let scale = 0;
+  for (let j = 0; j < model.cost.length; j++) {
+    if (!Number.isInteger(model.cost[j])) return undefined;
+    scale += Math.abs(model.cost[j]!);
+  }
+  // Whole-number costs: a plan beats another by at least 1, so the pruning keeps a half-unit margin,
+  // far above the bound's rounding (doubles hold 2^-52 relative; every sum here is of fewer terms).
+  const slack = scale * 2 ** -40;
+  if (slack > 0.25) return undefined;
+  return search(model, shape, started, slack, stats);
+}
+
+function infeasible(started: number): MipSolution {
+  return { status: 'infeasible', values: [], objective: 0, gap: 1, ms: performance.now() - started };
+}
+
+function search(
+  model: MipModel,
+  shape: CoveringShape,
+  started: number,
+  slack: number,
+  stats?: SweepStats,
+): MipSolution | undefined {
+  const n = model.cost.length;
+  const { fixedValue, forcedZero, covering } = shape;
+  const need = Int32Array.from(covering, (r) => r.need);
+  const rowsOf: { row: number; coef: number }[][] = Array.from({ length: n }, () => []);
+  covering.forEach((row, r) => {
+    for (const [j, coef] of row.terms) rowsOf[j]!.push({ row: r, coef });
+  });
+
+  const values = new Array<number>(n).fill(0);
+  for (let j = 0; j < n; j++) if (fixedValue[j] !== undefined) values[j] = fixedValue[j]!;
+  // Groups that touch no covering row are settled alone: none of them, or the cheapest of an "exactly one".
+  const decisions: Decision[] = [];
+  for (const g of shape.groups) {
+    const columns = g.columns.filter((j) => !forcedZero.has(j));
+    if (g.exactlyOne && columns.length === 0) return infeasible(started);
+    if (columns.some((j) => rowsOf[j]!.length > 0)) {
+      decisions.push({ columns, exactlyOne: g.exactlyOne });
+      continue;
+    }
+    if (!g.exactlyOne) continue;
+    let best = columns[0]!;
+    for (const j of columns) if (model.cost[j]! < model.cost[best]!) best = j;
+    values[best] = 1;
+  }
+  // In the model's order (a group at its earliest column), else by the first row a group touches.
+  const order = model.order?.length === n ? model.order : undefined;
+  const keyOf = (d: Decision) => {
+    let key = Number.POSITIVE_INFINITY;
+    for (const j of d.columns) {
+      const k = order ? order[j]! : Math.min(...rowsOf[j]!.map((t) => t.row));
+      if (k < key) key = k;
+    }
+    return key;
+  };
+  const sorted = decisions
+    .map((d) => ({ d, key: keyOf(d), first: d.columns[0]! }))
+    .sort((x, y) => x.key - y.key || x.first - y.first)
+    .map((x) => x.d);
+  const layerOf = new Int32Array(n).fill(-1);
+  sorted.forEach((d, k) => {
+    for (const j of d.columns) layerOf[j] = k;
+  });
+
+  const rowBlocks = blocksOf(model, covering, need, rowsOf, layerOf, true);
+  const blocks = blocksOf(model, covering, need, rowsOf, layerOf, false);
+  const run = (width: number, bestKnown: number) =>
+    sweep(sorted, rowsOf, need, blocks, model.cost, { width, bestKnown, slack });
+
+  // A first plan from a narrow pass on the even split; the split tuned toward it, on single rows
+  // (cheap), then carried to the blocks and tuned there; a wider pass for a better plan.
+  fillTables(blocks);
+  let best = run(NARROW, Number.POSITIVE_INFINITY);
+  let bestKnown = typeof best === 'object' ? best.cost : Number.POSITIVE_INFINITY;
+  let bound = Number.NaN;
+  if (bestKnown < Number.POSITIVE_INFINITY) {
+    tune(rowBlocks, n, model.cost, bestKnown, ROW_STEPS, undefined);
+    tune(blocks, n, model.cost, bestKnown, BLOCK_STEPS, rowBlocks);
+    fillTables(blocks);
+    bound = blocks.reduce((sum, b) => sum + b.table[0]!, 0);
+    const wider = run(BEAM, Number.POSITIVE_INFINITY);
+    if (typeof wider === 'object' && wider.cost < bestKnown) {
+      best = wider;
+      bestKnown = wider.cost;
+    }
+  }
+  const exact = run(Number.POSITIVE_INFINITY, bestKnown);
+  if (exact === 'too-large') return undefined;
+  if (typeof exact === 'object') best = exact;
+  if (typeof best !== 'object') return infeasible(started);
+  if (stats) {
+    stats.states = typeof exact === 'object' ? exact.states : 0;
+    stats.bound = bound;
+    stats.plan = best.cost;
+  }
+  for (const j of best.chosen) values[j] = 1;
+  // A plan that broke a row would be a bug in this search: leave the model to the MIP solver then.
+  if (!meetsRows(model, values)) return undefined;
+  const objective = values.reduce((sum, v, j) => sum + v * model.cost[j]!, 0);
+  return { status: 'optimal', values, objective, gap: 0, ms: performance.now() - started };
+}
+
+function meetsRows(model: MipModel, values: number[]): boolean {
+  for (let j = 0; j < values.length; j++) {
+    if (values[j]! < model.lower[j]! || values[j]! > model.upper[j]!) return false;
+  }
+  for (let i = 0; i < model.rowLower.length; i++) {
+    let sum = 0;
+    for (let k = model.rowStart[i]!; k < model.rowStart[i + 1]!; k++) {
+      sum += model.value[k]! * values[model.column[k]!]!;
+    }
+    if (sum < model.rowLower[i]! - 1e-9 || sum > model.rowUpper[i]! + 1e-9) return false;
+  }
+  return true;
+}
+
+/**
+ * The blocks of the bound: single rows, or the model's row groups (split into rows when a group's
+ * progress would take too many states). Each column's cost starts split evenly among its blocks.
+ */
+function blocksOf(
+  model: MipModel,
+  covering: CoveringShape['covering'],
+  need: Int32Array,
+  rowsOf: { row: number; coef: number }[][],
+  layerOf: Int32Array,
+  single: boolean,
+): Block[] {
+  const groups = model.rowGroup?.length === model.rowLower.length ? model.rowGroup : undefined;
+  const byGroup = new Map<number, number[]>();
+  const lists: number[][] = [];
+  covering.forEach((c, r) => {
+    const g = single || !groups ? -1 : groups[c.row]!;
+    if (g < 0) {
+      lists.push([r]);
+      return;
+    }
+    const list = byGroup.get(g);
+    if (list) list.push(r);
+    else {
+      const fresh = [r];
+      byGroup.set(g, fresh);
+      lists.push(fresh);
+    }
+  });
+  const rowLists: number[][] = [];
+  for (const rows of lists) {
+    const size = rows.reduce((p, r) => p * (need[r]! + 1), 1);
+    if (size <= MAX_BLOCK_STATES) rowLists.push(rows);
+    else for (const r of rows) rowLists.push([r]);
+  }
+  const blockCount = new Int32Array(rowsOf.length);
+  const built = rowLists.map((rows) => {
+    const strides: number[] = [];
+    let size = 1;
+    for (let x = rows.length - 1; x >= 0; x--) {
+      strides[x] = size;
+      size *= need[rows[x]!]! + 1;
+    }
+    const position = new Map(rows.map((r, x) => [r, x]));
+    const items: number[] = [];
+    const next: Int32Array[] = [];
+    const seen = new Set<number>();
+    for (const r of rows) {
+      for (const [j] of covering[r]!.terms) {
+        // Columns a "≤ 0" row holds at 0 are in no decision.
+        if (seen.has(j) || layerOf[j]! < 0) continue;
+        seen.add(j);
+        items.push(j);
+      }
+    }
+    items.sort((a, b) => layerOf[a]! - layerOf[b]! || a - b);
+    const digits = new Int32Array(size * rows.length);
+    for (let s = 0; s < size; s++) {
+      for (let x = 0; x < rows.length; x++) {
+        digits[s * rows.length + x] = Math.floor(s / strides[x]!) % (need[rows[x]!]! + 1);
+      }
+    }
+    for (const j of items) {
+      blockCount[j]!++;
+      const t = new Int32Array(size);
+      const gains = new Array<number>(rows.length).fill(0);
+      for (const { row, coef } of rowsOf[j]!) {
+        const x = position.get(row);
+        if (x !== undefined) gains[x] = coef;
+      }
+      for (let s = 0; s < size; s++) {
+        let to = s;
+        for (let x = 0; x < rows.length; x++) {
+          const gain = gains[x]!;
+          if (gain === 0) continue;
+          const digit = digits[s * rows.length + x]!;
+          to += (Math.min(need[rows[x]!]!, digit + gain) - digit) * strides[x]!;
+        }
+        t[s] = to;
+      }
+      next.push(t);
+    }
+    const groupsOf: number[][] = [];
+    const layers: number[] = [];
+    items.forEach((j, item) => {
+      const k = layerOf[j]!;
+      if (layers[layers.length - 1] !== k) {
+        layers.push(k);
+        groupsOf.push([]);
+      }
+      groupsOf[groupsOf.length - 1]!.push(item);
+    });
+    return {
+      rows,
+      strides,
+      size,
+      items,
+      next,
+      share: new Float64Array(items.length),
+      groups: groupsOf,
+      layers,
+      table: new Float64Array(0),
+    } satisfies Block;
+  });
+  for (const b of built) {
+    b.items.forEach((j, item) => {
+      b.share[item] = model.cost[j]! / blockCount[j]!;
+    });
+  }
+  return built;
+}
+
+/** Per block, the least sum of shares taking each state to full from each of its layers on. */
+function fillTables(blocks: Block[]): void {
+  for (const b of blocks) {
+    const L = b.layers.length;
+    const size = b.size;
+    const t = new Float64Array((L + 1) * size).fill(Number.POSITIVE_INFINITY);
+    t[L * size + size - 1] = 0;
+    for (let i = L - 1; i >= 0; i--) {
+      const at = i * size;
+      const after = at + size;
+      t.copyWithin(at, after, after + size);
+      // An "exactly one" group counts as "at most one" here: a relaxation, so still a lower bound.
+      for (const item of b.groups[i]!) {
+        const share = b.share[item]!;
+        const step = b.next[item]!;
+        for (let s = 0; s < size; s++) {
+          const v = share + t[after + step[s]!]!;
+          if (v < t[at + s]!) t[at + s] = v;
+        }
+      }
+    }
+    b.table = t;
+  }
+}
+
+/** Buffers for solving one block alone, reused across subgradient steps. */
+interface Scratch {
+  cost: Float64Array;
+  next: Float64Array;
+  pick: Int32Array;
+  from: Int32Array;
+}
+
+function scratchFor(b: Block): Scratch {
+  return {
+    cost: new Float64Array(b.size),
+    next: new Float64Array(b.size),
+    pick: new Int32Array(b.groups.length * b.size),
+    from: new Int32Array(b.groups.length * b.size),
+  };
+}
+
+/** One block alone: the least sum of shares reaching full, at most one item per group; marks the items taken. */
+function solveBlock(b: Block, taken: Uint8Array, scratch: Scratch): number {
+  const size = b.size;
+  let { cost, next } = scratch;
+  const { pick, from } = scratch;
+  cost.fill(Number.POSITIVE_INFINITY);
+  cost[0] = 0;
+  const G = b.groups.length;
+  for (let g = 0; g < G; g++) {
+    next.set(cost);
+    const at = g * size;
+    pick.fill(-1, at, at + size);
+    for (let s = 0; s < size; s++) from[at + s] = s;
+    for (const item of b.groups[g]!) {
+      const step = b.next[item]!;
+      const share = b.share[item]!;
+      for (let s = 0; s < size; s++) {
+        const v = cost[s]! + share;
+        const u = step[s]!;
+        if (v < next[u]!) {
+          next[u] = v;
+          pick[at + u] = item;
+          from[at + u] = s;
+        }
+      }
+    }
+    [cost, next] = [next, cost];
+  }
+  taken.fill(0);
+  let s = size - 1;
+  for (let g = G - 1; g >= 0; g--) {
+    const item = pick[g * size + s]!;
+    if (item >= 0) taken[item] = 1;
+    s = from[g * size + s]!;
+  }
+  return cost[size - 1]!;
+}
+
+/**
+ * Subgradient steps on the split toward a target (the cost of a plan known): a column some blocks take
+ * and others leave gets a larger share where taken, a smaller where left, its shares keeping their sum.
+ * Starts from `from`'s split when given (blocks made of its rows); keeps the split with the best bound.
+ */
+function tune(
+  blocks: Block[],
+  n: number,
+  cost: number[],
+  target: number,
+  steps: number,
+  from?: Block[],
+): void {
+  const where: { block: number; item: number }[][] = Array.from({ length: n }, () => []);
+  blocks.forEach((b, bi) => {
+    b.items.forEach((j, item) => {
+      where[j]!.push({ block: bi, item });
+    });
+  });
+  if (from) {
+    // A block's share of a column: the sum of its rows' shares.
+    const rowShare = new Map<string, number>();
+    for (const b of from) {
+      b.items.forEach((j, item) => {
+        rowShare.set(`${b.rows[0]}:${j}`, b.share[item]!);
+      });
+    }
+    for (const b of blocks) {
+      b.items.forEach((j, item) => {
+        let sum = 0;
+        for (const r of b.rows) sum += rowShare.get(`${r}:${j}`) ?? 0;
+        b.share[item] = sum;
+      });
+    }
+    normalise(blocks, where, cost);
+  }
+  const multi: number[] = [];
+  for (let j = 0; j < n; j++) if (where[j]!.length > 1) multi.push(j);
+  const taken = blocks.map((b) => new Uint8Array(b.items.length));
+  const scratch = blocks.map(scratchFor);
+  const best = blocks.map((b) => Float64Array.from(b.share));
+  let bestBound = Number.NEGATIVE_INFINITY;
+  let size = 1;
+  let sinceBetter = 0;
+  for (let step = 0; step < steps; step++) {
+    let bound = 0;
+    blocks.forEach((b, bi) => {
+      bound += solveBlock(b, taken[bi]!, scratch[bi]!);
+    });
+    if (bound > bestBound) {
+      bestBound = bound;
+      sinceBetter = 0;
+      blocks.forEach((b, bi) => {
+        best[bi]!.set(b.share);
+      });
+    } else if (++sinceBetter >= 4) {
+      size /= 2;
+      sinceBetter = 0;
+    }
+    if (!(bound < target - 0.5)) break;
+    let norm = 0;
+    for (const j of multi) {
+      const w = where[j]!;
+      let mean = 0;
+      for (const { block, item } of w) mean += taken[block]![item]!;
+      mean /= w.length;
+      for (const { block, item } of w) norm += (taken[block]![item]! - mean) ** 2;
+    }
+    if (norm === 0) break;
+    const move = (size * (target - bound)) / norm;
+    for (const j of multi) {
+      const w = where[j]!;
+      let mean = 0;
+      for (const { block, item } of w) mean += taken[block]![item]!;
+      mean /= w.length;
+      for (const { block, item } of w) blocks[block]!.share[item]! += move * (taken[block]![item]! - mean);
+    }
+  }
+  blocks.forEach((b, bi) => {
+    b.share.set(best[bi]!);
+  });
+  normalise(blocks, where, cost);
+}
+
+/** Makes each column's shares add up to its cost exactly as doubles allow (the last absorbs rounding). */
+function normalise(blocks: Block[], where: { block: number; item: number }[][], cost: number[]): void {
+  where.forEach((w, j) => {
+    if (w.length === 0) return;
+    let sum = 0;
+    for (let x = 0; x < w.length - 1; x++) sum += blocks[w[x]!.block]!.share[w[x]!.item]!;
+    const last = w[w.length - 1]!;
+    blocks[last.block]!.share[last.item] = cost[j]! - sum;
+  });
+}
+
+interface SweepResult {
+  cost: number;
+  chosen: number[];
+  states: number;
+}
+
+/**
+ * Decides the groups in order, keeping each distinct progress of the open rows once at its least cost
+ * (ties: the first reached). With a finite width, keeps only that many states per decision, those of
+ * least cost plus bound (a pass that looks for a good plan); otherwise drops only states that cannot
+ * beat bestKnown. Returns the cheapest plan found below bestKnown, undefined when there is none, or
+ * 'too-large' past the limits.
+ */
+function sweep(
+  decisions: Decision[],
+  rowsOf: { row: number; coef: number }[][],
+  need: Int32Array,
+  blocks: Block[],
+  cost: number[],
+  options: { width: number; bestKnown: number; slack: number },
+): SweepResult | undefined | 'too-large' {
+  const R = need.length;
+  const K = decisions.length;
+  const B = blocks.length;
+  const blockOfRow = new Int32Array(R);
+  const strideOfRow = new Int32Array(R);
+  blocks.forEach((b, bi) => {
+    b.rows.forEach((r, x) => {
+      blockOfRow[r] = bi;
+      strideOfRow[r] = b.strides[x]!;
+    });
+  });
+  const blocksAt: number[][] = Array.from({ length: K }, () => []);
+  blocks.forEach((b, bi) => {
+    for (const k of b.layers) blocksAt[k]!.push(bi);
+  });
+  const rowsAt: number[][] = decisions.map((d) => {
+    const rows = new Set<number>();
+    for (const j of d.columns) for (const t of rowsOf[j]!) rows.add(t.row);
+    return [...rows];
+  });
+  const firstLayer = new Int32Array(R).fill(K);
+  const lastLayer = new Int32Array(R).fill(-1);
+  rowsAt.forEach((rows, k) => {
+    for (const r of rows) {
+      if (firstLayer[r] === K) firstLayer[r] = k;
+      lastLayer[r] = k;
+    }
+  });
+  // Per block, how many of its layers are decided, as the sweep advances.
+  const seen = new Int32Array(B);
+  const blockState = (st: Int32Array, at: number, bi: number) => {
+    let x = 0;
+    for (const r of blocks[bi]!.rows) x += st[at + r]! * strideOfRow[r]!;
+    return x;
+  };
+  const limit = options.bestKnown - 0.5 + options.slack;
+
+  let states = new Int32Array(R);
+  let costs = Float64Array.of(0);
+  let bounds = Float64Array.of(0);
+  let count = 1;
+  for (let bi = 0; bi < B; bi++) bounds[0]! += blocks[bi]!.table[0]!;
+  if (!(bounds[0]! < Number.POSITIVE_INFINITY && bounds[0]! <= limit)) return undefined;
+  const parents: Int32Array[] = [];
+  const choices: Int32Array[] = [];
+  let total = 1;
+  const child = new Int32Array(R);
+
+  for (let k = 0; k < K; k++) {
+    const d = decisions[k]!;
+    const touched = blocksAt[k]!;
+    // The open rows after this decision: touched at or before it, touched again after it.
+    const open: number[] = [];
+    for (let r = 0; r < R; r++) if (firstLayer[r]! <= k && lastLayer[r]! > k) open.push(r);
+    let radix = 1;
+    for (const r of open) radix *= need[r]! + 1;
+    const numeric = radix < 2 ** 52;
+    const keyOf = (st: Int32Array, at: number): number | string => {
+      if (!numeric) return open.map((r) => st[at + r]).join(',');
+      let key = 0;
+      for (const r of open) key = key * (need[r]! + 1) + st[at + r]!;
+      return key;
+    };
+    const index = new Map<number | string, number>();
+    let capacity = Math.max(16, count * 2);
+    let nStates = new Int32Array(capacity * R);
+    let nCosts = new Float64Array(capacity);
+    let nBounds = new Float64Array(capacity);
+    let nParent = new Int32Array(capacity);
+    let nChoice = new Int32Array(capacity);
+    let next = 0;
+    const alternatives = d.exactlyOne ? d.columns : [-1, ...d.columns];
+    for (let p = 0; p < count; p++) {
+      const base = p * R;
+      let old = 0;
+      for (const bi of touched) {
+        const b = blocks[bi]!;
+        old += b.table[seen[bi]! * b.size + blockState(states, base, bi)]!;
+      }
+      const rest = bounds[p]! - old;
+      for (const j of alternatives) {
+        child.set(states.subarray(base, base + R));
+        let c = costs[p]!;
+        if (j >= 0) {
+          for (const t of rowsOf[j]!) child[t.row] = Math.min(need[t.row]!, child[t.row]! + t.coef);
+          c += cost[j]!;
+        }
+        let bound = rest;
+        for (const bi of touched) {
+          const b = blocks[bi]!;
+          bound += b.table[(seen[bi]! + 1) * b.size + blockState(child, 0, bi)]!;
+        }
+        if (!(bound < Number.POSITIVE_INFINITY && c + bound <= limit)) continue;
+        const key = keyOf(child, 0);
+        const existing = index.get(key);
+        if (existing !== undefined) {
+          if (c < nCosts[existing]!) {
+            nStates.set(child, existing * R);
+            nCosts[existing] = c;
+            nBounds[existing] = bound;
+            nParent[existing] = p;
+            nChoice[existing] = j;
+          }
+          continue;
+        }
+        if (next === capacity) {
+          capacity *= 2;
+          const grow = <T extends Int32Array | Float64Array>(a: T, make: (length: number) => T) => {
+            const bigger = make(a.length * 2);
+            bigger.set(a);
+            return bigger;
+          };
+          nStates = grow(nStates, (l) => new Int32Array(l));
+          nCosts = grow(nCosts, (l) => new Float64Array(l));
+          nBounds = grow(nBounds, (l) => new Float64Array(l));
+          nParent = grow(nParent, (l) => new Int32Array(l));
+          nChoice = grow(nChoice, (l) => new Int32Array(l));
+        }
+        index.set(key, next);
+        nStates.set(child, next * R);
+        nCosts[next] = c;
+        nBounds[next] = bound;
+        nParent[next] = p;
+        nChoice[next] = j;
+        next++;
+      }
+    }
+    for (const bi of touched) seen[bi]!++;
+    if (next > options.width) {
+      // The most promising states only: least cost plus bound, ties in the order they were reached.
+      const priority = new Float64Array(next);
+      for (let x = 0; x < next; x++) priority[x] = nCosts[x]! + nBounds[x]!;
+      const cut = Float64Array.from(priority).sort()[options.width - 1]!;
+      let below = 0;
+      for (let x = 0; x < next; x++) if (priority[x]! < cut) below++;
+      let ties = options.width - below;
+      let y = 0;
+      for (let x = 0; x < next; x++) {
+        if (priority[x]! > cut || (priority[x] === cut && ties-- <= 0)) continue;
+        if (y !== x) {
+          nStates.copyWithin(y * R, x * R, x * R + R);
+          nCosts[y] = nCosts[x]!;
+          nBounds[y] = nBounds[x]!;
+          nParent[y] = nParent[x]!;
+          nChoice[y] = nChoice[x]!;
+        }
+        y++;
+      }
+      next = y;
+    }
+    if (next === 0) return undefined;
+    total += next;
+    if (next > MAX_LAYER_STATES || total > MAX_TOTAL_STATES) return 'too-large';
+    states = nStates;
+    costs = nCosts;
+    bounds = nBounds;
+    parents.push(nParent);
+    choices.push(nChoice);
+    count = next;
+  }
+  // Every row is closed now (a state short of a need had an infinite bound), so every state is a plan.
+  let bestState = 0;
+  for (let p = 1; p < count; p++) if (costs[p]! < costs[bestState]!) bestState = p;
+  const chosen: number[] = [];
+  let p = bestState;
+  for (let k = K - 1; k >= 0; k--) {
+    const j = choices[k]![p]!;
+    if (j >= 0) chosen.push(j);
+    p = parents[k]![p]!;
+  }
+  return { cost: costs[bestState]!, chosen, states: total };
+}
