@@ -78,8 +78,11 @@ export async function openPostgres(options: PostgresOptions): Promise<Store> {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.maxConnections ?? 10,
-    // Timestamps come back in UTC on every connection, as on the embedded store.
-    options: `-c TimeZone=UTC -c work_mem=${options.workMem ?? '64MB'}`,
+    // Timestamps come back in UTC on every connection, as on the embedded store. No JIT: the
+    // batch reads of a large population are costed high enough to be compiled on every run, and
+    // compiling took five times as long as running them (1M people: 136 ms of JIT, 24 ms of work
+    // per batch of 2,000). Every query here is short; none gains from it.
+    options: `-c TimeZone=UTC -c work_mem=${options.workMem ?? '64MB'} -c jit=off`,
   });
   const db = drizzle({ client: pool }) as unknown as Db;
   await db.execute(sql`select 1`);
