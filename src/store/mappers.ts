@@ -172,15 +172,16 @@ export function holdingFromRows(
   row: Row<typeof t.holdings>,
   renewals: Row<typeof t.holdingRenewals>[],
 ): StoredHolding {
-  const holding: Holding = {
-    credential: row.credential,
-    earned: row.earned,
-    ...present({ expires: row.expires, number: row.number }),
-    renewals: [...renewals]
-      .sort((a, b) => a.position - b.position)
-      .map((r) => (r.kind === null ? r.date : { date: r.date, kind: r.kind })),
-    ...present({ lifetimePlan: row.lifetimePlan, member: row.member, handsOn: row.handsOn }),
-  };
+  // Written out field by field, in the document's order: this runs for every holding of a
+  // population re-evaluation.
+  const holding = { credential: row.credential, earned: row.earned } as Holding;
+  if (row.expires !== null) holding.expires = row.expires;
+  if (row.number !== null) holding.number = row.number;
+  const ordered = renewals.length > 1 ? [...renewals].sort((a, b) => a.position - b.position) : renewals;
+  holding.renewals = ordered.map((r) => (r.kind === null ? r.date : { date: r.date, kind: r.kind }));
+  if (row.lifetimePlan !== null) holding.lifetimePlan = row.lifetimePlan;
+  if (row.member !== null) holding.member = row.member;
+  if (row.handsOn !== null) holding.handsOn = row.handsOn;
   return { id: row.id, personId: row.personId, position: row.position, holding };
 }
 

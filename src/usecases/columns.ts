@@ -40,7 +40,8 @@ export function kernelRules(ruleSet: RuleSet): KernelRules {
       ruleSet.credentials.get(id)?.kind === 'certification' ? 1 : 0,
     ),
     held: new Int32Array(n).fill(-1),
-    hoursCache: new Map(),
+    scratch: new RecordScratch(),
+    hoursCache: new WeakMap(),
   };
   for (let a = 0; a < n; a++) {
     for (let b = 0; b < n; b++)
@@ -59,26 +60,57 @@ export interface KernelRules {
   certification: Uint8Array;
   /** Scratch for one person at a time: each held credential's holding position, else -1. */
   held: Int32Array;
-  /** hoursMayResolveFirst and hoursOnlyRate by credential and the credentials of a completion's credits. */
-  hoursCache: Map<string, { first: boolean; rate: number | undefined }>;
+  /** Scratch for one person at a time: their kernel records. */
+  scratch: RecordScratch;
+  /** hoursRule's answers by credit list, then by held credential. */
+  hoursCache: WeakMap<readonly Credit[], ({ first: boolean; rate: number | undefined } | undefined)[]>;
 }
 
 const i32 = int32Column;
 const u8 = uint8Column;
 
-interface KernelRecord {
-  holding: number;
-  /** Holdings (bits by position) that do not take this record through acceptance. */
-  hiddenFrom: number;
-  day: number;
-  units: number;
-  category: number;
-  topic: number;
-  provider: number;
-  type: number;
-  status: number;
-  activity: number;
-  event: number;
+/** One person's kernel records while they are laid out: column by column, the first n of each. */
+class RecordScratch {
+  n = 0;
+  holding: number[] = [];
+  /** Holdings (bits by position) that do not take the record through acceptance. */
+  hiddenFrom: number[] = [];
+  day: number[] = [];
+  units: number[] = [];
+  category: number[] = [];
+  topic: number[] = [];
+  provider: number[] = [];
+  type: number[] = [];
+  status: number[] = [];
+  activity: number[] = [];
+  event: number[] = [];
+
+  add(
+    holding: number,
+    hiddenFrom: number,
+    day: number,
+    units: number,
+    category: number,
+    topic: number,
+    provider: number,
+    type: number,
+    status: number,
+    activity: number,
+    event: number,
+  ): void {
+    const i = this.n++;
+    this.holding[i] = holding;
+    this.hiddenFrom[i] = hiddenFrom;
+    this.day[i] = day;
+    this.units[i] = units;
+    this.category[i] = category;
+    this.topic[i] = topic;
+    this.provider[i] = provider;
+    this.type[i] = type;
+    this.status[i] = status;
+    this.activity[i] = activity;
+    this.event[i] = event;
+  }
 }
 
 export interface PopulationBatch {
@@ -108,6 +140,7 @@ export function columnsOf(
   const topicCode = new Map(vocab.topics.map((t, i) => [t, i]));
   const providerCode = new Map(vocab.providers.map((p, i) => [p, i]));
   const typeCode = new Map(vocab.types.map((t, i) => [t as string, i]));
+  const codes: Codes = { sameCourse: new Map(), categoryCode, topicCode, providerCode, typeCode };
 
   const personHoldingStart = i32();
   const holdingCredential = i32();
@@ -135,11 +168,11 @@ export function columnsOf(
   let holdingsSoFar = 0;
 
   for (const [personId, records] of people) {
-    const plan = planPerson(records, rules, { categoryCode, topicCode, providerCode, typeCode });
-    if (!plan) {
+    if (!planPerson(records, rules, codes)) {
       fallback.push(personId);
       continue;
     }
+    const plan = rules.scratch;
     personIds.push(personId);
     personHoldingStart.push(holdingsSoFar);
     for (const [h, stored] of records.holdings.entries()) {
@@ -163,18 +196,18 @@ export function columnsOf(
         renewalKind.push(r.kind);
       }
       holdingCompletionStart.push(c.day.length);
-      for (const r of plan) {
-        if (r.holding !== h) continue;
-        c.day.push(r.day);
-        c.units.push(r.units);
-        c.category.push(r.category);
-        c.topic.push(r.topic);
-        c.provider.push(r.provider);
-        c.type.push(r.type);
-        c.status.push(r.status);
-        c.activity.push(r.activity);
-        c.event.push(r.event);
-        c.hiddenFrom.push(r.hiddenFrom);
+      for (let r = 0; r < plan.n; r++) {
+        if (plan.holding[r] !== h) continue;
+        c.day.push(plan.day[r]!);
+        c.units.push(plan.units[r]!);
+        c.category.push(plan.category[r]!);
+        c.topic.push(plan.topic[r]!);
+        c.provider.push(plan.provider[r]!);
+        c.type.push(plan.type[r]!);
+        c.status.push(plan.status[r]!);
+        c.activity.push(plan.activity[r]!);
+        c.event.push(plan.event[r]!);
+        c.hiddenFrom.push(plan.hiddenFrom[r]!);
       }
     }
     holdingsSoFar += records.holdings.length;
@@ -214,26 +247,24 @@ export function columnsOf(
 }
 
 interface Codes {
+  /** sameCourseKey's answers by title, then provider (for one batch). */
+  sameCourse: Map<string, Map<string, string>>;
   categoryCode: Map<string, number>;
   topicCode: Map<string, number>;
   providerCode: Map<string, number>;
   typeCode: Map<string, number>;
 }
 
-/** The kernel records of one person, or undefined when the kernel cannot represent them exactly. */
-function planPerson(
-  records: EvaluationRecords,
-  rules: KernelRules,
-  codes: Codes,
-): KernelRecord[] | undefined {
+/** Lays one person's kernel records out in rules.scratch; false when the kernel cannot represent them exactly. */
+function planPerson(records: EvaluationRecords, rules: KernelRules, codes: Codes): boolean {
   const { held } = rules;
   // Hidden-from masks have a bit per holding.
-  if (records.holdings.length > 31) return undefined;
+  if (records.holdings.length > 31) return false;
   const heldList: number[] = [];
   try {
     for (const [i, h] of records.holdings.entries()) {
       const ci = rules.vocab.credentialIndex.get(h.holding.credential);
-      if (ci === undefined || held[ci] !== -1) return undefined;
+      if (ci === undefined || held[ci] !== -1) return false;
       held[ci] = i;
       heldList.push(ci);
     }
@@ -251,44 +282,46 @@ function recordsOf(
   rules: KernelRules,
   codes: Codes,
   heldList: readonly number[],
-): KernelRecord[] | undefined {
+): boolean {
   const { ruleSet, held, vocab } = rules;
   const n = vocab.credentials.length;
   const acceptsFrom = rules.accepts;
   const certifications = heldList.filter((ci) => rules.certification[ci] === 1);
   const activityCodes = new Map<string, number>();
   const eventCodes = new Map<string, number>();
-  const out: KernelRecord[] = [];
-  // Per completion, reused: the held credentials it credits directly (with the credit), and the known
-  // credentials it credits that are not held.
+  const out = rules.scratch;
+  out.n = 0;
+  // Per completion, reused (the first n of each): the held credentials it credits directly (with
+  // the credit), the known credentials it credits that are not held, and the held certifications
+  // that convert its hours.
   const directCi: number[] = [];
   const directCredit: Credit[] = [];
   const foreignCi: number[] = [];
   const byHoursCi: number[] = [];
   const byHoursUnits: number[] = [];
   for (const completion of records.completions) {
-    if (completion.college) return undefined;
+    if (completion.college) return false;
     const offering = completion.activity ? ruleSet.offerings.get(completion.activity) : undefined;
     if (completion.activity && (!offering || offering.grants || completion.provider !== undefined))
-      return undefined;
+      return false;
     const credits =
       completion.credits.length === 0
         ? (offering?.credits ?? NO_CREDITS)
         : offering === undefined
           ? completion.credits
           : creditsOf(completion.credits, offering.credits);
-    directCi.length = 0;
-    directCredit.length = 0;
-    foreignCi.length = 0;
+    let nd = 0;
+    let nf = 0;
     for (const k of credits) {
       const ci = vocab.credentialIndex.get(k.credential);
       if (ci === undefined) continue;
       // Two credits for one credential: the engine takes the first, or the best through acceptance.
-      if (directCi.includes(ci) || foreignCi.includes(ci)) return undefined;
+      for (let i = 0; i < nd; i++) if (directCi[i] === ci) return false;
+      for (let i = 0; i < nf; i++) if (foreignCi[i] === ci) return false;
       if (held[ci] !== -1) {
-        directCi.push(ci);
-        directCredit.push(k);
-      } else foreignCi.push(ci);
+        directCi[nd] = ci;
+        directCredit[nd++] = k;
+      } else foreignCi[nf++] = ci;
     }
     const hours = completion.hours ?? offering?.hours;
     // The kernel gives each held credential its own record and lets a holding count other holdings'
@@ -298,39 +331,39 @@ function recordsOf(
     // They agree unless a holding without its own record could take two records of the completion,
     // or credit the kernel does not have (foreign credits).
     // Held certifications this completion counts for through its hours, with the units.
-    byHoursCi.length = 0;
-    byHoursUnits.length = 0;
-    let known: Credit[] | undefined;
+    let nh = 0;
     for (const b of certifications) {
-      if (directCi.includes(b)) continue;
       let seen = 0;
-      for (const d of directCi) seen += acceptsFrom[b * n + d]!;
-      if (seen > 1) return undefined;
-      for (const f of foreignCi) if (acceptsFrom[b * n + f] === 1) return undefined;
+      let own = false;
+      for (let i = 0; i < nd; i++) {
+        if (directCi[i] === b) own = true;
+        seen += acceptsFrom[b * n + directCi[i]!]!;
+      }
+      if (own) continue;
+      if (seen > 1) return false;
+      for (let i = 0; i < nf; i++) if (acceptsFrom[b * n + foreignCi[i]!] === 1) return false;
       if (hours === undefined) continue;
-      known ??= credits.filter((k) => vocab.credentialIndex.has(k.credential));
-      const viaHours = hoursRule(rules, vocab.credentials[b]!, known);
+      const viaHours = hoursRule(rules, b, credits);
       if (!viaHours.first) continue;
       // The engine resolves it through the hours rule. The kernel carries that as b's own record when
       // the rule is plain (hoursOnlyRate); no other holding takes it (the hours credit is not a
       // claimed one, so the engine's acceptance rules never see it).
       const rate = viaHours.rate;
-      if (rate === undefined) return undefined;
-      byHoursCi.push(b);
-      byHoursUnits.push(Math.floor((Math.round(hours * 1000) * rate) / 1000));
+      if (rate === undefined) return false;
+      byHoursCi[nh] = b;
+      byHoursUnits[nh++] = Math.floor((Math.round(hours * 1000) * rate) / 1000);
     }
-    if (directCi.length === 0 && byHoursCi.length === 0) continue;
+    if (nd === 0 && nh === 0) continue;
     let own = 0;
-    for (const ci of directCi) own |= 1 << held[ci]!;
-    for (const ci of byHoursCi) own |= 1 << held[ci]!;
+    for (let i = 0; i < nd; i++) own |= 1 << held[directCi[i]!]!;
+    for (let i = 0; i < nh; i++) own |= 1 << held[byHoursCi[i]!]!;
     const providerName = completion.provider ?? offering?.provider;
     const provider = providerName === undefined ? 0 : (codes.providerCode.get(providerName) ?? 0);
     const type = codes.typeCode.get(completion.type ?? offering?.type ?? 'course');
-    if (type === undefined) return undefined;
+    if (type === undefined) return false;
     // The engine's "same course" key: the activity id, or the title and provider.
-    const title = completion.title ?? offering?.title ?? completion.activity ?? '';
     const activityKey =
-      completion.activity ?? `${title.trim().toLowerCase()}|${(providerName ?? '').trim().toLowerCase()}`;
+      completion.activity ?? sameCourseKey(codes, completion.title ?? '', providerName ?? '');
     let activity = activityCodes.get(activityKey);
     if (activity === undefined) {
       activity = activityCodes.size + 1;
@@ -342,45 +375,46 @@ function recordsOf(
       eventCodes.set(completion.event, event);
     }
     const day = toEpochDay(completion.completed);
-    for (let i = 0; i < directCi.length; i++) {
+    for (let i = 0; i < nd; i++) {
       const credit = directCredit[i]!;
       const category = credit.category === undefined ? 0 : codes.categoryCode.get(credit.category);
       const topic = credit.topic === undefined ? 0 : codes.topicCode.get(credit.topic);
-      if (category === undefined || topic === undefined) return undefined;
+      if (category === undefined || topic === undefined) return false;
       const holding = held[directCi[i]!]!;
-      out.push({
+      const status = CREDIT_STATUS.indexOf(credit.status);
+      out.add(
         holding,
-        hiddenFrom: own & ~(1 << holding),
+        own & ~(1 << holding),
         day,
-        units: credit.units,
+        credit.units,
         category,
         topic,
         provider,
         type,
-        status: CREDIT_STATUS.indexOf(credit.status),
+        status,
         activity,
         event,
-      });
+      );
     }
-    for (let i = 0; i < byHoursCi.length; i++) {
+    for (let i = 0; i < nh; i++) {
       const holding = held[byHoursCi[i]!]!;
-      out.push({
+      // Hidden from every other holding: converted hours are this holding's credit alone.
+      out.add(
         holding,
-        // Every other holding: converted hours are this holding's credit alone.
-        hiddenFrom: ~(1 << holding),
+        ~(1 << holding),
         day,
-        units: byHoursUnits[i]!,
-        category: 0,
-        topic: 0,
+        byHoursUnits[i]!,
+        0,
+        0,
         provider,
         type,
-        status: APPROVED,
+        APPROVED,
         activity,
         event,
-      });
+      );
     }
   }
-  return out;
+  return true;
 }
 
 const APPROVED = CREDIT_STATUS.indexOf('approved');
@@ -398,23 +432,47 @@ function accepts(ruleSet: RuleSet, credential: string, from: string): boolean {
   );
 }
 
-/** hoursMayResolveFirst and hoursOnlyRate, remembered: they run for every completion and holding. */
+/**
+ * hoursMayResolveFirst and hoursOnlyRate for held credential `b` and a completion's credit list,
+ * remembered by list (catalog offerings and equal stored texts share theirs): they run for every
+ * completion and held certification.
+ */
 function hoursRule(
   rules: KernelRules,
-  credential: string,
+  b: number,
   credits: readonly Credit[],
 ): { first: boolean; rate: number | undefined } {
-  let key = credential;
-  for (const k of credits) key += `|${k.credential}`;
-  let known = rules.hoursCache.get(key);
+  let byCredential = rules.hoursCache.get(credits);
+  if (byCredential === undefined) {
+    byCredential = [];
+    rules.hoursCache.set(credits, byCredential);
+  }
+  let known = byCredential[b];
   if (known === undefined) {
+    const credential = rules.vocab.credentials[b]!;
+    const named = credits.filter((k) => rules.vocab.credentialIndex.has(k.credential));
     known = {
-      first: hoursMayResolveFirst(rules, credential, credits),
-      rate: hoursOnlyRate(rules, credential, credits),
+      first: hoursMayResolveFirst(rules, credential, named),
+      rate: hoursOnlyRate(rules, credential, named),
     };
-    rules.hoursCache.set(key, known);
+    byCredential[b] = known;
   }
   return known;
+}
+
+/** The engine's "same course" key of a completion without an activity: its title and provider, normalised. */
+function sameCourseKey(codes: Codes, title: string, provider: string): string {
+  let byProvider = codes.sameCourse.get(title);
+  if (byProvider === undefined) {
+    byProvider = new Map();
+    codes.sameCourse.set(title, byProvider);
+  }
+  let key = byProvider.get(provider);
+  if (key === undefined) {
+    key = `${title.trim().toLowerCase()}|${provider.trim().toLowerCase()}`;
+    byProvider.set(provider, key);
+  }
+  return key;
 }
 
 /**
