@@ -251,7 +251,7 @@ async function main() {
           rowsMedian: median(sizes.map((s) => s.constraints)),
           offeringsKeptMedian: median(sizes.map((s) => s.kept)),
           partsMedian: median(sizes.map((s) => s.parts)),
-          // The part HiGHS solves (the others go to the exact table): where the solve time goes.
+          // Where the solve time goes: the largest part (the exact search or HiGHS; small parts take milliseconds).
           largestPartMedian: {
             columns: median(sizes.map((s) => s.largestPart.columns)),
             rows: median(sizes.map((s) => s.largestPart.rows)),
@@ -282,7 +282,7 @@ function write(results: Record<string, unknown>[], loadBefore: number[]) {
       loadAverage: { before: loadBefore, after: loadavg().map((x) => Math.round(x * 100) / 100) },
     },
     notes:
-      'solveMs is the wall time of solving (one exact money-then-hours solve, part by part: HiGHS in its worker, small covering parts by an exact table; moneySolveMs is the same solve, kept for comparison with the earlier two-solve figures); buildMs reads the problem and builds the pruned model; endToEndMs is both. Gap is the relative MIP gap HiGHS reports (0 = proven optimal). hoursProven counts runs where the fewest hours among the cheapest plans was proven. Run 1 of each scenario pays the WebAssembly warm-up of a fresh solver worker. The CPU is shared with other work: see loadAverage.',
+      'solveMs is the wall time of solving (one exact money-then-hours solve, part by part: small covering parts by an exact table, larger covering parts by the exact search of sweep.ts, the rest by HiGHS in its worker; moneySolveMs is the same solve, kept for comparison with the earlier two-solve figures); buildMs reads the problem and builds the pruned model; endToEndMs is both. Gap is the relative MIP gap HiGHS reports (0 = proven optimal). hoursProven counts runs where the fewest hours among the cheapest plans was proven. Run 1 of each scenario pays the WebAssembly warm-up of a fresh solver worker. The CPU is shared with other work: see loadAverage.',
     before: BEFORE,
     results,
   };
