@@ -92,7 +92,7 @@ export async function bulkInsert<T extends PgTable>(
       // The array cast names the base type; a column's collation (`text COLLATE "C"`) applies on insert.
       const declared = column.getSQLType().replace(/ COLLATE .*$/i, '');
       const sqlType = declared === 'bigserial' ? 'bigint' : declared;
-      const json = sqlType === 'jsonb';
+      const json = sqlType === 'jsonb' || sqlType === 'json';
       const values = batch.map((row) => {
         const v = (row as Record<string, unknown>)[key];
         if (v === undefined || v === null) return null;
@@ -702,7 +702,7 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
         const ids = batch.map(([id]) => id);
         const json = batch.map(([, list]) => JSON.stringify(list.map(m.creditToJson)));
         await db.execute(
-          sql`update completions as c set credits = v.credits from unnest(${sql.param(ids)}::text[], ${sql.param(json)}::jsonb[]) as v(id, credits) where c.id = v.id`,
+          sql`update completions as c set credits = v.credits from unnest(${sql.param(ids)}::text[], ${sql.param(json)}::json[]) as v(id, credits) where c.id = v.id`,
         );
       }
     },

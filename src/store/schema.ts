@@ -19,6 +19,7 @@ import {
   date,
   index,
   integer,
+  json,
   jsonb,
   numeric,
   pgTable,
@@ -233,13 +234,14 @@ export const completions = pgTable(
     /**
      * The credits, in order, with their petition states. Kept in the row (not a child table):
      * a completion's credits are always read and written with it, and one row per completion
-     * halves the rows a bulk import writes.
+     * halves the rows a bulk import writes. `json`, not `jsonb`: the text is stored as written
+     * and read back as it is (no SQL looks inside it), where `jsonb` re-encoded it both ways.
      */
-    credits: jsonb('credits').$type<StoredCreditJson[]>().notNull(),
+    credits: json('credits').$type<StoredCreditJson[]>().notNull(),
   },
   (t) => [
     index('completions_person_idx').on(t.personId, t.position),
-    check('completions_credits_array', sql`jsonb_typeof(${t.credits}) = 'array'`),
+    check('completions_credits_array', sql`json_typeof(${t.credits}) = 'array'`),
   ],
 );
 

@@ -1,7 +1,8 @@
 /**
  * Migrations that move data. 0004 moves credits from their own table into the completion's row: a
  * database made before it keeps every credit, in order, with its category, topic and petition
- * state. 0005 re-keys status summaries by person and holding and keeps every one.
+ * state. 0005 re-keys status summaries by person and holding and keeps every one; 0006 stores
+ * credits as written (json) and keeps every list.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -109,6 +110,48 @@ describe('migration 0005 (one key for status summaries)', () => {
           `insert into holding_statuses (holding_id, person_id, credential, as_of, status) values ('h1', 'p1', 'nasm.cpt', '2026-02-01', 'current')`,
         ),
       ).rejects.toThrow(/holding_statuses_pkey/);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('migration 0006 (credits stored as written)', () => {
+  it('keeps every credit list and still refuses one that is not an array', async () => {
+    const db = await PGlite.create();
+    try {
+      for (const file of [
+        '0000_init.sql',
+        '0001_audit_append_only.sql',
+        '0002_api_sessions_tokens.sql',
+        '0003_people_email_lower.sql',
+        '0004_completions_inline_credits.sql',
+        '0005_holding_statuses_one_key.sql',
+      ]) {
+        await apply(db, file);
+      }
+      const credits = [
+        { credential: 'nasm.cpt', units: 1900, topic: 'nutrition', status: 'approved' },
+        { credential: 'acsm.ep', units: 500, category: 'ceu', status: 'pending' },
+      ];
+      await db.query(
+        `insert into completions (id, person_id, position, completed, source, credits)
+           values ('c1', 'p1', 0, '2025-03-01', 'imported', $1), ('c2', 'p1', 1, '2025-04-01', 'imported', '[]')`,
+        [JSON.stringify(credits)],
+      );
+      await apply(db, '0006_completions_credits_json.sql');
+      const { rows } = await db.query<{ id: string; credits: unknown; type: string }>(
+        `select id, credits, pg_typeof(credits)::text as type from completions order by id`,
+      );
+      expect(rows).toEqual([
+        { id: 'c1', credits, type: 'json' },
+        { id: 'c2', credits: [], type: 'json' },
+      ]);
+      await expect(
+        db.exec(
+          `insert into completions (id, person_id, position, completed, source, credits) values ('c3', 'p1', 2, '2025-05-01', 'imported', '{}')`,
+        ),
+      ).rejects.toThrow(/completions_credits_array/);
     } finally {
       await db.close();
     }
