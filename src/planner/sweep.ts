@@ -29,9 +29,9 @@ const MAX_TOTAL_STATES = 2_000_000;
 const MAX_BLOCK_STATES = 10_000;
 /** States kept per decision by the passes that only look for a good plan. */
 const NARROW = 32;
-const BEAM = 256;
+const BEAM = 128;
 /** Subgradient steps on single rows (cheap), then on the blocks. */
-const ROW_STEPS = 100;
+const ROW_STEPS = 60;
 const BLOCK_STEPS = 25;
 
 interface Decision {
