@@ -571,14 +571,14 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
     await db.delete(t.completionEvidence).where(anyOf(t.completionEvidence.completionId, ids));
   };
 
-  return {
+  const repository: Repositories['records'] = {
     async loadFacts(personIds, options = {}) {
       if (copy && personIds.length >= COPY_LOAD_MIN_PEOPLE) {
         const result = new Map<string, EvaluationRecords>();
         for (const id of personIds) result.set(id, { holdings: [], completions: [] });
         return loadFactsByCopy(db, copy, personIds, result, options);
       }
-      const full = await this.load(personIds, { ...options, evidence: false });
+      const full = await repository.load(personIds, { ...options, evidence: false });
       const result = new Map<string, EvaluationRecords>();
       for (const [id, records] of full) {
         result.set(id, { holdings: records.holdings, completions: records.completions.map(completionFacts) });
@@ -750,6 +750,7 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
       return row?.n ?? 0;
     },
   };
+  return repository;
 }
 
 /** `'{"a","b"}'::text[]` as SQL text, for statements that take no parameters (COPY). */
