@@ -9,14 +9,21 @@
 export type IsoDate = string;
 export type EpochDay = number;
 
-const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
-
 export function isIsoDate(text: string): boolean {
-  const m = ISO.exec(text);
-  if (!m) return false;
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(Number(m[1]), month);
+  return readIsoDate(text) !== undefined;
+}
+
+/**
+ * The epoch day a YYYY-MM-DD calendar date names, or undefined when the text is not one. Read
+ * digit by digit: this runs for every stored date a re-evaluation reads.
+ */
+function readIsoDate(text: string): EpochDay | undefined {
+  if (text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return undefined;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 7);
+  const day = digitsAt(text, 8, 10);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  return epochDayOf(year, month, day);
 }
 
 export function isLeapYear(year: number): boolean {
@@ -62,16 +69,9 @@ export function civilOf(epochDay: EpochDay): Civil {
 }
 
 export function toEpochDay(iso: IsoDate): EpochDay {
-  // Read digit by digit: this runs for every stored date a re-evaluation reads.
-  if (iso.length === 10 && iso.charCodeAt(4) === 45 && iso.charCodeAt(7) === 45) {
-    const year = digitsAt(iso, 0, 4);
-    const month = digitsAt(iso, 5, 7);
-    const day = digitsAt(iso, 8, 10);
-    if (year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)) {
-      return epochDayOf(year, month, day);
-    }
-  }
-  throw new RangeError(`"${iso}" is not a calendar date (YYYY-MM-DD)`);
+  const day = readIsoDate(iso);
+  if (day === undefined) throw new RangeError(`"${iso}" is not a calendar date (YYYY-MM-DD)`);
+  return day;
 }
 
 /** The number written in text[from, to), or -1 when a character there is not an ASCII digit. */

@@ -7,30 +7,7 @@ import { solveCovering } from './covering.ts';
 import { partsOf, solveByParts } from './decompose.ts';
 import { seededRandom } from './generate.ts';
 import { INFINITY, type MipModel, type MipSolution, ModelBuilder, type SolverPort } from './solver.ts';
-
-function feasible(m: MipModel, x: number[]): boolean {
-  for (let j = 0; j < x.length; j++) if (x[j]! < m.lower[j]! || x[j]! > m.upper[j]!) return false;
-  return m.rowLower.every((lo, i) => {
-    let s = 0;
-    for (let k = m.rowStart[i]!; k < m.rowStart[i + 1]!; k++) s += m.value[k]! * x[m.column[k]!]!;
-    return s >= lo - 1e-9 && s <= m.rowUpper[i]! + 1e-9;
-  });
-}
-
-/** The optimum by trying every assignment of 0/1 columns (fixed columns at their value). */
-function bruteForce(m: MipModel): { objective: number; values: number[] } | undefined {
-  const n = m.cost.length;
-  let best: { objective: number; values: number[] } | undefined;
-  for (let mask = 0; mask < 1 << n; mask++) {
-    const x = Array.from({ length: n }, (_, j) =>
-      m.lower[j] === m.upper[j] ? m.lower[j]! : (mask >> j) & 1,
-    );
-    if (!feasible(m, x)) continue;
-    const objective = x.reduce((s, v, j) => s + v * m.cost[j]!, 0);
-    if (!best || objective < best.objective) best = { objective, values: x };
-  }
-  return best;
-}
+import { bruteForce, feasible } from './testing.ts';
 
 /** A solver port that tries every assignment, and counts its calls. */
 class BruteForceSolver implements SolverPort {

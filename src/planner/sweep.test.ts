@@ -9,29 +9,7 @@ import { seededRandom } from './generate.ts';
 import { HighsSolver } from './highs-solver.ts';
 import { INFINITY, type MipModel, ModelBuilder } from './solver.ts';
 import { solveBySweep } from './sweep.ts';
-
-function feasible(m: MipModel, x: number[]): boolean {
-  for (let j = 0; j < x.length; j++) if (x[j]! < m.lower[j]! || x[j]! > m.upper[j]!) return false;
-  return m.rowLower.every((lo, i) => {
-    let s = 0;
-    for (let k = m.rowStart[i]!; k < m.rowStart[i + 1]!; k++) s += m.value[k]! * x[m.column[k]!]!;
-    return s >= lo - 1e-9 && s <= m.rowUpper[i]! + 1e-9;
-  });
-}
-
-function bruteForce(m: MipModel): number | undefined {
-  const n = m.cost.length;
-  let best: number | undefined;
-  for (let mask = 0; mask < 1 << n; mask++) {
-    const x = Array.from({ length: n }, (_, j) =>
-      m.lower[j] === m.upper[j] ? m.lower[j]! : (mask >> j) & 1,
-    );
-    if (!feasible(m, x)) continue;
-    const objective = x.reduce((s, v, j) => s + v * m.cost[j]!, 0);
-    if (best === undefined || objective < best) best = objective;
-  }
-  return best;
-}
+import { bruteForce, feasible } from './testing.ts';
 
 /** Small covering models: covering rows (some grouped), "at most / exactly one" groups, a fixed column, a "≤ 0" row. */
 function smallModel(random: () => number): MipModel {
@@ -156,7 +134,7 @@ describe('solveBySweep', () => {
       const model = smallModel(random);
       const found = solveBySweep(model);
       expect(found).toBeDefined();
-      const best = bruteForce(model);
+      const best = bruteForce(model)?.objective;
       if (best === undefined) {
         expect(found!.status).toBe('infeasible');
         continue;

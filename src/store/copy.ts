@@ -66,9 +66,8 @@ export function parseCopyText(data: string): (string | null)[][] {
   return rows;
 }
 
-function unescapeCopy(field: string): string | null {
-  if (field === '\\N') return null;
-  if (field.indexOf('\\') < 0) return field;
+/** A field with backslash escapes, unescaped (a null, `\N`, is read before this). */
+function unescapeCopy(field: string): string {
   return field.replace(/\\(.)/g, (_, c: string) =>
     c === 't'
       ? '\t'

@@ -161,6 +161,11 @@ export interface EvaluationRecords {
   completions: CompletionFacts[];
 }
 
+/** Full records as evaluation reads them. */
+export function evaluationRecordsOf(records: PersonRecords): EvaluationRecords {
+  return { holdings: records.holdings, completions: records.completions.map(completionFacts) };
+}
+
 export function completionFacts(stored: StoredCompletion): CompletionFacts {
   const c = stored.completion;
   return {

@@ -10,8 +10,8 @@ import { type CopyDriver, copyText, parseCopyText } from './copy.ts';
 import * as m from './mappers.ts';
 import {
   type CompletionFacts,
-  completionFacts,
   type EvaluationRecords,
+  evaluationRecordsOf,
   type PersonRecords,
   type StoredCompletion,
   type StoredHolding,
@@ -580,9 +580,7 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
       }
       const full = await repository.load(personIds, { ...options, evidence: false });
       const result = new Map<string, EvaluationRecords>();
-      for (const [id, records] of full) {
-        result.set(id, { holdings: records.holdings, completions: records.completions.map(completionFacts) });
-      }
+      for (const [id, records] of full) result.set(id, evaluationRecordsOf(records));
       return result;
     },
     async load(personIds, options = {}) {

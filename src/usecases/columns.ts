@@ -25,7 +25,7 @@ import {
 } from '../core/engine/population.ts';
 import type { Credit } from '../core/offerings/schema.ts';
 import { matchesPattern, type RuleSet } from '../core/ruleset.ts';
-import { completionFacts, type EvaluationRecords, type PersonRecords } from '../store/model.ts';
+import { type EvaluationRecords, evaluationRecordsOf, type PersonRecords } from '../store/model.ts';
 
 /** The kernel's compiled form of a rule set, built once per re-evaluation run. */
 export function kernelRules(ruleSet: RuleSet): KernelRules {
@@ -124,9 +124,7 @@ export interface PopulationBatch {
 /** Full records as the layout reads them (reads made for evaluation come this way: loadFacts). */
 export function factsOf(people: ReadonlyMap<string, PersonRecords>): Map<string, EvaluationRecords> {
   const out = new Map<string, EvaluationRecords>();
-  for (const [id, records] of people) {
-    out.set(id, { holdings: records.holdings, completions: records.completions.map(completionFacts) });
-  }
+  for (const [id, records] of people) out.set(id, evaluationRecordsOf(records));
   return out;
 }
 

@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/port.ts';
+import type { Db } from '../../src/store/repositories.ts';
 import { BACKENDS, reportSkippedBackends } from './backends.ts';
 
 reportSkippedBackends();
@@ -19,7 +20,7 @@ describe.each(BACKENDS.filter((b) => b.name === 'postgres'))('connections on $na
   });
 
   it('run in UTC and without JIT', async () => {
-    const settings = (db: Parameters<Parameters<Store['repositoriesFor']>[0]>[0]) =>
+    const settings = (db: Db) =>
       db.execute(sql`select current_setting('TimeZone') as tz, current_setting('jit') as jit`);
     const outside = await store.repositoriesFor(settings);
     // Several at once, so that more than one pooled connection answers.

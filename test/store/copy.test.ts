@@ -148,6 +148,12 @@ describe.each(BACKENDS)('reading completions from a date on $name', (backend) =>
     await store?.close();
   });
 
+  // Batches large enough for COPY, and small ones read on plain statements.
+  const READS = [
+    ['by COPY', 40],
+    ['on plain statements', 5],
+  ] as const;
+
   // Each person's date comes from their holdings, as re-evaluation derives it: none, all, or from a day.
   const from = (held: readonly StoredHolding[]) => {
     const earned = held[0]!.holding.earned;
@@ -157,10 +163,7 @@ describe.each(BACKENDS)('reading completions from a date on $name', (backend) =>
     return `${year + 8}-06-01`;
   };
 
-  it.each([
-    ['by COPY', 40],
-    ['on plain statements', 5],
-  ])('keeps exactly the completions on or after each person’s date (%s)', async (_, n) => {
+  it.each(READS)('keeps exactly the completions on or after each person’s date (%s)', async (_, n) => {
     const ids = people.slice(0, n);
     const all = await store.records.load(ids);
     const some = await store.records.load(ids, { completionsFrom: from });
@@ -181,10 +184,7 @@ describe.each(BACKENDS)('reading completions from a date on $name', (backend) =>
     expect(kept).toBeLessThan(ids.length * 12);
   });
 
-  it.each([
-    ['by COPY', 40],
-    ['on plain statements', 5],
-  ])('reads the facts evaluation needs, as the full read has them (%s)', async (_, n) => {
+  it.each(READS)('reads the facts evaluation needs, as the full read has them (%s)', async (_, n) => {
     const ids = people.slice(0, n);
     const full = await store.records.load(ids, { completionsFrom: from });
     const facts = await store.records.loadFacts(ids, { completionsFrom: from });
@@ -201,10 +201,7 @@ describe.each(BACKENDS)('reading completions from a date on $name', (backend) =>
     expect(read).toBeGreaterThan(0);
   });
 
-  it.each([
-    ['by COPY', 40],
-    ['on plain statements', 5],
-  ])('leaves evidence unread when asked, and nothing else (%s)', async (_, n) => {
+  it.each(READS)('leaves evidence unread when asked, and nothing else (%s)', async (_, n) => {
     const ids = people.slice(0, n);
     const all = await store.records.load(ids);
     const bare = await store.records.load(ids, { evidence: false });

@@ -4,7 +4,7 @@
  * state. 0005 re-keys status summaries by person and holding and keeps every one; 0006 stores
  * credits as written (json) and keeps every list.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { describe, expect, it } from 'vitest';
@@ -21,27 +21,36 @@ async function apply(db: PGlite, file: string): Promise<void> {
   for (const statement of statements(file)) await db.exec(statement);
 }
 
+/** The migration files, in the order they run. */
+const FILES = readdirSync(MIGRATIONS_FOLDER)
+  .filter((f) => f.endsWith('.sql'))
+  .sort();
+
+/** A fresh embedded database with every migration before `file` applied, for `fn`; closed after. */
+async function before(file: string, fn: (db: PGlite) => Promise<void>): Promise<void> {
+  const at = FILES.indexOf(file);
+  if (at < 0) throw new Error(`no migration ${file}`);
+  const db = await PGlite.create();
+  try {
+    for (const earlier of FILES.slice(0, at)) await apply(db, earlier);
+    await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
 describe('migration 0004 (credits inside completions)', () => {
   it('carries every credit over, in order, and drops the old table', async () => {
-    const db = await PGlite.create();
-    try {
-      for (const file of [
-        '0000_init.sql',
-        '0001_audit_append_only.sql',
-        '0002_api_sessions_tokens.sql',
-        '0003_people_email_lower.sql',
-      ]) {
-        await apply(db, file);
-      }
+    await before('0004_completions_inline_credits.sql', async (db) => {
       await db.exec(`
-        insert into people (id, created_at) values ('p1', now());
-        insert into completions (id, person_id, position, completed, source)
-          values ('c1', 'p1', 0, '2025-03-01', 'self-reported'),
-                 ('c2', 'p1', 1, '2025-04-01', 'imported');
-        insert into completion_credits (completion_id, position, credential, units_milli, category, topic, status)
-          values ('c1', 1, 'acsm.ep', 500, 'ceu', null, 'pending'),
-                 ('c1', 0, 'nasm.cpt', 1900, null, 'nutrition', 'approved');
-      `);
+          insert into people (id, created_at) values ('p1', now());
+          insert into completions (id, person_id, position, completed, source)
+            values ('c1', 'p1', 0, '2025-03-01', 'self-reported'),
+                   ('c2', 'p1', 1, '2025-04-01', 'imported');
+          insert into completion_credits (completion_id, position, credential, units_milli, category, topic, status)
+            values ('c1', 1, 'acsm.ep', 500, 'ceu', null, 'pending'),
+                   ('c1', 0, 'nasm.cpt', 1900, null, 'nutrition', 'approved');
+        `);
       await apply(db, '0004_completions_inline_credits.sql');
       const { rows } = await db.query<{ id: string; credits: unknown }>(
         'select id, credits from completions order by id',
@@ -66,33 +75,21 @@ describe('migration 0004 (credits inside completions)', () => {
           `insert into completions (id, person_id, position, completed, source, credits) values ('c3', 'p1', 2, '2025-05-01', 'imported', '{}')`,
         ),
       ).rejects.toThrow(/completions_credits_array/);
-    } finally {
-      await db.close();
-    }
+    });
   });
 });
 
 describe('migration 0005 (one key for status summaries)', () => {
   it('keeps every summary and keys them by person and holding', async () => {
-    const db = await PGlite.create();
-    try {
-      for (const file of [
-        '0000_init.sql',
-        '0001_audit_append_only.sql',
-        '0002_api_sessions_tokens.sql',
-        '0003_people_email_lower.sql',
-        '0004_completions_inline_credits.sql',
-      ]) {
-        await apply(db, file);
-      }
+    await before('0005_holding_statuses_one_key.sql', async (db) => {
       await db.exec(`
-        insert into people (id, created_at) values ('p1', now()), ('p2', now());
-        insert into holdings (id, person_id, position, credential, earned)
-          values ('h1', 'p1', 0, 'nasm.cpt', '2024-01-01'), ('h2', 'p2', 0, 'ace.cpt', '2023-05-05');
-        insert into holding_statuses (holding_id, person_id, credential, as_of, status, required_milli)
-          values ('h1', 'p1', 'nasm.cpt', '2026-01-01', 'current', 2000),
-                 ('h2', 'p2', 'ace.cpt', '2026-01-01', 'lapsed', null);
-      `);
+          insert into people (id, created_at) values ('p1', now()), ('p2', now());
+          insert into holdings (id, person_id, position, credential, earned)
+            values ('h1', 'p1', 0, 'nasm.cpt', '2024-01-01'), ('h2', 'p2', 0, 'ace.cpt', '2023-05-05');
+          insert into holding_statuses (holding_id, person_id, credential, as_of, status, required_milli)
+            values ('h1', 'p1', 'nasm.cpt', '2026-01-01', 'current', 2000),
+                   ('h2', 'p2', 'ace.cpt', '2026-01-01', 'lapsed', null);
+        `);
       await apply(db, '0005_holding_statuses_one_key.sql');
       const { rows } = await db.query(
         'select holding_id, person_id, status, required_milli from holding_statuses order by holding_id',
@@ -110,33 +107,20 @@ describe('migration 0005 (one key for status summaries)', () => {
           `insert into holding_statuses (holding_id, person_id, credential, as_of, status) values ('h1', 'p1', 'nasm.cpt', '2026-02-01', 'current')`,
         ),
       ).rejects.toThrow(/holding_statuses_pkey/);
-    } finally {
-      await db.close();
-    }
+    });
   });
 });
 
 describe('migration 0006 (credits stored as written)', () => {
   it('keeps every credit list and still refuses one that is not an array', async () => {
-    const db = await PGlite.create();
-    try {
-      for (const file of [
-        '0000_init.sql',
-        '0001_audit_append_only.sql',
-        '0002_api_sessions_tokens.sql',
-        '0003_people_email_lower.sql',
-        '0004_completions_inline_credits.sql',
-        '0005_holding_statuses_one_key.sql',
-      ]) {
-        await apply(db, file);
-      }
+    await before('0006_completions_credits_json.sql', async (db) => {
       const credits = [
         { credential: 'nasm.cpt', units: 1900, topic: 'nutrition', status: 'approved' },
         { credential: 'acsm.ep', units: 500, category: 'ceu', status: 'pending' },
       ];
       await db.query(
         `insert into completions (id, person_id, position, completed, source, credits)
-           values ('c1', 'p1', 0, '2025-03-01', 'imported', $1), ('c2', 'p1', 1, '2025-04-01', 'imported', '[]')`,
+             values ('c1', 'p1', 0, '2025-03-01', 'imported', $1), ('c2', 'p1', 1, '2025-04-01', 'imported', '[]')`,
         [JSON.stringify(credits)],
       );
       await apply(db, '0006_completions_credits_json.sql');
@@ -152,8 +136,6 @@ describe('migration 0006 (credits stored as written)', () => {
           `insert into completions (id, person_id, position, completed, source, credits) values ('c3', 'p1', 2, '2025-05-01', 'imported', '{}')`,
         ),
       ).rejects.toThrow(/completions_credits_array/);
-    } finally {
-      await db.close();
-    }
+    });
   });
 });
