@@ -1,7 +1,12 @@
 /** COPY text format: what copyText writes, parseCopyText reads back, field for field. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Completion } from '../core/profile/schema.ts';
 import { copyText, parseCopyText } from './copy.ts';
+import { completionToRows } from './mappers.ts';
+import type { StoredCompletion } from './model.ts';
+import { completionLine, copyFormat } from './repositories.ts';
+import * as t from './schema.ts';
 
 describe('COPY text', () => {
   const field = fc.oneof(
@@ -32,5 +37,57 @@ describe('COPY text', () => {
       ['b', 'c'],
     ]);
     expect(parseCopyText('')).toEqual([]);
+  });
+});
+
+describe('completionLine', () => {
+  const text = fc.string({ unit: fc.constantFrom('a', 'é', '\\', '\t', '\n', '\r', '"', 'N', ' ', '😀') });
+  const amount = fc.oneof(
+    fc.integer({ min: 0, max: 100_000 }),
+    fc.double({ min: 0, max: 1000, noNaN: true }),
+  );
+  const credit = fc.record(
+    {
+      credential: text,
+      units: fc.integer({ min: 0, max: 100_000 }),
+      category: text,
+      topic: text,
+      status: fc.constantFrom('approved', 'pending', 'denied'),
+    },
+    { requiredKeys: ['credential', 'units', 'status'] },
+  );
+  const completion = fc.record(
+    {
+      id: text,
+      activity: text,
+      title: text,
+      provider: text,
+      completed: fc.constantFrom('2025-01-31', '1999-12-01'),
+      hours: amount,
+      format: fc.constantFrom('live', 'online', 'self-study'),
+      type: fc.constantFrom('course', 'webinar'),
+      event: text,
+      college: fc.record({ semesterHours: amount, quarterHours: amount, grade: text }, { requiredKeys: [] }),
+      credits: fc.array(credit, { maxLength: 3 }),
+      source: fc.constantFrom('self-reported', 'provider-issued', 'imported'),
+      evidence: fc.constant([]),
+    },
+    { requiredKeys: ['completed', 'credits', 'source', 'evidence'] },
+  ) as fc.Arbitrary<Completion>;
+  const stored: fc.Arbitrary<StoredCompletion> = fc.record({
+    id: text,
+    personId: text,
+    position: fc.nat(),
+    completion,
+  });
+
+  it('writes what the generic COPY line writes for the mapped row', () => {
+    const generic = copyFormat(t.completions);
+    fc.assert(
+      fc.property(stored, (row) => {
+        expect(completionLine(row)).toBe(generic.line(completionToRows(row).completion));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -45,7 +45,9 @@ function insertedColumns(table: PgTable) {
 }
 
 /** How rows of a table travel as COPY text: the target (table and columns) and one row's line. */
-function copyFormat<T extends PgTable>(table: T): { target: string; line(row: T['$inferInsert']): string } {
+export function copyFormat<T extends PgTable>(
+  table: T,
+): { target: string; line(row: T['$inferInsert']): string } {
   const columns = insertedColumns(table);
   const keys = columns.map(([key]) => key);
   return {
@@ -57,6 +59,63 @@ function copyFormat<T extends PgTable>(table: T): { target: string; line(row: T[
       return `${line}\n`;
     },
   };
+}
+
+/** The completions table's inserted columns, in the order `completionLine` writes them. */
+const COMPLETION_LINE_COLUMNS = [
+  'id',
+  'personId',
+  'position',
+  'ref',
+  'activity',
+  'title',
+  'provider',
+  'completed',
+  'hours',
+  'format',
+  'type',
+  'event',
+  'hasCollege',
+  'collegeSemesterHours',
+  'collegeQuarterHours',
+  'collegeGrade',
+  'source',
+  'credits',
+] as const;
+
+const optionalText = (s: string | undefined) => (s === undefined ? '\\N' : copyText(s));
+const optionalNumber = (n: number | undefined) => (n === undefined ? '\\N' : String(n));
+
+/**
+ * One completion as a line of COPY text for `copyFormat(t.completions)`: what
+ * `copyFormat(…).line(completionToRows(row).completion)` writes, without the
+ * row object and the per-value dispatch (a bulk import writes a million of
+ * these). The credits are written as `JSON.stringify` writes `creditToJson`'s
+ * objects. copy.test.ts holds the two to the same text.
+ */
+export function completionLine(row: StoredCompletion): string {
+  const x = row.completion;
+  const college = x.college;
+  let credits = '[';
+  for (let i = 0; i < x.credits.length; i++) {
+    const credit = x.credits[i]!;
+    if (i > 0) credits += ',';
+    credits += `{"credential":${JSON.stringify(credit.credential)},"units":${JSON.stringify(credit.units)}`;
+    if (credit.category !== undefined) credits += `,"category":${JSON.stringify(credit.category)}`;
+    if (credit.topic !== undefined) credits += `,"topic":${JSON.stringify(credit.topic)}`;
+    credits += `,"status":${JSON.stringify(credit.status)}}`;
+  }
+  credits += ']';
+  return `${copyText(row.id)}\t${copyText(row.personId)}\t${row.position}\t${optionalText(x.id)}\t${optionalText(x.activity)}\t${optionalText(x.title)}\t${optionalText(x.provider)}\t${copyText(x.completed)}\t${optionalNumber(x.hours)}\t${optionalText(x.format)}\t${optionalText(x.type)}\t${optionalText(x.event)}\t${college === undefined ? 'f' : 't'}\t${optionalNumber(college?.semesterHours)}\t${optionalNumber(college?.quarterHours)}\t${optionalText(college?.grade)}\t${copyText(x.source)}\t${copyText(credits)}\n`;
+}
+
+/** The completions COPY target, checked once against the column order `completionLine` writes. */
+function completionsCopyTarget(): string {
+  const keys = insertedColumns(t.completions).map(([key]) => key);
+  if (keys.join() !== COMPLETION_LINE_COLUMNS.join()) {
+    throw new Error(`completionLine writes ${COMPLETION_LINE_COLUMNS.join()}, the table has ${keys.join()}`);
+  }
+  return copyFormat(t.completions).target;
 }
 
 /**
@@ -530,7 +589,7 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
     );
   };
   const completionWriter = (): CompletionWriter => {
-    const format = copyFormat(t.completions);
+    const target = completionsCopyTarget();
     let lines: string[] = [];
     let objects: StoredCompletion[] = [];
     let evidence: (typeof t.completionEvidence.$inferInsert)[] = [];
@@ -540,9 +599,8 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
           objects.push(row);
           return;
         }
-        const mapped = m.completionToRows(row);
-        lines.push(format.line(mapped.completion));
-        if (mapped.evidence.length > 0) evidence.push(...mapped.evidence);
+        lines.push(completionLine(row));
+        if (row.completion.evidence.length > 0) evidence.push(...m.completionToRows(row).evidence);
       },
       get pending() {
         return lines.length + objects.length;
@@ -557,7 +615,7 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
         evidence = [];
         return (async () => {
           if (copy && text.length > 0) {
-            await copy.copyIn(db, format.target, text);
+            await copy.copyIn(db, target, text);
             await bulkInsert(db, t.completionEvidence, evidenceRows, copy);
           }
           if (rows.length > 0) await insertCompletions(rows);

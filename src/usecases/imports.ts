@@ -99,16 +99,16 @@ export async function importCompletionsCsv(
   let imported = 0;
   try {
     await ctx.store.transaction(async (tx) => {
-      const people = new Map<string, Person | null>();
-      const positions = new Map<string, number>();
+      // Who each key (id or email) names, once per file; a key the actor may not write maps to null.
+      const people = new Map<string, ImportTarget | null>();
+      const targets = new Map<string, ImportTarget>();
       // Ids that grow within an import append to the end of the key indexes instead of landing at
       // random pages, which kept large imports several times faster.
       const importId = ctx.newId();
       let sequence = 0;
       let batch: CompletionRow[] = [];
-      let pending: { personId: string; row: CompletionRow } | undefined;
+      let pending: { target: ImportTarget; row: CompletionRow } | undefined;
       const writer = tx.records.completionWriter();
-      const perPerson = new Map<string, number>();
 
       // One batch may be in flight while the next is parsed, where the store can overlap writes.
       let inflight: Promise<void> = Promise.resolve();
@@ -122,23 +122,20 @@ export async function importCompletionsCsv(
         if (!ctx.store.info.overlapWrites) await inflight;
       };
       // Synchronous: it runs for every row, and resolvePeople has already read every position.
-      const emit = (personId: string, row: CompletionRow) => {
-        const position = positions.get(personId);
-        if (position === undefined) throw new Error(`no completion position read for ${personId}`);
-        positions.set(personId, position + 1);
+      const emit = (target: ImportTarget, row: CompletionRow) => {
         writer.add({
           id: `${importId}-${(++sequence).toString(36).padStart(8, '0')}`,
-          personId,
-          position,
+          personId: target.id,
+          position: target.position++,
           completion: row.completion,
         });
-        perPerson.set(personId, (perPerson.get(personId) ?? 0) + 1);
+        target.imported++;
       };
       const resolveBatch = async () => {
         const keys = [...new Set(batch.map((r) => r.person ?? target.personId ?? ''))].filter(
           (k) => !people.has(k),
         );
-        if (keys.length > 0) await resolvePeople(tx, actor, keys, people, positions);
+        if (keys.length > 0) await resolvePeople(tx, actor, keys, people, targets);
         for (const row of batch) {
           const key = target.personId ?? row.person;
           if (target.personId && row.person && row.person !== target.personId) {
@@ -173,14 +170,14 @@ export async function importCompletionsCsv(
           if (
             pending &&
             row.completion.id !== undefined &&
-            pending.personId === person.id &&
+            pending.target === person &&
             pending.row.completion.id === row.completion.id
           ) {
             pending.row.completion.credits.push(...row.completion.credits);
             continue;
           }
-          if (pending) emit(pending.personId, pending.row);
-          pending = { personId: person.id, row };
+          if (pending) emit(pending.target, pending.row);
+          pending = { target: person, row };
         }
         batch = [];
         if (writer.pending >= batchSize) await flushWrites();
@@ -198,21 +195,22 @@ export async function importCompletionsCsv(
         options.onProgress?.(rows);
       }
       await resolveBatch();
-      if (pending) emit(pending.personId, pending.row);
+      if (pending) emit(pending.target, pending.row);
       await flushWrites();
       await inflight;
       options.onProgress?.(rows);
       if (errors.count > 0 && !options.onlyValid) throw new RollBack();
       const at = nowIso(ctx);
+      const changed = [...targets.values()].filter((t) => t.imported > 0);
       await tx.audit.append(
-        [...perPerson].map(([personId, count]) => ({
+        changed.map(({ id, imported: count }) => ({
           at,
           actorKind: actor.kind,
           actorId: actorId(actor),
           action: 'completions.import',
           entity: 'person',
-          entityId: personId,
-          personId,
+          entityId: id,
+          personId: id,
           after: { imported: count },
         })),
       );
@@ -226,13 +224,24 @@ export async function importCompletionsCsv(
   return { rows, imported, errors: errors.list(), committed: true };
 }
 
-/** Finds the people a file names and keeps those the actor may write; the others map to null. */
+/** A person an import writes to: the next position in their list, and how many it added. */
+interface ImportTarget {
+  id: string;
+  position: number;
+  imported: number;
+}
+
+/**
+ * Finds the people a file names and keeps those the actor may write (the
+ * others map to null). Every key naming one person (id, email) maps to the
+ * same target, so positions keep counting up whichever key a row uses.
+ */
 async function resolvePeople(
   tx: Repositories,
   actor: Actor,
   keys: string[],
-  people: Map<string, Person | null>,
-  positions: Map<string, number>,
+  people: Map<string, ImportTarget | null>,
+  targets: Map<string, ImportTarget>,
 ): Promise<void> {
   const found = await tx.people.findByKeys(keys);
   const byKey = new Map<string, Person[]>();
@@ -242,7 +251,7 @@ async function resolvePeople(
       byKey.set(key, [...(byKey.get(key) ?? []), person]);
     }
   }
-  const allowed: Person[] = [];
+  const chosenFor = new Map<string, Person | null>();
   for (const key of keys) {
     const matches = byKey.get(key) ?? byKey.get(key.toLowerCase()) ?? [];
     let chosen: Person | null = null;
@@ -253,13 +262,12 @@ async function resolvePeople(
         if (chosen === null) break;
       }
     }
-    people.set(key, chosen);
-    if (chosen) allowed.push(chosen);
+    chosenFor.set(key, chosen);
   }
-  const next = await tx.records.nextCompletionPositions(
-    allowed.map((p) => p.id).filter((id) => !positions.has(id)),
-  );
-  for (const [id, position] of next) positions.set(id, position);
+  const fresh = [...new Set([...chosenFor.values()].flatMap((p) => (p && !targets.has(p.id) ? [p.id] : [])))];
+  const next = await tx.records.nextCompletionPositions(fresh);
+  for (const id of fresh) targets.set(id, { id, position: next.get(id) ?? 0, imported: 0 });
+  for (const [key, chosen] of chosenFor) people.set(key, chosen ? targets.get(chosen.id)! : null);
 }
 
 async function canWrite(tx: Repositories, actor: Actor, person: Person): Promise<boolean> {

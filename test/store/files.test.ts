@@ -166,6 +166,32 @@ nobody@example.com,2025-03-01,Unknown person,,,,
     expect(copy.completions).toEqual(profile.completions);
   });
 
+  it('keeps one list per person when a file names them by id and by email', async () => {
+    const someone = await registerAccount(ctx, {
+      email: 'Mixed@Example.com',
+      password: 'long enough password',
+    });
+    const id = someone.person.id;
+    const report = await importCompletionsCsv(
+      ctx,
+      SYSTEM,
+      csv(`person,completed,title
+${id},2025-01-01,First
+mixed@example.com,2025-01-02,Second
+${id},2025-01-03,Third
+MIXED@EXAMPLE.COM,2025-01-04,Fourth
+`),
+      {},
+    );
+    expect(report).toMatchObject({ imported: 4, committed: true, errors: [] });
+    const profile = await exportProfile(ctx, SYSTEM, id);
+    expect(profile.completions.map((c) => c.title)).toEqual(['First', 'Second', 'Third', 'Fourth']);
+    const audit = await store.audit.list({ personId: id });
+    expect(audit.filter((e) => e.action === 'completions.import').map((e) => e.after)).toEqual([
+      { imported: 4 },
+    ]);
+  });
+
   it('refuses rows for people the importer may not write', async () => {
     const report = await importCompletionsCsv(
       ctx,
