@@ -185,6 +185,9 @@ export function countingCompletionsFrom(
   };
 }
 
+/** Batches read ahead of the one being evaluated. */
+const READ_AHEAD = 2;
+
 export interface ReevaluateOptions {
   /** Only these people; default everyone (system only). */
   personIds?: readonly string[];
@@ -254,15 +257,27 @@ export async function reevaluate(
     return rows;
   };
   const source = batches();
-  const first = await source.next();
-  let pending = first.done ? undefined : read(first.value);
-  while (pending) {
-    const batch = await pending;
+  // The next batches are read while this one is evaluated and written: a read takes several round
+  // trips (holdings, renewals, then the completions that can still count), and each step only
+  // advances when evaluation yields, so one batch of lead left the loop waiting on the server.
+  const reads: ReturnType<typeof read>[] = [];
+  let exhausted = false;
+  const readAhead = async () => {
+    while (!exhausted && reads.length < READ_AHEAD) {
+      const next = await source.next();
+      if (next.done) exhausted = true;
+      else {
+        const reading = read(next.value);
+        reading.catch(() => undefined); // surfaced when awaited
+        reads.push(reading);
+      }
+    }
+  };
+  await readAhead();
+  while (reads.length > 0) {
+    const batch = await reads.shift()!;
     const { ids } = batch;
-    // The next batch is read while this one is evaluated and written (a server works meanwhile).
-    const following = await source.next();
-    pending = following.done ? undefined : read(following.value);
-    pending?.catch(() => undefined); // surfaced when awaited
+    await readAhead();
     const rows = await summariesOf(batch);
     await store.transaction((tx) => tx.statuses.replaceFor(ids, rows));
     people += ids.length;
