@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Completion } from '../core/profile/schema.ts';
-import { copyText, parseCopyText } from './copy.ts';
+import { CopyCursor, copyText, parseCopyText } from './copy.ts';
 import { completionToRows } from './mappers.ts';
 import type { StoredCompletion } from './model.ts';
 import { completionLine, copyFormat } from './repositories.ts';
@@ -29,6 +29,38 @@ describe('COPY text', () => {
       ),
       { numRuns: 500 },
     );
+  });
+
+  it('reads with a cursor what parseCopyText reads, field by field', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(field, { minLength: 1, maxLength: 6 }), { minLength: 0, maxLength: 8 }),
+        fc.nat({ max: 5 }),
+        (rows, extra) => {
+          const width = 1 + extra;
+          const table = rows.map((r) => Array.from({ length: width }, (_, i) => r[i] ?? null));
+          const text = table.map((r) => `${r.map(copyText).join('\t')}\n`).join('');
+          const cursor = new CopyCursor(text);
+          const read: (string | null)[][] = [];
+          while (cursor.nextRow()) read.push(Array.from({ length: width }, () => cursor.field()));
+          expect(read).toEqual(parseCopyText(text));
+          expect(read).toEqual(table);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('refuses a row read with more or fewer fields than it has', () => {
+    const short = new CopyCursor('a\tb\nc\td\n');
+    expect(short.nextRow()).toBe(true);
+    expect(short.field()).toBe('a');
+    expect(() => short.nextRow()).toThrow(/more fields than read/);
+    const long = new CopyCursor('a\tb\n');
+    long.nextRow();
+    long.field();
+    long.field();
+    expect(() => long.field()).toThrow(/fewer fields than read/);
   });
 
   it('reads a last row without its newline, and nothing from nothing', () => {

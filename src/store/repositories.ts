@@ -6,7 +6,7 @@
 import { and, asc, count, eq, getTableColumns, getTableName, gt, isNull, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn, PgDatabase, PgQueryResultHKT, PgTable } from 'drizzle-orm/pg-core';
 import type { Credit } from '../core/offerings/schema.ts';
-import { type CopyDriver, copyText, parseCopyText } from './copy.ts';
+import { CopyCursor, type CopyDriver, copyText, parseCopyText } from './copy.ts';
 import * as m from './mappers.ts';
 import {
   type CompletionFacts,
@@ -845,40 +845,43 @@ async function loadHoldingsByCopy(
   // Every read goes person by person through an index (LATERAL): with a long id list the planner
   // would otherwise scan the whole table for each batch, which grows with the population.
   const heldBy = `unnest(${ids}) as u(person_id) cross join lateral (select * from holdings x where x.person_id = u.person_id order by x.position) h`;
-  const holdingRows = parseCopyText(
-    await copy.copyOut(
-      db,
-      `select h.id, h.person_id, h.position, h.credential, h.earned, h.expires, h.number, h.lifetime_plan, h.member, h.hands_on from ${heldBy}`,
-    ),
-  );
-  const renewalRows = parseCopyText(
+  type R = typeof t;
+  const renewals = new Map<string, R['holdingRenewals']['$inferSelect'][]>();
+  const renewalRows = new CopyCursor(
     await copy.copyOut(
       db,
       `select r.holding_id, r.position, r.date, r.kind from ${heldBy} cross join lateral (select * from holding_renewals y where y.holding_id = h.id) r`,
     ),
   );
-  type R = typeof t;
-  const renewals = groupBy(
-    renewalRows.map((f) => ({
-      holdingId: f[0]!,
-      position: int(f[1]!),
-      date: f[2]!,
-      kind: f[3] as R['holdingRenewals']['$inferSelect']['kind'],
-    })),
-    (r) => r.holdingId,
+  while (renewalRows.nextRow()) {
+    const renewal = {
+      holdingId: renewalRows.field()!,
+      position: int(renewalRows.field()),
+      date: renewalRows.field()!,
+      kind: renewalRows.field() as R['holdingRenewals']['$inferSelect']['kind'],
+    };
+    const list = renewals.get(renewal.holdingId);
+    if (list) list.push(renewal);
+    else renewals.set(renewal.holdingId, [renewal]);
+  }
+  const holdingRows = new CopyCursor(
+    await copy.copyOut(
+      db,
+      `select h.id, h.person_id, h.position, h.credential, h.earned, h.expires, h.number, h.lifetime_plan, h.member, h.hands_on from ${heldBy}`,
+    ),
   );
-  for (const f of holdingRows) {
+  while (holdingRows.nextRow()) {
     const row = {
-      id: f[0]!,
-      personId: f[1]!,
-      position: int(f[2]!),
-      credential: f[3]!,
-      earned: f[4]!,
-      expires: f[5]!,
-      number: f[6]!,
-      lifetimePlan: bool(f[7]!),
-      member: bool(f[8]!),
-      handsOn: bool(f[9]!),
+      id: holdingRows.field()!,
+      personId: holdingRows.field()!,
+      position: int(holdingRows.field()),
+      credential: holdingRows.field()!,
+      earned: holdingRows.field()!,
+      expires: holdingRows.field(),
+      number: holdingRows.field(),
+      lifetimePlan: bool(holdingRows.field()),
+      member: bool(holdingRows.field()),
+      handsOn: bool(holdingRows.field()),
     };
     result.get(row.personId)?.holdings.push(m.holdingFromRows(row, renewals.get(row.id) ?? []));
   }
@@ -931,7 +934,7 @@ async function loadFactsByCopy(
   const ids = textArrayLiteral(personIds);
   await loadHoldingsByCopy(db, copy, ids, result);
   const from = completionsSource(ids, result, options.completionsFrom);
-  const rows = parseCopyText(
+  const rows = new CopyCursor(
     await copy.copyOut(
       db,
       `select c.person_id, c.position, c.activity, c.title, c.provider, c.completed, c.hours, c.type, c.event, c.has_college, c.credits from ${from}`,
@@ -941,23 +944,33 @@ async function loadFactsByCopy(
   const creditsOf = creditsParser() as (text: string) => Credit[];
   let list: CompletionFacts[] | undefined;
   let listOf = '';
-  for (const f of rows) {
-    const personId = f[0]!;
+  while (rows.nextRow()) {
+    const personId = rows.field()!;
     if (personId !== listOf) {
       list = result.get(personId)?.completions;
       listOf = personId;
     }
+    const position = int(rows.field());
+    const activity = rows.field() ?? undefined;
+    const title = rows.field() ?? undefined;
+    const provider = rows.field() ?? undefined;
+    const completed = rows.field()!;
+    const hours = rows.field();
+    const type = (rows.field() ?? undefined) as CompletionFacts['type'];
+    const event = rows.field() ?? undefined;
+    const college = rows.field() === 't';
+    const credits = creditsOf(rows.field()!);
     list?.push({
-      position: int(f[1]!),
-      activity: f[2] ?? undefined,
-      title: f[3] ?? undefined,
-      provider: f[4] ?? undefined,
-      completed: f[5]!,
-      hours: f[6] === null ? undefined : Number(f[6]),
-      type: (f[7] ?? undefined) as CompletionFacts['type'],
-      event: f[8] ?? undefined,
-      college: f[9] === 't',
-      credits: creditsOf(f[10]!),
+      position,
+      activity,
+      title,
+      provider,
+      completed,
+      hours: hours === null ? undefined : Number(hours),
+      type,
+      event,
+      college,
+      credits,
     });
   }
   for (const records of result.values()) inPositionOrder(records.completions);
