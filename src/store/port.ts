@@ -121,7 +121,14 @@ export interface RecordsRepository {
    */
   loadFacts(
     personIds: readonly string[],
-    options?: Pick<LoadOptions, 'completionsFrom'>,
+    options?: Pick<LoadOptions, 'completionsFrom'> & {
+      /**
+       * The ids are every person id from the first to the last, in order (a page of
+       * `people.idsAfter`): holdings are then read by one range scan rather than one index
+       * lookup per person. Rows of anyone else in the range (added meanwhile) are left out.
+       */
+      contiguous?: boolean;
+    },
   ): Promise<Map<string, EvaluationRecords>>;
   findHolding(id: string): Promise<StoredHolding | undefined>;
   findCompletion(id: string): Promise<StoredCompletion | undefined>;

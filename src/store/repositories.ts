@@ -636,7 +636,8 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
         for (const id of personIds) result.set(id, { holdings: [], completions: [] });
         return loadFactsByCopy(db, copy, personIds, result, options);
       }
-      const full = await repository.load(personIds, { ...options, evidence: false });
+      const { contiguous: _range, ...read } = options;
+      const full = await repository.load(personIds, { ...read, evidence: false });
       const result = new Map<string, EvaluationRecords>();
       for (const [id, records] of full) result.set(id, evaluationRecordsOf(records));
       return result;
@@ -810,6 +811,10 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
 }
 
 /** `'{"a","b"}'::text[]` as SQL text, for statements that take no parameters (COPY). */
+function textLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'::text`;
+}
+
 function textArrayLiteral(values: readonly string[]): string {
   const array = `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
   return `'${array.replace(/'/g, "''")}'::text[]`;
@@ -841,16 +846,22 @@ async function loadHoldingsByCopy(
   copy: CopyDriver,
   ids: string,
   result: Map<string, { holdings: StoredHolding[] }>,
+  range?: { first: string; last: string },
 ): Promise<void> {
-  // Every read goes person by person through an index (LATERAL): with a long id list the planner
-  // would otherwise scan the whole table for each batch, which grows with the population.
-  const heldBy = `unnest(${ids}) as u(person_id) cross join lateral (select * from holdings x where x.person_id = u.person_id order by x.position) h`;
+  // Every read goes through an index: one range scan for a contiguous page of people, otherwise
+  // person by person (LATERAL): with a long id list the planner would scan the whole table for
+  // each batch, which grows with the population.
+  const heldBy = range
+    ? `(select * from holdings x where x.person_id >= ${textLiteral(range.first)} and x.person_id <= ${textLiteral(range.last)}) h`
+    : `unnest(${ids}) as u(person_id) cross join lateral (select * from holdings x where x.person_id = u.person_id order by x.position) h`;
   type R = typeof t;
   const renewals = new Map<string, R['holdingRenewals']['$inferSelect'][]>();
   const renewalRows = new CopyCursor(
     await copy.copyOut(
       db,
-      `select r.holding_id, r.position, r.date, r.kind from ${heldBy} cross join lateral (select * from holding_renewals y where y.holding_id = h.id) r`,
+      // OFFSET 0 keeps the lateral read as one index lookup per holding: flattened into a join, the
+      // planner hashes the batch's holdings against a scan of every renewal.
+      `select r.holding_id, r.position, r.date, r.kind from ${heldBy} cross join lateral (select * from holding_renewals y where y.holding_id = h.id offset 0) r`,
     ),
   );
   while (renewalRows.nextRow()) {
@@ -929,10 +940,14 @@ async function loadFactsByCopy(
   copy: CopyDriver,
   personIds: readonly string[],
   result: Map<string, EvaluationRecords>,
-  options: Pick<LoadOptions, 'completionsFrom'>,
+  options: Parameters<Repositories['records']['loadFacts']>[1] = {},
 ): Promise<Map<string, EvaluationRecords>> {
   const ids = textArrayLiteral(personIds);
-  await loadHoldingsByCopy(db, copy, ids, result);
+  const range =
+    options.contiguous && personIds.length > 0
+      ? { first: personIds[0]!, last: personIds[personIds.length - 1]! }
+      : undefined;
+  await loadHoldingsByCopy(db, copy, ids, result, range);
   const from = completionsSource(ids, result, options.completionsFrom);
   const rows = new CopyCursor(
     await copy.copyOut(

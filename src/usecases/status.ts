@@ -245,7 +245,9 @@ export async function reevaluate(
   // The kernel reads completions' facts only; the people it cannot represent are read again in full.
   const read = (ids: string[]) =>
     kernel
-      ? store.records.loadFacts(ids, { completionsFrom }).then((facts) => ({ ids, facts }))
+      ? store.records
+          .loadFacts(ids, { completionsFrom, contiguous: !options.personIds })
+          .then((facts) => ({ ids, facts }))
       : store.records.load(ids, { completionsFrom, evidence: false }).then((full) => ({ ids, full }));
   const summariesOf = async (batch: Awaited<ReturnType<typeof read>>) => {
     if ('full' in batch) return objectSummaries(batch.full, batch.ids, ruleSet, asOf);

@@ -70,6 +70,19 @@ describe.each(BACKENDS)('re-evaluation on $name', (backend) => {
     }
   });
 
+  it('reads a contiguous page of people by range as it reads them one by one, and no one else', async () => {
+    const page = ids.slice(0, 40);
+    const byPerson = await store.records.loadFacts(page);
+    const byRange = await store.records.loadFacts(page, { contiguous: true });
+    expect(byRange).toEqual(byPerson);
+    expect([...byRange.values()].some((r) => r.holdings.length > 0)).toBe(true);
+    // A person inside the range but not on the page (as if added meanwhile) is left out.
+    const without = page.filter((_, i) => i !== 5);
+    const skipped = await store.records.loadFacts(without, { contiguous: true });
+    expect([...skipped.keys()]).toEqual(without);
+    expect(skipped.get(page[6]!)).toEqual(byPerson.get(page[6]!));
+  });
+
   it('drops a holding’s summary with the holding, and no one else’s', async () => {
     await reevaluate(ctx, SYSTEM, '2026-01-01');
     const before = await stored();
