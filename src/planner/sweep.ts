@@ -136,8 +136,9 @@ function search(
 
   const rowBlocks = blocksOf(model, covering, need, rowsOf, layerOf, true);
   const blocks = blocksOf(model, covering, need, rowsOf, layerOf, false);
+  const placements = placementsOf(blocks, n);
   const run = (width: number, bestKnown: number) =>
-    sweep(sorted, rowsOf, need, blocks, model.cost, { width, bestKnown, slack });
+    sweep(sorted, placements, blocks, model.cost, { width, bestKnown, slack });
 
   // A first plan from a narrow pass on the even split; the split tuned toward it, on single rows
   // (cheap), then carried to the blocks and tuned there; a wider pass for a better plan.
@@ -146,8 +147,9 @@ function search(
   let bestKnown = typeof best === 'object' ? best.cost : Number.POSITIVE_INFINITY;
   let bound = Number.NaN;
   if (bestKnown < Number.POSITIVE_INFINITY) {
-    tune(rowBlocks, n, model.cost, bestKnown, ROW_STEPS, undefined);
-    tune(blocks, n, model.cost, bestKnown, BLOCK_STEPS, rowBlocks);
+    tune(rowBlocks, n, model.cost, bestKnown, ROW_STEPS);
+    carrySplit(rowBlocks, blocks, n, model.cost);
+    tune(blocks, n, model.cost, bestKnown, BLOCK_STEPS);
     fillTables(blocks);
     bound = blocks.reduce((sum, b) => sum + b.table[0]!, 0);
     const wider = run(BEAM, Number.POSITIVE_INFINITY);
@@ -325,95 +327,110 @@ function fillTables(blocks: Block[]): void {
 
 /** Buffers for solving one block alone, reused across subgradient steps. */
 interface Scratch {
-  cost: Float64Array;
-  next: Float64Array;
+  /** The least sum of shares from each state to full, over the groups not yet passed (back to front). */
+  rest: Float64Array;
+  before: Float64Array;
+  /** pick[g·size + s]: 1 + the item of group g taken from state s on the best way, 0 for none. */
   pick: Int32Array;
-  from: Int32Array;
 }
 
 function scratchFor(b: Block): Scratch {
   return {
-    cost: new Float64Array(b.size),
-    next: new Float64Array(b.size),
+    rest: new Float64Array(b.size),
+    before: new Float64Array(b.size),
     pick: new Int32Array(b.groups.length * b.size),
-    from: new Int32Array(b.groups.length * b.size),
   };
 }
 
-/** One block alone: the least sum of shares reaching full, at most one item per group; marks the items taken. */
+/**
+ * One block alone: the least sum of shares taking it from nothing to full, at most one item per
+ * group; marks the items taken. The table runs from the last group back, in place: an item moves a
+ * state only upward (progress never falls), so visiting states from the lowest reads every upper state
+ * as it was before the item.
+ */
 function solveBlock(b: Block, taken: Uint8Array, scratch: Scratch): number {
   const size = b.size;
-  let { cost, next } = scratch;
-  const { pick, from } = scratch;
-  cost.fill(Number.POSITIVE_INFINITY);
-  cost[0] = 0;
-  const G = b.groups.length;
-  for (let g = 0; g < G; g++) {
-    next.set(cost);
+  const { rest, before, pick } = scratch;
+  rest.fill(Number.POSITIVE_INFINITY);
+  rest[size - 1] = 0;
+  pick.fill(0);
+  for (let g = b.groups.length - 1; g >= 0; g--) {
     const at = g * size;
-    pick.fill(-1, at, at + size);
-    for (let s = 0; s < size; s++) from[at + s] = s;
-    for (const item of b.groups[g]!) {
-      const step = b.next[item]!;
+    const group = b.groups[g]!;
+    if (group.length === 1) {
+      const item = group[0]!;
       const share = b.share[item]!;
+      const step = b.next[item]!;
       for (let s = 0; s < size; s++) {
-        const v = cost[s]! + share;
-        const u = step[s]!;
-        if (v < next[u]!) {
-          next[u] = v;
-          pick[at + u] = item;
-          from[at + u] = s;
+        const v = share + rest[step[s]!]!;
+        if (v < rest[s]!) {
+          rest[s] = v;
+          pick[at + s] = item + 1;
+        }
+      }
+      continue;
+    }
+    before.set(rest);
+    for (const item of group) {
+      const share = b.share[item]!;
+      const step = b.next[item]!;
+      for (let s = 0; s < size; s++) {
+        const v = share + before[step[s]!]!;
+        if (v < rest[s]!) {
+          rest[s] = v;
+          pick[at + s] = item + 1;
         }
       }
     }
-    [cost, next] = [next, cost];
   }
   taken.fill(0);
-  let s = size - 1;
-  for (let g = G - 1; g >= 0; g--) {
-    const item = pick[g * size + s]!;
-    if (item >= 0) taken[item] = 1;
-    s = from[g * size + s]!;
+  let s = 0;
+  for (let g = 0; g < b.groups.length; g++) {
+    const item = pick[g * size + s]! - 1;
+    if (item >= 0) {
+      taken[item] = 1;
+      s = b.next[item]![s]!;
+    }
   }
-  return cost[size - 1]!;
+  return rest[0]!;
 }
 
-/**
- * Subgradient steps on the split toward a target (the cost of a plan known): a column some blocks take
- * and others leave gets a larger share where taken, a smaller where left, its shares keeping their sum.
- * Starts from `from`'s split when given (blocks made of its rows); keeps the split with the best bound.
- */
-function tune(
-  blocks: Block[],
-  n: number,
-  cost: number[],
-  target: number,
-  steps: number,
-  from?: Block[],
-): void {
+/** Where each column's items are: per column, its (block, item) pairs. */
+function itemsByColumn(blocks: Block[], n: number): { block: number; item: number }[][] {
   const where: { block: number; item: number }[][] = Array.from({ length: n }, () => []);
   blocks.forEach((b, bi) => {
     b.items.forEach((j, item) => {
       where[j]!.push({ block: bi, item });
     });
   });
-  if (from) {
-    // A block's share of a column: the sum of its rows' shares.
-    const rowShare = new Map<string, number>();
-    for (const b of from) {
-      b.items.forEach((j, item) => {
-        rowShare.set(`${b.rows[0]}:${j}`, b.share[item]!);
-      });
-    }
-    for (const b of blocks) {
-      b.items.forEach((j, item) => {
-        let sum = 0;
-        for (const r of b.rows) sum += rowShare.get(`${r}:${j}`) ?? 0;
-        b.share[item] = sum;
-      });
-    }
-    normalise(blocks, where, cost);
+  return where;
+}
+
+/** Carries a split on single rows to blocks made of those rows: a block's share of a column is the sum of its rows' shares. */
+function carrySplit(from: Block[], blocks: Block[], n: number, cost: number[]): void {
+  const rowShare = new Map<string, number>();
+  for (const b of from) {
+    b.items.forEach((j, item) => {
+      rowShare.set(`${b.rows[0]}:${j}`, b.share[item]!);
+    });
   }
+  for (const b of blocks) {
+    b.items.forEach((j, item) => {
+      let sum = 0;
+      for (const r of b.rows) sum += rowShare.get(`${r}:${j}`) ?? 0;
+      b.share[item] = sum;
+    });
+  }
+  normalise(blocks, itemsByColumn(blocks, n), cost);
+}
+
+/**
+ * Subgradient steps on the split toward a target (the cost of a plan known): a column some blocks take
+ * and others leave gets a larger share where taken, a smaller where left, its shares keeping their sum.
+ * Keeps the split with the best bound.
+ */
+function tune(blocks: Block[], n: number, cost: number[], target: number, steps: number): void {
+  const where = itemsByColumn(blocks, n);
   const multi: number[] = [];
   for (let j = 0; j < n; j++) if (where[j]!.length > 1) multi.push(j);
   const taken = blocks.map((b) => new Uint8Array(b.items.length));
@@ -480,58 +497,38 @@ interface SweepResult {
 }
 
 /**
- * Decides the groups in order, keeping each distinct progress of the open rows once at its least cost
- * (ties: the first reached). With a finite width, keeps only that many states per decision, those of
- * least cost plus bound (a pass that looks for a good plan); otherwise drops only states that cannot
- * beat bestKnown. Returns the cheapest plan found below bestKnown, undefined when there is none, or
- * 'too-large' past the limits.
+ * Decides the groups in order, keeping each distinct progress of the open blocks once at its least
+ * cost (ties: the first reached). A state is the progress of every block (its index in the block's
+ * table), which holds the progress of each of its rows: blocks not yet reached are at 0, and blocks
+ * passed must be full (else the bound is infinite), so only the open blocks tell states apart. With a
+ * finite width, keeps only that many states per decision, those of least cost plus bound (a pass that
+ * looks for a good plan); otherwise drops only states that cannot beat bestKnown. Returns the cheapest
+ * plan found below bestKnown, undefined when there is none, or 'too-large' past the limits.
  */
 function sweep(
   decisions: Decision[],
-  rowsOf: { row: number; coef: number }[][],
-  need: Int32Array,
+  placements: Placements,
   blocks: Block[],
   cost: number[],
   options: { width: number; bestKnown: number; slack: number },
 ): SweepResult | undefined | 'too-large' {
-  const R = need.length;
   const K = decisions.length;
   const B = blocks.length;
-  const blockOfRow = new Int32Array(R);
-  const strideOfRow = new Int32Array(R);
-  blocks.forEach((b, bi) => {
-    b.rows.forEach((r, x) => {
-      blockOfRow[r] = bi;
-      strideOfRow[r] = b.strides[x]!;
-    });
-  });
   const blocksAt: number[][] = Array.from({ length: K }, () => []);
+  const firstLayer = new Int32Array(B).fill(K);
+  const lastLayer = new Int32Array(B).fill(-1);
   blocks.forEach((b, bi) => {
     for (const k of b.layers) blocksAt[k]!.push(bi);
-  });
-  const rowsAt: number[][] = decisions.map((d) => {
-    const rows = new Set<number>();
-    for (const j of d.columns) for (const t of rowsOf[j]!) rows.add(t.row);
-    return [...rows];
-  });
-  const firstLayer = new Int32Array(R).fill(K);
-  const lastLayer = new Int32Array(R).fill(-1);
-  rowsAt.forEach((rows, k) => {
-    for (const r of rows) {
-      if (firstLayer[r] === K) firstLayer[r] = k;
-      lastLayer[r] = k;
+    if (b.layers.length > 0) {
+      firstLayer[bi] = b.layers[0]!;
+      lastLayer[bi] = b.layers[b.layers.length - 1]!;
     }
   });
   // Per block, how many of its layers are decided, as the sweep advances.
   const seen = new Int32Array(B);
-  const blockState = (st: Int32Array, at: number, bi: number) => {
-    let x = 0;
-    for (const r of blocks[bi]!.rows) x += st[at + r]! * strideOfRow[r]!;
-    return x;
-  };
   const limit = options.bestKnown - 0.5 + options.slack;
 
-  let states = new Int32Array(R);
+  let states = new Int32Array(B);
   let costs = Float64Array.of(0);
   let bounds = Float64Array.of(0);
   let count = 1;
@@ -540,26 +537,25 @@ function sweep(
   const parents: Int32Array[] = [];
   const choices: Int32Array[] = [];
   let total = 1;
-  const child = new Int32Array(R);
+  const child = new Int32Array(B);
+  const index = new Map<number | string, number>();
 
   for (let k = 0; k < K; k++) {
     const d = decisions[k]!;
     const touched = blocksAt[k]!;
-    // The open rows after this decision: touched at or before it, touched again after it.
+    // The open blocks after this decision: touched at or before it, touched again after it.
     const open: number[] = [];
-    for (let r = 0; r < R; r++) if (firstLayer[r]! <= k && lastLayer[r]! > k) open.push(r);
     let radix = 1;
-    for (const r of open) radix *= need[r]! + 1;
+    for (let bi = 0; bi < B; bi++) {
+      if (firstLayer[bi]! <= k && lastLayer[bi]! > k) {
+        open.push(bi);
+        radix *= blocks[bi]!.size;
+      }
+    }
     const numeric = radix < 2 ** 52;
-    const keyOf = (st: Int32Array, at: number): number | string => {
-      if (!numeric) return open.map((r) => st[at + r]).join(',');
-      let key = 0;
-      for (const r of open) key = key * (need[r]! + 1) + st[at + r]!;
-      return key;
-    };
-    const index = new Map<number | string, number>();
+    index.clear();
     let capacity = Math.max(16, count * 2);
-    let nStates = new Int32Array(capacity * R);
+    let nStates = new Int32Array(capacity * B);
     let nCosts = new Float64Array(capacity);
     let nBounds = new Float64Array(capacity);
     let nParent = new Int32Array(capacity);
@@ -567,31 +563,40 @@ function sweep(
     let next = 0;
     const alternatives = d.exactlyOne ? d.columns : [-1, ...d.columns];
     for (let p = 0; p < count; p++) {
-      const base = p * R;
+      const base = p * B;
       let old = 0;
       for (const bi of touched) {
         const b = blocks[bi]!;
-        old += b.table[seen[bi]! * b.size + blockState(states, base, bi)]!;
+        old += b.table[seen[bi]! * b.size + states[base + bi]!]!;
       }
       const rest = bounds[p]! - old;
       for (const j of alternatives) {
-        child.set(states.subarray(base, base + R));
+        for (let bi = 0; bi < B; bi++) child[bi] = states[base + bi]!;
         let c = costs[p]!;
         if (j >= 0) {
-          for (const t of rowsOf[j]!) child[t.row] = Math.min(need[t.row]!, child[t.row]! + t.coef);
+          const at = placements.start[j]!;
+          const end = placements.start[j + 1]!;
+          for (let x = at; x < end; x++) {
+            const bi = placements.block[x]!;
+            child[bi] = blocks[bi]!.next[placements.item[x]!]![child[bi]!]!;
+          }
           c += cost[j]!;
         }
         let bound = rest;
         for (const bi of touched) {
           const b = blocks[bi]!;
-          bound += b.table[(seen[bi]! + 1) * b.size + blockState(child, 0, bi)]!;
+          bound += b.table[(seen[bi]! + 1) * b.size + child[bi]!]!;
         }
         if (!(bound < Number.POSITIVE_INFINITY && c + bound <= limit)) continue;
-        const key = keyOf(child, 0);
+        let key: number | string;
+        if (numeric) {
+          key = 0;
+          for (const bi of open) key = key * blocks[bi]!.size + child[bi]!;
+        } else key = open.map((bi) => child[bi]).join(',');
         const existing = index.get(key);
         if (existing !== undefined) {
           if (c < nCosts[existing]!) {
-            nStates.set(child, existing * R);
+            nStates.set(child, existing * B);
             nCosts[existing] = c;
             nBounds[existing] = bound;
             nParent[existing] = p;
@@ -613,7 +618,7 @@ function sweep(
           nChoice = grow(nChoice, (l) => new Int32Array(l));
         }
         index.set(key, next);
-        nStates.set(child, next * R);
+        nStates.set(child, next * B);
         nCosts[next] = c;
         nBounds[next] = bound;
         nParent[next] = p;
@@ -634,7 +639,7 @@ function sweep(
       for (let x = 0; x < next; x++) {
         if (priority[x]! > cut || (priority[x] === cut && ties-- <= 0)) continue;
         if (y !== x) {
-          nStates.copyWithin(y * R, x * R, x * R + R);
+          nStates.copyWithin(y * B, x * B, x * B + B);
           nCosts[y] = nCosts[x]!;
           nBounds[y] = nBounds[x]!;
           nParent[y] = nParent[x]!;
@@ -654,7 +659,7 @@ function sweep(
     choices.push(nChoice);
     count = next;
   }
-  // Every row is closed now (a state short of a need had an infinite bound), so every state is a plan.
+  // Every block is full now (a state short of a need had an infinite bound), so every state is a plan.
   let bestState = 0;
   for (let p = 1; p < count; p++) if (costs[p]! < costs[bestState]!) bestState = p;
   const chosen: number[] = [];
@@ -665,4 +670,28 @@ function sweep(
     p = parents[k]![p]!;
   }
   return { cost: costs[bestState]!, chosen, states: total };
+}
+
+/** Per column, the blocks it counts toward and its item in each (flat lists, column j at start[j] … start[j+1]). */
+interface Placements {
+  start: Int32Array;
+  block: Int32Array;
+  item: Int32Array;
+}
+
+function placementsOf(blocks: Block[], n: number): Placements {
+  const start = new Int32Array(n + 1);
+  for (const b of blocks) for (const j of b.items) start[j + 1]!++;
+  for (let j = 0; j < n; j++) start[j + 1]! += start[j]!;
+  const fill = start.slice(0, n);
+  const block = new Int32Array(start[n]!);
+  const item = new Int32Array(start[n]!);
+  blocks.forEach((b, bi) => {
+    b.items.forEach((j, x) => {
+      const at = fill[j]!++;
+      block[at] = bi;
+      item[at] = x;
+    });
+  });
+  return { start, block, item };
 }
