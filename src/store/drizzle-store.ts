@@ -3,11 +3,13 @@
  * (migrate, close). Both backends go through here, so the port's behaviour
  * cannot drift between them.
  */
-import { sql } from 'drizzle-orm';
+import { getTableName, sql } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import type { CopyDriver } from './copy.ts';
 import { readMigrationState } from './migrations.ts';
 import type { MigrationState, Store, StoreInfo } from './port.ts';
 import { type Db, repositories } from './repositories.ts';
+import { TABLES_IN_ORDER } from './tables.ts';
 
 export interface AdapterParts {
   db: Db;
@@ -31,8 +33,18 @@ export function drizzleStore(parts: AdapterParts): Store {
     },
     migrationState: () => readMigrationState(db),
     repositoriesFor: (build) => build(db),
-    async analyze() {
-      await db.execute(sql`analyze`);
+    async analyze(tables) {
+      if (tables === undefined) {
+        await db.execute(sql`analyze`);
+        return;
+      }
+      const known = new Map<string, PgTable>(Object.entries(TABLES_IN_ORDER));
+      const names = tables.map((name) => {
+        const table = known.get(name);
+        if (!table) throw new Error(`no table named ${name}`);
+        return sql.identifier(getTableName(table));
+      });
+      if (names.length > 0) await db.execute(sql`analyze ${sql.join(names, sql`, `)}`);
     },
     close: parts.close,
   };

@@ -237,7 +237,10 @@ export interface Store extends Repositories {
    */
   repositoriesFor<T>(build: (db: Db) => T): T;
   migrationState(): Promise<MigrationState>;
-  /** Refreshes the planner's statistics after bulk loads (PGlite has no autovacuum to do it). */
-  analyze(): Promise<void>;
+  /**
+   * Refreshes the planner's statistics after bulk loads (PGlite has no autovacuum to do it): of
+   * these tables (by the schema's names, as in `tables.names`), or of every table.
+   */
+  analyze(tables?: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }

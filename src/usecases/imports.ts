@@ -220,7 +220,7 @@ export async function importCompletionsCsv(
     throw error;
   }
   // Large imports change the tables' shape enough for the planner to need fresh statistics.
-  if (imported >= 10_000) await ctx.store.analyze();
+  if (imported >= 10_000) await ctx.store.analyze(['completions', 'auditLog']);
   return { rows, imported, errors: errors.list(), committed: true };
 }
 

@@ -3,10 +3,12 @@
  * backend: text with COPY's special characters (tab, newline, CR, backslash),
  * quotes, non-ASCII and absent values must come back exactly as written.
  */
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredCompletion, StoredHolding } from '../../src/store/model.ts';
 import { completionFacts } from '../../src/store/model.ts';
 import type { Store } from '../../src/store/port.ts';
+import { queryRows } from '../../src/store/repositories.ts';
 import { BACKENDS, reportSkippedBackends } from './backends.ts';
 
 reportSkippedBackends();
@@ -99,6 +101,29 @@ describe.each(BACKENDS)('COPY round trip on $name', (backend) => {
       );
     }
     for (const c of completions.slice(0, 20)) expect(await store.records.findCompletion(c.id)).toEqual(c);
+  });
+
+  it('reads awkward ids as a contiguous range as it reads them one by one', async () => {
+    // Sorted as the database sorts these ASCII ids (COLLATE "C"): a page of people.idsAfter.
+    const page = [...people, ...absent].sort();
+    const byRange = await store.records.loadFacts(page, { contiguous: true });
+    expect(byRange).toEqual(await store.records.loadFacts(page));
+    expect(byRange.get(people[0]!)?.holdings[0]?.holding.renewals).toHaveLength(2);
+  });
+
+  it('refreshes statistics of the tables named, and refuses a name it does not know', async () => {
+    const tuples = () =>
+      store.repositoriesFor((db) =>
+        queryRows<{ n: number }>(
+          db,
+          sql`select reltuples::int as n from pg_class where relname = 'completions'`,
+        ),
+      );
+    await store.analyze(['completions', 'auditLog']);
+    expect(await tuples()).toEqual([{ n: 400 }]);
+    await expect(store.analyze(['completions', 'no_such_table'])).rejects.toThrow(
+      /no table named no_such_table/,
+    );
   });
 });
 
