@@ -250,14 +250,23 @@ function blocksOf(
         digits[s * rows.length + x] = Math.floor(s / strides[x]!) % (need[rows[x]!]! + 1);
       }
     }
+    // Columns worth the same toward every row of the block share one transition table.
+    const byGains = new Map<string, Int32Array>();
     for (const j of items) {
       blockCount[j]!++;
-      const t = new Int32Array(size);
       const gains = new Array<number>(rows.length).fill(0);
       for (const { row, coef } of rowsOf[j]!) {
         const x = position.get(row);
         if (x !== undefined) gains[x] = coef;
       }
+      const key = gains.join(',');
+      const known = byGains.get(key);
+      if (known) {
+        next.push(known);
+        continue;
+      }
+      const t = new Int32Array(size);
+      byGains.set(key, t);
       for (let s = 0; s < size; s++) {
         let to = s;
         for (let x = 0; x < rows.length; x++) {
@@ -538,7 +547,8 @@ function sweep(
   const choices: Int32Array[] = [];
   let total = 1;
   const child = new Int32Array(B);
-  const index = new Map<number | string, number>();
+  const byText = new Map<string, number>();
+  const byNumber = new StateIndex();
 
   for (let k = 0; k < K; k++) {
     const d = decisions[k]!;
@@ -553,7 +563,9 @@ function sweep(
       }
     }
     const numeric = radix < 2 ** 52;
-    index.clear();
+    const alternatives = d.exactlyOne ? d.columns : [-1, ...d.columns];
+    byText.clear();
+    byNumber.clear(count * alternativesOf(d));
     let capacity = Math.max(16, count * 2);
     let nStates = new Int32Array(capacity * B);
     let nCosts = new Float64Array(capacity);
@@ -561,7 +573,6 @@ function sweep(
     let nParent = new Int32Array(capacity);
     let nChoice = new Int32Array(capacity);
     let next = 0;
-    const alternatives = d.exactlyOne ? d.columns : [-1, ...d.columns];
     for (let p = 0; p < count; p++) {
       const base = p * B;
       let old = 0;
@@ -588,12 +599,16 @@ function sweep(
           bound += b.table[(seen[bi]! + 1) * b.size + child[bi]!]!;
         }
         if (!(bound < Number.POSITIVE_INFINITY && c + bound <= limit)) continue;
-        let key: number | string;
+        let key = 0;
+        let text = '';
+        let existing: number | undefined;
         if (numeric) {
-          key = 0;
           for (const bi of open) key = key * blocks[bi]!.size + child[bi]!;
-        } else key = open.map((bi) => child[bi]).join(',');
-        const existing = index.get(key);
+          existing = byNumber.find(key);
+        } else {
+          text = open.map((bi) => child[bi]).join(',');
+          existing = byText.get(text);
+        }
         if (existing !== undefined) {
           if (c < nCosts[existing]!) {
             nStates.set(child, existing * B);
@@ -617,7 +632,8 @@ function sweep(
           nParent = grow(nParent, (l) => new Int32Array(l));
           nChoice = grow(nChoice, (l) => new Int32Array(l));
         }
-        index.set(key, next);
+        if (numeric) byNumber.add(key, next);
+        else byText.set(text, next);
         nStates.set(child, next * B);
         nCosts[next] = c;
         nBounds[next] = bound;
@@ -670,6 +686,70 @@ function sweep(
     p = parents[k]![p]!;
   }
   return { cost: costs[bestState]!, chosen, states: total };
+}
+
+function alternativesOf(d: Decision): number {
+  return d.columns.length + (d.exactlyOne ? 0 : 1);
+}
+
+/**
+ * States of one decision by key (a whole number below 2^52): open addressing in typed arrays, which
+ * the search reaches millions of times, several times faster than a Map.
+ */
+class StateIndex {
+  private keys = new Float64Array(0);
+  private values = new Int32Array(0);
+  private mask = 0;
+  private size = 0;
+
+  /** Empties the index, sized for up to `expected` keys. */
+  clear(expected: number): void {
+    let capacity = 16;
+    while (capacity < expected * 2) capacity *= 2;
+    if (capacity > this.keys.length) {
+      this.keys = new Float64Array(capacity);
+      this.values = new Int32Array(capacity);
+    }
+    this.mask = capacity - 1;
+    this.values.fill(-1, 0, capacity);
+    this.size = 0;
+  }
+
+  private slot(key: number): number {
+    const low = key % 4294967296;
+    const high = (key - low) / 4294967296;
+    let h = Math.imul(low | 0, 0x9e3779b1) ^ Math.imul(high | 0, 0x85ebca77);
+    h ^= h >>> 15;
+    let at = h & this.mask;
+    while (this.values[at]! >= 0 && this.keys[at] !== key) at = (at + 1) & this.mask;
+    return at;
+  }
+
+  find(key: number): number | undefined {
+    const v = this.values[this.slot(key)]!;
+    return v >= 0 ? v : undefined;
+  }
+
+  add(key: number, value: number): void {
+    if (++this.size * 2 > this.mask + 1) this.grow();
+    const at = this.slot(key);
+    this.keys[at] = key;
+    this.values[at] = value;
+  }
+
+  private grow(): void {
+    const { keys, values } = this;
+    const used = this.mask + 1;
+    this.keys = new Float64Array(used * 2);
+    this.values = new Int32Array(used * 2).fill(-1);
+    this.mask = used * 2 - 1;
+    for (let x = 0; x < used; x++) {
+      if (values[x]! < 0) continue;
+      const at = this.slot(keys[x]!);
+      this.keys[at] = keys[x]!;
+      this.values[at] = values[x]!;
+    }
+  }
 }
 
 /** Per column, the blocks it counts toward and its item in each (flat lists, column j at start[j] … start[j+1]). */
