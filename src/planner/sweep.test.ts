@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { seededRandom } from './generate.ts';
 import { HighsSolver } from './highs-solver.ts';
 import { INFINITY, type MipModel, ModelBuilder } from './solver.ts';
-import { solveBySweep } from './sweep.ts';
+import { type SweepStats, solveBySweep } from './sweep.ts';
 import { bruteForce, feasible } from './testing.ts';
 
 /** Small covering models: covering rows (some grouped), "at most / exactly one" groups, a fixed column, a "≤ 0" row. */
@@ -174,6 +174,30 @@ describe('solveBySweep', () => {
       if (reference.status === 'optimal') compared++;
     }
     expect(compared).toBeGreaterThan(15);
+  });
+
+  it('under small state limits, gives up, runs the widest pass and then the optimum of HiGHS, or declines', async () => {
+    const random = seededRandom(31);
+    // Limits small enough for the exact pass to give up on some of these models.
+    const limits = { layerStates: 20, totalStates: 300, narrow: 1, beam: 1, widest: 16 };
+    let retried = 0;
+    let solvedAfterRetry = 0;
+    for (let t = 0; t < 150; t++) {
+      const model = plannerLikeModel(random);
+      const stats: SweepStats = { states: 0, bound: 0, plan: 0, retried: false };
+      const found = solveBySweep(model, stats, limits);
+      if (!stats.retried) continue;
+      retried++;
+      if (found === undefined) continue;
+      const reference = await solver.solve(model, { timeLimitMs: 20_000 });
+      expect(reference.status).toBe('optimal');
+      expect(found.status).toBe('optimal');
+      expect(found.objective).toBe(Math.round(reference.objective));
+      expect(feasible(model, found.values)).toBe(true);
+      solvedAfterRetry++;
+    }
+    expect(retried).toBeGreaterThanOrEqual(4);
+    expect(solvedAfterRetry).toBeGreaterThanOrEqual(3);
   });
 
   it('declines models of another shape, and costs that are not whole numbers', () => {

@@ -22,14 +22,28 @@
 import { type CoveringShape, readCovering } from './covering.ts';
 import type { MipModel, MipSolution } from './solver.ts';
 
-/** Most states one decision may leave, and all decisions together, before the search gives up. */
-const MAX_LAYER_STATES = 100_000;
-const MAX_TOTAL_STATES = 2_000_000;
+/**
+ * How far the search goes: the most states one decision, and all decisions of a pass together, may
+ * leave before it gives up, and the states kept per decision by the passes that only look for a good
+ * plan (narrow, beam, and widest, the last run only when the exact pass gave up on the plan to beat).
+ */
+export interface SweepLimits {
+  layerStates: number;
+  totalStates: number;
+  narrow: number;
+  beam: number;
+  widest: number;
+}
+
+export const SWEEP_LIMITS: SweepLimits = {
+  layerStates: 100_000,
+  totalStates: 2_000_000,
+  narrow: 32,
+  beam: 128,
+  widest: 1024,
+};
 /** A block of rows whose progress takes more states than this is split into its rows. */
 const MAX_BLOCK_STATES = 10_000;
-/** States kept per decision by the passes that only look for a good plan. */
-const NARROW = 32;
-const BEAM = 128;
 /** Subgradient steps on single rows (cheap), then on the blocks. */
 const ROW_STEPS = 60;
 const BLOCK_STEPS = 25;
@@ -61,9 +75,15 @@ export interface SweepStats {
   states: number;
   bound: number;
   plan: number;
+  /** Whether the exact pass gave up once and ran again after the widest pass. */
+  retried: boolean;
 }
 
-export function solveBySweep(model: MipModel, stats?: SweepStats): MipSolution | undefined {
+export function solveBySweep(
+  model: MipModel,
+  stats?: SweepStats,
+  limits: SweepLimits = SWEEP_LIMITS,
+): MipSolution | undefined {
   const started = performance.now();
   const shape = readCovering(model);
   if (shape === undefined) return undefined;
@@ -77,7 +97,7 @@ export function solveBySweep(model: MipModel, stats?: SweepStats): MipSolution |
   // far above the bound's rounding (doubles hold 2^-52 relative; every sum here is of fewer terms).
   const slack = scale * 2 ** -40;
   if (slack > 0.25) return undefined;
-  return search(model, shape, started, slack, stats);
+  return search(model, shape, started, slack, limits, stats);
 }
 
 function infeasible(started: number): MipSolution {
@@ -89,6 +109,7 @@ function search(
   shape: CoveringShape,
   started: number,
   slack: number,
+  limits: SweepLimits,
   stats?: SweepStats,
 ): MipSolution | undefined {
   const n = model.cost.length;
@@ -138,12 +159,12 @@ function search(
   const blocks = blocksOf(model, covering, need, rowsOf, layerOf, false);
   const placements = placementsOf(blocks, n);
   const run = (width: number, bestKnown: number) =>
-    sweep(sorted, placements, blocks, model.cost, { width, bestKnown, slack });
+    sweep(sorted, placements, blocks, model.cost, { width, bestKnown, slack, limits });
 
   // A first plan from a narrow pass on the even split; the split tuned toward it, on single rows
   // (cheap), then carried to the blocks and tuned there; a wider pass for a better plan.
   fillTables(blocks);
-  let best = run(NARROW, Number.POSITIVE_INFINITY);
+  let best = run(limits.narrow, Number.POSITIVE_INFINITY);
   let bestKnown = typeof best === 'object' ? best.cost : Number.POSITIVE_INFINITY;
   let bound = Number.NaN;
   if (bestKnown < Number.POSITIVE_INFINITY) {
@@ -152,13 +173,25 @@ function search(
     tune(blocks, n, model.cost, bestKnown, BLOCK_STEPS);
     fillTables(blocks);
     bound = blocks.reduce((sum, b) => sum + b.table[0]!, 0);
-    const wider = run(BEAM, Number.POSITIVE_INFINITY);
+    const wider = run(limits.beam, Number.POSITIVE_INFINITY);
     if (typeof wider === 'object' && wider.cost < bestKnown) {
       best = wider;
       bestKnown = wider.cost;
     }
   }
-  const exact = run(Number.POSITIVE_INFINITY, bestKnown);
+  let exact = run(Number.POSITIVE_INFINITY, bestKnown);
+  const retried = exact === 'too-large' && bestKnown < Number.POSITIVE_INFINITY;
+  if (retried) {
+    // Too many states could still beat the plan known: a much wider pass for a better plan to beat
+    // (the states kept grow as the plan to beat falls further above the optimum), then once more.
+    const widest = run(limits.widest, bestKnown);
+    if (typeof widest === 'object') {
+      best = widest;
+      bestKnown = widest.cost;
+    }
+    exact = run(Number.POSITIVE_INFINITY, bestKnown);
+  }
+  if (stats) stats.retried = retried;
   if (exact === 'too-large') return undefined;
   if (typeof exact === 'object') best = exact;
   if (typeof best !== 'object') return infeasible(started);
@@ -244,12 +277,14 @@ function blocksOf(
       }
     }
     items.sort((a, b) => layerOf[a]! - layerOf[b]! || a - b);
-    const digits = new Int32Array(size * rows.length);
-    for (let s = 0; s < size; s++) {
-      for (let x = 0; x < rows.length; x++) {
-        digits[s * rows.length + x] = Math.floor(s / strides[x]!) % (need[rows[x]!]! + 1);
-      }
-    }
+    // Per row of the block, each state's progress in it.
+    const digits = rows.map((r, x) => {
+      const d = new Int32Array(size);
+      const stride = strides[x]!;
+      const radix = need[r]! + 1;
+      for (let s = 0; s < size; s++) d[s] = Math.floor(s / stride) % radix;
+      return d;
+    });
     // Columns worth the same toward every row of the block share one transition table.
     const byGains = new Map<string, Int32Array>();
     for (const j of items) {
@@ -266,17 +301,17 @@ function blocksOf(
         continue;
       }
       const t = new Int32Array(size);
+      for (let s = 0; s < size; s++) t[s] = s;
+      gains.forEach((gain, x) => {
+        if (gain === 0) return;
+        // How far the state moves for each progress of this row.
+        const full = need[rows[x]!]!;
+        const move = new Int32Array(full + 1);
+        for (let d = 0; d <= full; d++) move[d] = (Math.min(full, d + gain) - d) * strides[x]!;
+        const d = digits[x]!;
+        for (let s = 0; s < size; s++) t[s]! += move[d[s]!]!;
+      });
       byGains.set(key, t);
-      for (let s = 0; s < size; s++) {
-        let to = s;
-        for (let x = 0; x < rows.length; x++) {
-          const gain = gains[x]!;
-          if (gain === 0) continue;
-          const digit = digits[s * rows.length + x]!;
-          to += (Math.min(need[rows[x]!]!, digit + gain) - digit) * strides[x]!;
-        }
-        t[s] = to;
-      }
       next.push(t);
     }
     const groupsOf: number[][] = [];
@@ -519,7 +554,7 @@ function sweep(
   placements: Placements,
   blocks: Block[],
   cost: number[],
-  options: { width: number; bestKnown: number; slack: number },
+  options: { width: number; bestKnown: number; slack: number; limits: SweepLimits },
 ): SweepResult | undefined | 'too-large' {
   const K = decisions.length;
   const B = blocks.length;
@@ -667,7 +702,7 @@ function sweep(
     }
     if (next === 0) return undefined;
     total += next;
-    if (next > MAX_LAYER_STATES || total > MAX_TOTAL_STATES) return 'too-large';
+    if (next > options.limits.layerStates || total > options.limits.totalStates) return 'too-large';
     states = nStates;
     costs = nCosts;
     bounds = nBounds;
