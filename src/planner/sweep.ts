@@ -616,6 +616,7 @@ function sweep(
   const choices: Int32Array[] = [];
   let total = 1;
   const child = new Int32Array(B);
+  const place = new Float64Array(B);
   const byText = new Map<string, number>();
   const byNumber = new StateIndex();
 
@@ -625,12 +626,14 @@ function sweep(
     // The open blocks after this decision: touched at or before it, touched again after it.
     const open: number[] = [];
     let radix = 1;
-    for (let bi = 0; bi < B; bi++) {
+    for (let bi = B - 1; bi >= 0; bi--) {
       if (firstLayer[bi]! <= k && lastLayer[bi]! > k) {
         open.push(bi);
+        place[bi] = radix;
         radix *= blocks[bi]!.size;
-      }
+      } else place[bi] = 0;
     }
+    // A state's key: its open blocks' states as the digits of one number (place values in `place`).
     const numeric = radix < 2 ** 52;
     const alternatives = d.exactlyOne ? d.columns : [-1, ...d.columns];
     byText.clear();
@@ -650,65 +653,63 @@ function sweep(
         old += b.table[seen[bi]! * b.size + states[base + bi]!]!;
       }
       const rest = bounds[p]! - old;
+      let parentKey = 0;
+      for (const bi of open) parentKey += states[base + bi]! * place[bi]!;
+      for (let bi = 0; bi < B; bi++) child[bi] = states[base + bi]!;
       for (const j of alternatives) {
-        for (let bi = 0; bi < B; bi++) child[bi] = states[base + bi]!;
-        let c = costs[p]!;
-        if (j >= 0) {
-          const at = placements.start[j]!;
-          const end = placements.start[j + 1]!;
-          for (let x = at; x < end; x++) {
-            const bi = placements.block[x]!;
-            child[bi] = blocks[bi]!.next[placements.item[x]!]![child[bi]!]!;
-          }
-          c += cost[j]!;
+        // The child: the parent's state moved in the blocks the column counts toward (put back below).
+        const at = j >= 0 ? placements.start[j]! : 0;
+        const end = j >= 0 ? placements.start[j + 1]! : 0;
+        let key = parentKey;
+        for (let x = at; x < end; x++) {
+          const bi = placements.block[x]!;
+          const to = blocks[bi]!.next[placements.item[x]!]![child[bi]!]!;
+          key += (to - child[bi]!) * place[bi]!;
+          child[bi] = to;
         }
+        const c = j >= 0 ? costs[p]! + cost[j]! : costs[p]!;
         let bound = rest;
         for (const bi of touched) {
           const b = blocks[bi]!;
           bound += b.table[(seen[bi]! + 1) * b.size + child[bi]!]!;
         }
-        if (!(bound < Number.POSITIVE_INFINITY && c + bound <= limit)) continue;
-        let key = 0;
-        let text = '';
-        let existing: number | undefined;
-        if (numeric) {
-          for (const bi of open) key = key * blocks[bi]!.size + child[bi]!;
-          existing = byNumber.find(key);
-        } else {
-          text = open.map((bi) => child[bi]).join(',');
-          existing = byText.get(text);
-        }
-        if (existing !== undefined) {
-          if (c < nCosts[existing]!) {
+        if (bound < Number.POSITIVE_INFINITY && c + bound <= limit) {
+          const text = numeric ? '' : open.map((bi) => child[bi]).join(',');
+          const existing = numeric ? byNumber.find(key) : byText.get(text);
+          if (existing === undefined) {
+            if (next === capacity) {
+              capacity *= 2;
+              const grow = <T extends Int32Array | Float64Array>(a: T, make: (length: number) => T) => {
+                const bigger = make(a.length * 2);
+                bigger.set(a);
+                return bigger;
+              };
+              nStates = grow(nStates, (l) => new Int32Array(l));
+              nCosts = grow(nCosts, (l) => new Float64Array(l));
+              nBounds = grow(nBounds, (l) => new Float64Array(l));
+              nParent = grow(nParent, (l) => new Int32Array(l));
+              nChoice = grow(nChoice, (l) => new Int32Array(l));
+            }
+            if (numeric) byNumber.add(key, next);
+            else byText.set(text, next);
+            nStates.set(child, next * B);
+            nCosts[next] = c;
+            nBounds[next] = bound;
+            nParent[next] = p;
+            nChoice[next] = j;
+            next++;
+          } else if (c < nCosts[existing]!) {
             nStates.set(child, existing * B);
             nCosts[existing] = c;
             nBounds[existing] = bound;
             nParent[existing] = p;
             nChoice[existing] = j;
           }
-          continue;
         }
-        if (next === capacity) {
-          capacity *= 2;
-          const grow = <T extends Int32Array | Float64Array>(a: T, make: (length: number) => T) => {
-            const bigger = make(a.length * 2);
-            bigger.set(a);
-            return bigger;
-          };
-          nStates = grow(nStates, (l) => new Int32Array(l));
-          nCosts = grow(nCosts, (l) => new Float64Array(l));
-          nBounds = grow(nBounds, (l) => new Float64Array(l));
-          nParent = grow(nParent, (l) => new Int32Array(l));
-          nChoice = grow(nChoice, (l) => new Int32Array(l));
+        for (let x = at; x < end; x++) {
+          const bi = placements.block[x]!;
+          child[bi] = states[base + bi]!;
         }
-        if (numeric) byNumber.add(key, next);
-        else byText.set(text, next);
-        nStates.set(child, next * B);
-        nCosts[next] = c;
-        nBounds[next] = bound;
-        nParent[next] = p;
-        nChoice[next] = j;
-        next++;
       }
     }
     for (const bi of touched) seen[bi]!++;
