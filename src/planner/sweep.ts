@@ -620,22 +620,35 @@ function sweep(
   const byText = new Map<string, number>();
   const byNumber = new StateIndex();
 
+  const tables = blocks.map((b) => b.table);
+  // Plain loops over typed arrays below: this runs millions of times, often before the engine has
+  // optimised it (a command-line plan is one cold run).
   for (let k = 0; k < K; k++) {
     const d = decisions[k]!;
-    const touched = blocksAt[k]!;
+    const touched = Int32Array.from(blocksAt[k]!);
+    const T = touched.length;
+    // Where each touched block's table is read before and after this decision.
+    const before = new Int32Array(T);
+    const after = new Int32Array(T);
+    for (let t = 0; t < T; t++) {
+      const bi = touched[t]!;
+      before[t] = seen[bi]! * blocks[bi]!.size;
+      after[t] = before[t]! + blocks[bi]!.size;
+    }
     // The open blocks after this decision: touched at or before it, touched again after it.
-    const open: number[] = [];
+    const openList: number[] = [];
     let radix = 1;
     for (let bi = B - 1; bi >= 0; bi--) {
       if (firstLayer[bi]! <= k && lastLayer[bi]! > k) {
-        open.push(bi);
+        openList.push(bi);
         place[bi] = radix;
         radix *= blocks[bi]!.size;
       } else place[bi] = 0;
     }
+    const open = Int32Array.from(openList);
     // A state's key: its open blocks' states as the digits of one number (place values in `place`).
     const numeric = radix < 2 ** 52;
-    const alternatives = d.exactlyOne ? d.columns : [-1, ...d.columns];
+    const alternatives = Int32Array.from(d.exactlyOne ? d.columns : [-1, ...d.columns]);
     byText.clear();
     byNumber.clear(count * alternativesOf(d));
     let capacity = Math.max(16, count * 2);
@@ -648,15 +661,16 @@ function sweep(
     for (let p = 0; p < count; p++) {
       const base = p * B;
       let old = 0;
-      for (const bi of touched) {
-        const b = blocks[bi]!;
-        old += b.table[seen[bi]! * b.size + states[base + bi]!]!;
+      for (let t = 0; t < T; t++) {
+        const bi = touched[t]!;
+        old += tables[bi]![before[t]! + states[base + bi]!]!;
       }
       const rest = bounds[p]! - old;
       let parentKey = 0;
-      for (const bi of open) parentKey += states[base + bi]! * place[bi]!;
+      for (let o = 0; o < open.length; o++) parentKey += states[base + open[o]!]! * place[open[o]!]!;
       for (let bi = 0; bi < B; bi++) child[bi] = states[base + bi]!;
-      for (const j of alternatives) {
+      for (let a = 0; a < alternatives.length; a++) {
+        const j = alternatives[a]!;
         // The child: the parent's state moved in the blocks the column counts toward (put back below).
         const at = j >= 0 ? placements.start[j]! : 0;
         const end = j >= 0 ? placements.start[j + 1]! : 0;
@@ -669,26 +683,21 @@ function sweep(
         }
         const c = j >= 0 ? costs[p]! + cost[j]! : costs[p]!;
         let bound = rest;
-        for (const bi of touched) {
-          const b = blocks[bi]!;
-          bound += b.table[(seen[bi]! + 1) * b.size + child[bi]!]!;
+        for (let t = 0; t < T; t++) {
+          const bi = touched[t]!;
+          bound += tables[bi]![after[t]! + child[bi]!]!;
         }
         if (bound < Number.POSITIVE_INFINITY && c + bound <= limit) {
-          const text = numeric ? '' : open.map((bi) => child[bi]).join(',');
+          const text = numeric ? '' : openList.map((bi) => child[bi]).join(',');
           const existing = numeric ? byNumber.find(key) : byText.get(text);
           if (existing === undefined) {
             if (next === capacity) {
               capacity *= 2;
-              const grow = <T extends Int32Array | Float64Array>(a: T, make: (length: number) => T) => {
-                const bigger = make(a.length * 2);
-                bigger.set(a);
-                return bigger;
-              };
-              nStates = grow(nStates, (l) => new Int32Array(l));
-              nCosts = grow(nCosts, (l) => new Float64Array(l));
-              nBounds = grow(nBounds, (l) => new Float64Array(l));
-              nParent = grow(nParent, (l) => new Int32Array(l));
-              nChoice = grow(nChoice, (l) => new Int32Array(l));
+              nStates = grownInts(nStates, capacity * B);
+              nCosts = grownFloats(nCosts, capacity);
+              nBounds = grownFloats(nBounds, capacity);
+              nParent = grownInts(nParent, capacity);
+              nChoice = grownInts(nChoice, capacity);
             }
             if (numeric) byNumber.add(key, next);
             else byText.set(text, next);
@@ -712,7 +721,7 @@ function sweep(
         }
       }
     }
-    for (const bi of touched) seen[bi]!++;
+    for (let t = 0; t < T; t++) seen[touched[t]!]!++;
     if (next > options.width) {
       // The most promising states only: least cost plus bound, ties in the order they were reached.
       const priority = new Float64Array(next);
@@ -756,6 +765,18 @@ function sweep(
     p = parents[k]![p]!;
   }
   return { cost: costs[bestState]!, chosen, states: total };
+}
+
+function grownInts(a: Int32Array<ArrayBuffer>, length: number): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(length);
+  bigger.set(a);
+  return bigger;
+}
+
+function grownFloats(a: Float64Array<ArrayBuffer>, length: number): Float64Array<ArrayBuffer> {
+  const bigger = new Float64Array(length);
+  bigger.set(a);
+  return bigger;
 }
 
 function alternativesOf(d: Decision): number {
