@@ -333,8 +333,9 @@ function blocksOf(
       }
       const t = new Int32Array(size);
       for (let s = 0; s < size; s++) t[s] = s;
-      gains.forEach((gain, x) => {
-        if (gain === 0) return;
+      for (let x = 0; x < rows.length; x++) {
+        const gain = gains[x]!;
+        if (gain === 0) continue;
         // How far the state moves from each level of this row.
         const full = need[rows[x]!]!;
         const { values, index } = levels[rows[x]!]!;
@@ -342,9 +343,9 @@ function blocksOf(
         for (let d = 0; d < values.length; d++) {
           move[d] = (index[Math.min(full, values[d]! + gain)]! - d) * strides[x]!;
         }
-        const d = digits[x]!;
-        for (let s = 0; s < size; s++) t[s]! += move[d[s]!]!;
-      });
+        const digit = digits[x]!;
+        for (let s = 0; s < size; s++) t[s]! += move[digit[s]!]!;
+      }
       byGains.set(key, t);
       next.push(t);
     }
@@ -509,9 +510,20 @@ function carrySplit(from: Block[], blocks: Block[], n: number, cost: number[]): 
  */
 function tune(blocks: Block[], n: number, cost: number[], target: number, steps: number): void {
   const where = itemsByColumn(blocks, n);
-  const multi: number[] = [];
-  for (let j = 0; j < n; j++) if (where[j]!.length > 1) multi.push(j);
+  // The columns in more than one block, each with its (block, item) pairs in flat lists.
+  const start: number[] = [0];
+  const blockOf: number[] = [];
+  const itemOf: number[] = [];
+  for (let j = 0; j < n; j++) {
+    if (where[j]!.length < 2) continue;
+    for (const { block, item } of where[j]!) {
+      blockOf.push(block);
+      itemOf.push(item);
+    }
+    start.push(blockOf.length);
+  }
   const taken = blocks.map((b) => new Uint8Array(b.items.length));
+  const shares = blocks.map((b) => b.share);
   const scratch = blocks.map(scratchFor);
   const best = blocks.map((b) => Float64Array.from(b.share));
   let bestBound = Number.NEGATIVE_INFINITY;
@@ -519,41 +531,35 @@ function tune(blocks: Block[], n: number, cost: number[], target: number, steps:
   let sinceBetter = 0;
   for (let step = 0; step < steps; step++) {
     let bound = 0;
-    blocks.forEach((b, bi) => {
-      bound += solveBlock(b, taken[bi]!, scratch[bi]!);
-    });
+    for (let bi = 0; bi < blocks.length; bi++) bound += solveBlock(blocks[bi]!, taken[bi]!, scratch[bi]!);
     if (bound > bestBound) {
       bestBound = bound;
       sinceBetter = 0;
-      blocks.forEach((b, bi) => {
-        best[bi]!.set(b.share);
-      });
+      for (let bi = 0; bi < blocks.length; bi++) best[bi]!.set(shares[bi]!);
     } else if (++sinceBetter >= 4) {
       size /= 2;
       sinceBetter = 0;
     }
     if (!(bound < target - 0.5)) break;
     let norm = 0;
-    for (const j of multi) {
-      const w = where[j]!;
+    for (let c = 0; c + 1 < start.length; c++) {
       let mean = 0;
-      for (const { block, item } of w) mean += taken[block]![item]!;
-      mean /= w.length;
-      for (const { block, item } of w) norm += (taken[block]![item]! - mean) ** 2;
+      for (let x = start[c]!; x < start[c + 1]!; x++) mean += taken[blockOf[x]!]![itemOf[x]!]!;
+      mean /= start[c + 1]! - start[c]!;
+      for (let x = start[c]!; x < start[c + 1]!; x++) norm += (taken[blockOf[x]!]![itemOf[x]!]! - mean) ** 2;
     }
     if (norm === 0) break;
     const move = (size * (target - bound)) / norm;
-    for (const j of multi) {
-      const w = where[j]!;
+    for (let c = 0; c + 1 < start.length; c++) {
       let mean = 0;
-      for (const { block, item } of w) mean += taken[block]![item]!;
-      mean /= w.length;
-      for (const { block, item } of w) blocks[block]!.share[item]! += move * (taken[block]![item]! - mean);
+      for (let x = start[c]!; x < start[c + 1]!; x++) mean += taken[blockOf[x]!]![itemOf[x]!]!;
+      mean /= start[c + 1]! - start[c]!;
+      for (let x = start[c]!; x < start[c + 1]!; x++) {
+        shares[blockOf[x]!]![itemOf[x]!]! += move * (taken[blockOf[x]!]![itemOf[x]!]! - mean);
+      }
     }
   }
-  blocks.forEach((b, bi) => {
-    b.share.set(best[bi]!);
-  });
+  for (let bi = 0; bi < blocks.length; bi++) shares[bi]!.set(best[bi]!);
   normalise(blocks, where, cost);
 }
 
