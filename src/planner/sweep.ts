@@ -159,7 +159,7 @@ function search(
   const blocks = blocksOf(model, covering, need, rowsOf, layerOf, false);
   const placements = placementsOf(blocks, n);
   const run = (width: number, bestKnown: number) =>
-    sweep(sorted, placements, blocks, model.cost, { width, bestKnown, slack, limits });
+    sweep(sorted, placements, blocks, model.cost, width, bestKnown, slack, limits);
 
   // A first plan from a narrow pass on the even split; the split tuned toward it, on single rows
   // (cheap), then carried to the blocks and tuned there; a wider pass for a better plan.
@@ -594,7 +594,12 @@ function sweep(
   placements: Placements,
   blocks: Block[],
   cost: number[],
-  options: { width: number; bestKnown: number; slack: number; limits: SweepLimits },
+  // Plain arguments rather than an options object: the widths and plans to beat are sometimes
+  // infinite, sometimes whole, and an object holding both shapes makes the engine drop its compiled code.
+  width: number,
+  bestKnown: number,
+  slack: number,
+  limits: SweepLimits,
 ): SweepResult | undefined | 'too-large' {
   const K = decisions.length;
   const B = blocks.length;
@@ -610,7 +615,7 @@ function sweep(
   });
   // Per block, how many of its layers are decided, as the sweep advances.
   const seen = new Int32Array(B);
-  const limit = options.bestKnown - 0.5 + options.slack;
+  const limit = bestKnown - 0.5 + slack;
 
   let states = new Int32Array(B);
   let costs = Float64Array.of(0);
@@ -728,14 +733,14 @@ function sweep(
       }
     }
     for (let t = 0; t < T; t++) seen[touched[t]!]!++;
-    if (next > options.width) {
+    if (next > width) {
       // The most promising states only: least cost plus bound, ties in the order they were reached.
       const priority = new Float64Array(next);
       for (let x = 0; x < next; x++) priority[x] = nCosts[x]! + nBounds[x]!;
-      const cut = Float64Array.from(priority).sort()[options.width - 1]!;
+      const cut = Float64Array.from(priority).sort()[width - 1]!;
       let below = 0;
       for (let x = 0; x < next; x++) if (priority[x]! < cut) below++;
-      let ties = options.width - below;
+      let ties = width - below;
       let y = 0;
       for (let x = 0; x < next; x++) {
         if (priority[x]! > cut || (priority[x] === cut && ties-- <= 0)) continue;
@@ -752,7 +757,7 @@ function sweep(
     }
     if (next === 0) return undefined;
     total += next;
-    if (next > options.limits.layerStates || total > options.limits.totalStates) return 'too-large';
+    if (next > limits.layerStates || total > limits.totalStates) return 'too-large';
     states = nStates;
     costs = nCosts;
     bounds = nBounds;
