@@ -581,6 +581,55 @@ interface SweepResult {
 }
 
 /**
+ * The states one decision leaves: per state its blocks' states (B numbers), its cost, the bound on the
+ * rest, and the state before the decision with the column taken (-1: none).
+ */
+class Layer {
+  states = new Int32Array(0);
+  costs = new Float64Array(0);
+  bounds = new Float64Array(0);
+  parent = new Int32Array(0);
+  choice = new Int32Array(0);
+  count = 0;
+
+  constructor(readonly B: number) {}
+
+  /** Room for `capacity` states; the parents and choices are new (each decision keeps its own). */
+  reset(capacity: number): void {
+    if (this.costs.length < capacity) {
+      this.states = new Int32Array(capacity * this.B);
+      this.costs = new Float64Array(capacity);
+      this.bounds = new Float64Array(capacity);
+    }
+    this.parent = new Int32Array(capacity);
+    this.choice = new Int32Array(capacity);
+    this.count = 0;
+  }
+
+  grow(): void {
+    const capacity = this.parent.length * 2;
+    if (this.costs.length < capacity) {
+      this.states = grownInts(this.states, capacity * this.B);
+      this.costs = grownFloats(this.costs, capacity);
+      this.bounds = grownFloats(this.bounds, capacity);
+    }
+    this.parent = grownInts(this.parent, capacity);
+    this.choice = grownInts(this.choice, capacity);
+  }
+}
+
+/** What one decision reads: the blocks it touches and where in their tables, the open blocks' place values. */
+interface Step {
+  alternatives: Int32Array;
+  touched: Int32Array;
+  before: Int32Array;
+  after: Int32Array;
+  open: Int32Array;
+  place: Float64Array;
+  numeric: boolean;
+}
+
+/**
  * Decides the groups in order, keeping each distinct progress of the open blocks once at its least
  * cost (ties: the first reached). A state is the progress of every block (its index in the block's
  * table), which holds the progress of each of its rows: blocks not yet reached are at 0, and blocks
@@ -616,158 +665,67 @@ function sweep(
   // Per block, how many of its layers are decided, as the sweep advances.
   const seen = new Int32Array(B);
   const limit = bestKnown - 0.5 + slack;
+  const tables = blocks.map((b) => b.table);
+  const moves = blocks.map((b) => b.next);
 
-  let states = new Int32Array(B);
-  let costs = Float64Array.of(0);
-  let bounds = Float64Array.of(0);
-  let count = 1;
-  for (let bi = 0; bi < B; bi++) bounds[0]! += blocks[bi]!.table[0]!;
-  if (!(bounds[0]! < Number.POSITIVE_INFINITY && bounds[0]! <= limit)) return undefined;
+  let layer = new Layer(B);
+  let spare = new Layer(B);
+  layer.reset(1);
+  layer.count = 1;
+  for (let bi = 0; bi < B; bi++) layer.bounds[0]! += tables[bi]![0]!;
+  if (!(layer.bounds[0]! < Number.POSITIVE_INFINITY && layer.bounds[0]! <= limit)) return undefined;
   const parents: Int32Array[] = [];
   const choices: Int32Array[] = [];
   let total = 1;
-  const child = new Int32Array(B);
-  const place = new Float64Array(B);
-  const byText = new Map<string, number>();
-  const byNumber = new StateIndex();
+  const scratch = { child: new Int32Array(B), byNumber: new StateIndex(), byText: new Map<string, number>() };
 
-  const tables = blocks.map((b) => b.table);
-  // Plain loops over typed arrays below: this runs millions of times, often before the engine has
-  // optimised it (a command-line plan is one cold run).
   for (let k = 0; k < K; k++) {
     const d = decisions[k]!;
     const touched = Int32Array.from(blocksAt[k]!);
-    const T = touched.length;
     // Where each touched block's table is read before and after this decision.
-    const before = new Int32Array(T);
-    const after = new Int32Array(T);
-    for (let t = 0; t < T; t++) {
-      const bi = touched[t]!;
+    const before = new Int32Array(touched.length);
+    const after = new Int32Array(touched.length);
+    touched.forEach((bi, t) => {
       before[t] = seen[bi]! * blocks[bi]!.size;
       after[t] = before[t]! + blocks[bi]!.size;
-    }
-    // The open blocks after this decision: touched at or before it, touched again after it.
+    });
+    // The open blocks after this decision: touched at or before it, touched again after it. A state's
+    // key: its open blocks' states as the digits of one number (place values in `place`, 0 elsewhere).
     const openList: number[] = [];
+    const place = new Float64Array(B);
     let radix = 1;
     for (let bi = B - 1; bi >= 0; bi--) {
       if (firstLayer[bi]! <= k && lastLayer[bi]! > k) {
         openList.push(bi);
         place[bi] = radix;
         radix *= blocks[bi]!.size;
-      } else place[bi] = 0;
-    }
-    const open = Int32Array.from(openList);
-    // A state's key: its open blocks' states as the digits of one number (place values in `place`).
-    const numeric = radix < 2 ** 52;
-    const alternatives = Int32Array.from(d.exactlyOne ? d.columns : [-1, ...d.columns]);
-    byText.clear();
-    byNumber.clear(count * alternativesOf(d));
-    let capacity = Math.max(16, count * 2);
-    let nStates = new Int32Array(capacity * B);
-    let nCosts = new Float64Array(capacity);
-    let nBounds = new Float64Array(capacity);
-    let nParent = new Int32Array(capacity);
-    let nChoice = new Int32Array(capacity);
-    let next = 0;
-    for (let p = 0; p < count; p++) {
-      const base = p * B;
-      let old = 0;
-      for (let t = 0; t < T; t++) {
-        const bi = touched[t]!;
-        old += tables[bi]![before[t]! + states[base + bi]!]!;
-      }
-      const rest = bounds[p]! - old;
-      let parentKey = 0;
-      for (let o = 0; o < open.length; o++) parentKey += states[base + open[o]!]! * place[open[o]!]!;
-      for (let bi = 0; bi < B; bi++) child[bi] = states[base + bi]!;
-      for (let a = 0; a < alternatives.length; a++) {
-        const j = alternatives[a]!;
-        // The child: the parent's state moved in the blocks the column counts toward (put back below).
-        const at = j >= 0 ? placements.start[j]! : 0;
-        const end = j >= 0 ? placements.start[j + 1]! : 0;
-        let key = parentKey;
-        for (let x = at; x < end; x++) {
-          const bi = placements.block[x]!;
-          const to = blocks[bi]!.next[placements.item[x]!]![child[bi]!]!;
-          key += (to - child[bi]!) * place[bi]!;
-          child[bi] = to;
-        }
-        const c = j >= 0 ? costs[p]! + cost[j]! : costs[p]!;
-        let bound = rest;
-        for (let t = 0; t < T; t++) {
-          const bi = touched[t]!;
-          bound += tables[bi]![after[t]! + child[bi]!]!;
-        }
-        if (bound < Number.POSITIVE_INFINITY && c + bound <= limit) {
-          const text = numeric ? '' : openList.map((bi) => child[bi]).join(',');
-          const existing = numeric ? byNumber.find(key) : byText.get(text);
-          if (existing === undefined) {
-            if (next === capacity) {
-              capacity *= 2;
-              nStates = grownInts(nStates, capacity * B);
-              nCosts = grownFloats(nCosts, capacity);
-              nBounds = grownFloats(nBounds, capacity);
-              nParent = grownInts(nParent, capacity);
-              nChoice = grownInts(nChoice, capacity);
-            }
-            if (numeric) byNumber.add(key, next);
-            else byText.set(text, next);
-            nStates.set(child, next * B);
-            nCosts[next] = c;
-            nBounds[next] = bound;
-            nParent[next] = p;
-            nChoice[next] = j;
-            next++;
-          } else if (c < nCosts[existing]!) {
-            nStates.set(child, existing * B);
-            nCosts[existing] = c;
-            nBounds[existing] = bound;
-            nParent[existing] = p;
-            nChoice[existing] = j;
-          }
-        }
-        for (let x = at; x < end; x++) {
-          const bi = placements.block[x]!;
-          child[bi] = states[base + bi]!;
-        }
       }
     }
-    for (let t = 0; t < T; t++) seen[touched[t]!]!++;
-    if (next > width) {
-      // The most promising states only: least cost plus bound, ties in the order they were reached.
-      const priority = new Float64Array(next);
-      for (let x = 0; x < next; x++) priority[x] = nCosts[x]! + nBounds[x]!;
-      const cut = Float64Array.from(priority).sort()[width - 1]!;
-      let below = 0;
-      for (let x = 0; x < next; x++) if (priority[x]! < cut) below++;
-      let ties = width - below;
-      let y = 0;
-      for (let x = 0; x < next; x++) {
-        if (priority[x]! > cut || (priority[x] === cut && ties-- <= 0)) continue;
-        if (y !== x) {
-          nStates.copyWithin(y * B, x * B, x * B + B);
-          nCosts[y] = nCosts[x]!;
-          nBounds[y] = nBounds[x]!;
-          nParent[y] = nParent[x]!;
-          nChoice[y] = nChoice[x]!;
-        }
-        y++;
-      }
-      next = y;
-    }
-    if (next === 0) return undefined;
-    total += next;
-    if (next > limits.layerStates || total > limits.totalStates) return 'too-large';
-    states = nStates;
-    costs = nCosts;
-    bounds = nBounds;
-    parents.push(nParent);
-    choices.push(nChoice);
-    count = next;
+    const step: Step = {
+      alternatives: Int32Array.from(d.exactlyOne ? d.columns : [-1, ...d.columns]),
+      touched,
+      before,
+      after,
+      open: Int32Array.from(openList),
+      place,
+      numeric: radix < 2 ** 52,
+    };
+    spare.reset(Math.max(16, layer.count * 2));
+    scratch.byText.clear();
+    scratch.byNumber.clear(layer.count * step.alternatives.length);
+    expand(layer, spare, step, placements, moves, tables, cost, limit, scratch);
+    for (const bi of touched) seen[bi]!++;
+    if (spare.count > width) keepMostPromising(spare, width);
+    if (spare.count === 0) return undefined;
+    total += spare.count;
+    if (spare.count > limits.layerStates || total > limits.totalStates) return 'too-large';
+    parents.push(spare.parent);
+    choices.push(spare.choice);
+    [layer, spare] = [spare, layer];
   }
   // Every block is full now (a state short of a need had an infinite bound), so every state is a plan.
   let bestState = 0;
-  for (let p = 1; p < count; p++) if (costs[p]! < costs[bestState]!) bestState = p;
+  for (let p = 1; p < layer.count; p++) if (layer.costs[p]! < layer.costs[bestState]!) bestState = p;
   const chosen: number[] = [];
   let p = bestState;
   for (let k = K - 1; k >= 0; k--) {
@@ -775,7 +733,111 @@ function sweep(
     if (j >= 0) chosen.push(j);
     p = parents[k]![p]!;
   }
-  return { cost: costs[bestState]!, chosen, states: total };
+  return { cost: layer.costs[bestState]!, chosen, states: total };
+}
+
+/**
+ * Every state of `from` with every alternative of the decision, into `to`: children that could still
+ * beat the limit, each distinct progress once at its least cost. The search spends most of its time
+ * here; plain loops over typed arrays, in a function of its own so that the engine compiles it once
+ * for every decision and pass (a command-line plan is one cold run).
+ */
+function expand(
+  from: Layer,
+  to: Layer,
+  step: Step,
+  placements: Placements,
+  moves: Int32Array[][],
+  tables: Float64Array[],
+  cost: number[],
+  limit: number,
+  scratch: { child: Int32Array; byNumber: StateIndex; byText: Map<string, number> },
+): void {
+  const B = from.B;
+  const { alternatives, touched, before, after, open, place, numeric } = step;
+  const { child, byNumber, byText } = scratch;
+  const T = touched.length;
+  const states = from.states;
+  for (let p = 0; p < from.count; p++) {
+    const base = p * B;
+    let old = 0;
+    for (let t = 0; t < T; t++) {
+      const bi = touched[t]!;
+      old += tables[bi]![before[t]! + states[base + bi]!]!;
+    }
+    const rest = from.bounds[p]! - old;
+    let parentKey = 0;
+    for (let o = 0; o < open.length; o++) parentKey += states[base + open[o]!]! * place[open[o]!]!;
+    for (let bi = 0; bi < B; bi++) child[bi] = states[base + bi]!;
+    for (let a = 0; a < alternatives.length; a++) {
+      const j = alternatives[a]!;
+      // The child: the parent's state moved in the blocks the column counts toward (put back below).
+      const at = j >= 0 ? placements.start[j]! : 0;
+      const end = j >= 0 ? placements.start[j + 1]! : 0;
+      let key = parentKey;
+      for (let x = at; x < end; x++) {
+        const bi = placements.block[x]!;
+        const moved = moves[bi]![placements.item[x]!]![child[bi]!]!;
+        key += (moved - child[bi]!) * place[bi]!;
+        child[bi] = moved;
+      }
+      const c = j >= 0 ? from.costs[p]! + cost[j]! : from.costs[p]!;
+      let bound = rest;
+      for (let t = 0; t < T; t++) {
+        const bi = touched[t]!;
+        bound += tables[bi]![after[t]! + child[bi]!]!;
+      }
+      if (bound < Number.POSITIVE_INFINITY && c + bound <= limit) {
+        const text = numeric ? '' : Array.from(open, (bi) => child[bi]).join(',');
+        const existing = numeric ? byNumber.find(key) : byText.get(text);
+        if (existing === undefined) {
+          if (to.count === to.parent.length) to.grow();
+          const x = to.count++;
+          if (numeric) byNumber.add(key, x);
+          else byText.set(text, x);
+          to.states.set(child, x * B);
+          to.costs[x] = c;
+          to.bounds[x] = bound;
+          to.parent[x] = p;
+          to.choice[x] = j;
+        } else if (c < to.costs[existing]!) {
+          to.states.set(child, existing * B);
+          to.costs[existing] = c;
+          to.bounds[existing] = bound;
+          to.parent[existing] = p;
+          to.choice[existing] = j;
+        }
+      }
+      for (let x = at; x < end; x++) {
+        const bi = placements.block[x]!;
+        child[bi] = states[base + bi]!;
+      }
+    }
+  }
+}
+
+/** Keeps the `width` most promising states: least cost plus bound, ties in the order they were reached. */
+function keepMostPromising(layer: Layer, width: number): void {
+  const { B, count, states, costs, bounds, parent, choice } = layer;
+  const priority = new Float64Array(count);
+  for (let x = 0; x < count; x++) priority[x] = costs[x]! + bounds[x]!;
+  const cut = Float64Array.from(priority).sort()[width - 1]!;
+  let below = 0;
+  for (let x = 0; x < count; x++) if (priority[x]! < cut) below++;
+  let ties = width - below;
+  let y = 0;
+  for (let x = 0; x < count; x++) {
+    if (priority[x]! > cut || (priority[x] === cut && ties-- <= 0)) continue;
+    if (y !== x) {
+      states.copyWithin(y * B, x * B, x * B + B);
+      costs[y] = costs[x]!;
+      bounds[y] = bounds[x]!;
+      parent[y] = parent[x]!;
+      choice[y] = choice[x]!;
+    }
+    y++;
+  }
+  layer.count = y;
 }
 
 function grownInts(a: Int32Array<ArrayBuffer>, length: number): Int32Array<ArrayBuffer> {
@@ -788,10 +850,6 @@ function grownFloats(a: Float64Array<ArrayBuffer>, length: number): Float64Array
   const bigger = new Float64Array(length);
   bigger.set(a);
   return bigger;
-}
-
-function alternativesOf(d: Decision): number {
-  return d.columns.length + (d.exactlyOne ? 0 : 1);
 }
 
 /**
