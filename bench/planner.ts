@@ -80,57 +80,80 @@ const SCENARIOS: Scenario[] = [
 ];
 
 /**
- * The figures of the previous run (commit 5e244ba, same machine), and those recorded before the
- * issue 6 work (commit 273916a), for comparison.
+ * The figures of the previous run (commit 53c278a, same machine: the exact search before the work
+ * recorded in the planner README's Benchmark section), and those of the runs before it, for comparison.
  */
 const BEFORE = {
   date: '2026-11-21',
-  commit: '5e244ba',
-  loadAverage: { before: [2.83, 3.13, 3.39], after: [2.64, 2.98, 3.15] },
-  note: 'One exact money-then-hours solve, part by part (HiGHS for the large part, the covering table for small ones).',
+  commit: '53c278a',
+  loadAverage: { before: [3.34, 2.68, 2.72], after: [2.47, 2.6, 2.7] },
+  note: 'The exact search (sweep.ts) for the typical main part, HiGHS when it gave up (seed 1004) and for heavy.',
   typical: {
     runs: 10,
-    solveMs: { median: 1597.4, max: 4103.4 },
-    buildMs: { median: 179.5 },
+    solveMs: { median: 404.2, max: 4073 },
+    buildMs: { median: 148.5 },
     gapMax: 0,
     provenOptimal: 10,
     hoursProven: 10,
   },
   heavy: {
     runs: 10,
-    solveMs: { median: 60035.3, max: 60056.1 },
-    buildMs: { median: 2102.7 },
-    gapMax: 0.0349928831751071,
+    solveMs: { median: 60092.9, max: 60161 },
+    buildMs: { median: 3045.4 },
+    gapMax: 0.04091488802197483,
     provenOptimal: 0,
     hoursProven: 0,
   },
-  'heavy-universal-acceptance': {
-    runs: 2,
-    solveMs: { median: 30200 },
-    gapMax: 0.05259277992473624,
-  },
+  'heavy-universal-acceptance': { runs: 2, solveMs: { median: 30346.9 }, gapMax: 0.5135809900927153 },
   earlier: {
     date: '2026-11-21',
-    commit: '273916a',
-    loadAverage: { before: [3.89, 5.23, 7.45], after: [4.89, 4.04, 5.44] },
-    note: 'A money solve (cents plus a fractional hours term, absolute gap 0.25), then a time-boxed hours solve.',
+    commit: '5e244ba',
+    loadAverage: { before: [2.83, 3.13, 3.39], after: [2.64, 2.98, 3.15] },
+    note: 'One exact money-then-hours solve, part by part (HiGHS for the large part, the covering table for small ones).',
     typical: {
       runs: 10,
-      solveMs: { median: 2431.2, max: 6774.8 },
-      moneySolveMs: { median: 1617.4, max: 5436.3 },
-      buildMs: { median: 164.1 },
+      solveMs: { median: 1597.4, max: 4103.4 },
+      buildMs: { median: 179.5 },
       gapMax: 0,
-      hoursProven: 1,
+      provenOptimal: 10,
+      hoursProven: 10,
     },
     heavy: {
       runs: 10,
-      solveMs: { median: 60036.1, max: 60119.1 },
-      buildMs: { median: 2140.9 },
-      gapMax: 0.061510155453487377,
+      solveMs: { median: 60035.3, max: 60056.1 },
+      buildMs: { median: 2102.7 },
+      gapMax: 0.0349928831751071,
       provenOptimal: 0,
       hoursProven: 0,
     },
-    'heavy-universal-acceptance': { runs: 2, solveMs: { median: 30236.2 }, gapMax: 0.5635650635053315 },
+    'heavy-universal-acceptance': {
+      runs: 2,
+      solveMs: { median: 30200 },
+      gapMax: 0.05259277992473624,
+    },
+    earlier: {
+      date: '2026-11-21',
+      commit: '273916a',
+      loadAverage: { before: [3.89, 5.23, 7.45], after: [4.89, 4.04, 5.44] },
+      note: 'A money solve (cents plus a fractional hours term, absolute gap 0.25), then a time-boxed hours solve.',
+      typical: {
+        runs: 10,
+        solveMs: { median: 2431.2, max: 6774.8 },
+        moneySolveMs: { median: 1617.4, max: 5436.3 },
+        buildMs: { median: 164.1 },
+        gapMax: 0,
+        hoursProven: 1,
+      },
+      heavy: {
+        runs: 10,
+        solveMs: { median: 60036.1, max: 60119.1 },
+        buildMs: { median: 2140.9 },
+        gapMax: 0.061510155453487377,
+        provenOptimal: 0,
+        hoursProven: 0,
+      },
+      'heavy-universal-acceptance': { runs: 2, solveMs: { median: 30236.2 }, gapMax: 0.5635650635053315 },
+    },
   },
 };
 
