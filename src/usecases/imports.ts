@@ -197,12 +197,15 @@ export async function importCompletionsCsv(
       await resolveBatch();
       if (pending) emit(pending.target, pending.row);
       await flushWrites();
-      await inflight;
-      options.onProgress?.(rows);
-      if (errors.count > 0 && !options.onlyValid) throw new RollBack();
+      if (errors.count > 0 && !options.onlyValid) {
+        await inflight;
+        throw new RollBack();
+      }
+      // Every count is known once the last row is added: the audit entries are encoded (and queued
+      // on the transaction's connection) while the last batch is still being written.
       const at = nowIso(ctx);
       const changed = [...targets.values()].filter((t) => t.imported > 0);
-      await tx.audit.append(
+      const audited = tx.audit.append(
         changed.map(({ id, imported: count }) => ({
           at,
           actorKind: actor.kind,
@@ -214,6 +217,10 @@ export async function importCompletionsCsv(
           after: { imported: count },
         })),
       );
+      audited.catch(() => undefined); // surfaced below, unless the last write failed first
+      await inflight;
+      await audited;
+      options.onProgress?.(rows);
     });
   } catch (error) {
     if (error instanceof RollBack) return { rows, imported: 0, errors: errors.list(), committed: false };
