@@ -3,21 +3,24 @@
  * (the same shape: binary columns, covering rows, "at most / exactly one"
  * groups). Columns are decided one group at a time in the model's order (the
  * planner's: by the day the earliest cycle they count toward closes), and
- * after each decision every distinct progress of the rows still open is kept
- * once, at its least cost: two partial plans with the same progress have the
- * same completions, so keeping the cheaper loses nothing. A state is dropped
- * only when its cost plus a proven lower bound on the rest cannot beat the
- * best plan known.
+ * after each decision every distinct progress of the blocks of rows still
+ * open is kept once, at its least cost: two partial plans with the same
+ * progress have the same completions, so keeping the cheaper loses nothing.
+ * A state is dropped only when its cost plus a proven lower bound on the rest
+ * cannot beat the best plan known.
  *
  * The bound is a Lagrangian decomposition: each column's cost is split into
  * shares among the blocks of rows it counts toward (the model's row groups:
  * the rows of one cycle), and each block alone is solved exactly for what is
  * left of it, by a table over its rows' progress. Any split gives a valid
  * bound, since a plan's cost is the sum of its shares; subgradient steps tune
- * the split. A narrow pass that keeps only the most promising states finds a
+ * the split. Narrow passes that keep only the most promising states find a
  * plan to beat; the exact pass then keeps every state that could beat it.
- * A model whose states grow past a limit is left to the MIP solver
- * (undefined), as is one whose costs are not whole numbers.
+ * When that is too many, a much wider pass looks for a better plan to beat
+ * and the exact pass runs once more. A model whose states still grow past
+ * the limits is left to the MIP solver (undefined), as is one whose costs
+ * are not whole numbers. No clock is read: the same model always gets the
+ * same answer.
  */
 import { type CoveringShape, readCovering } from './covering.ts';
 import type { MipModel, MipSolution } from './solver.ts';
@@ -56,8 +59,7 @@ interface Decision {
 /** Rows decided together by the bound, with everything the search reads about them. */
 interface Block {
   rows: number[];
-  /** Place value of each row's progress in the block's state (same order as rows). */
-  strides: number[];
+  /** How many states: the product of the rows' levels of progress (see levelsOf). */
   size: number;
   /** Columns that count toward the block, and for each the state it leads to from every state. */
   items: number[];
@@ -289,7 +291,8 @@ function blocksOf(
   }
   const blockCount = new Int32Array(rowsOf.length);
   const built = rowLists.map((rows) => {
-    const strides: number[] = [];
+    // Place value of each row's level in the block's state (the last row's changes fastest).
+    const strides = new Array<number>(rows.length);
     let size = 1;
     for (let x = rows.length - 1; x >= 0; x--) {
       strides[x] = size;
@@ -361,7 +364,6 @@ function blocksOf(
     });
     return {
       rows,
-      strides,
       size,
       items,
       next,
