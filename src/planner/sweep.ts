@@ -489,16 +489,19 @@ function itemsByColumn(blocks: Block[], n: number): { block: number; item: numbe
 
 /** Carries a split on single rows to blocks made of those rows: a block's share of a column is the sum of its rows' shares. */
 function carrySplit(from: Block[], blocks: Block[], n: number, cost: number[]): void {
-  const rowShare = new Map<string, number>();
+  // Per row, each column's share (rows are blocks of one row in `from`).
+  const rowShare = new Map<number, Float64Array>();
   for (const b of from) {
+    const shares = new Float64Array(n);
     b.items.forEach((j, item) => {
-      rowShare.set(`${b.rows[0]}:${j}`, b.share[item]!);
+      shares[j] = b.share[item]!;
     });
+    rowShare.set(b.rows[0]!, shares);
   }
   for (const b of blocks) {
     b.items.forEach((j, item) => {
       let sum = 0;
-      for (const r of b.rows) sum += rowShare.get(`${r}:${j}`) ?? 0;
+      for (const r of b.rows) sum += rowShare.get(r)?.[j] ?? 0;
       b.share[item] = sum;
     });
   }
@@ -513,17 +516,20 @@ function carrySplit(from: Block[], blocks: Block[], n: number, cost: number[]): 
 function tune(blocks: Block[], n: number, cost: number[], target: number, steps: number): void {
   const where = itemsByColumn(blocks, n);
   // The columns in more than one block, each with its (block, item) pairs in flat lists.
-  const start: number[] = [0];
-  const blockOf: number[] = [];
-  const itemOf: number[] = [];
+  const starts: number[] = [0];
+  const blockList: number[] = [];
+  const itemList: number[] = [];
   for (let j = 0; j < n; j++) {
     if (where[j]!.length < 2) continue;
     for (const { block, item } of where[j]!) {
-      blockOf.push(block);
-      itemOf.push(item);
+      blockList.push(block);
+      itemList.push(item);
     }
-    start.push(blockOf.length);
+    starts.push(blockList.length);
   }
+  const start = Int32Array.from(starts);
+  const blockOf = Int32Array.from(blockList);
+  const itemOf = Int32Array.from(itemList);
   const taken = blocks.map((b) => new Uint8Array(b.items.length));
   const shares = blocks.map((b) => b.share);
   const scratch = blocks.map(scratchFor);
