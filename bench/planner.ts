@@ -7,7 +7,8 @@
  * heavy:   8 certifications across 7 bodies, a 10-year horizon, 10,000 offerings.
  * Each run uses a catalog generated from its own seed. Writes bench/results/planner-<date>.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { loadCatalog } from '../src/catalog/load.ts';
 import { Profile } from '../src/core/profile/schema.ts';
@@ -79,83 +80,50 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
+const RESULTS = new URL('./results/', import.meta.url);
+
 /**
- * The figures of the previous run (commit 53c278a, same machine: the exact search before the work
- * recorded in the planner README's Benchmark section), and those of the runs before it, for comparison.
+ * The previous run's figures, for comparison: the newest planner results file, read before this run
+ * writes anything. That run's own `before` nests under `earlier`, so each report keeps the history.
  */
-const BEFORE = {
-  date: '2026-11-21',
-  commit: '53c278a',
-  loadAverage: { before: [3.34, 2.68, 2.72], after: [2.47, 2.6, 2.7] },
-  note: 'The exact search (sweep.ts) for the typical main part, HiGHS when it gave up (seed 1004) and for heavy.',
-  typical: {
-    runs: 10,
-    solveMs: { median: 404.2, max: 4073 },
-    buildMs: { median: 148.5 },
-    gapMax: 0,
-    provenOptimal: 10,
-    hoursProven: 10,
-  },
-  heavy: {
-    runs: 10,
-    solveMs: { median: 60092.9, max: 60161 },
-    buildMs: { median: 3045.4 },
-    gapMax: 0.04091488802197483,
-    provenOptimal: 0,
-    hoursProven: 0,
-  },
-  'heavy-universal-acceptance': { runs: 2, solveMs: { median: 30346.9 }, gapMax: 0.5135809900927153 },
-  earlier: {
-    date: '2026-11-21',
-    commit: '5e244ba',
-    loadAverage: { before: [2.83, 3.13, 3.39], after: [2.64, 2.98, 3.15] },
-    note: 'One exact money-then-hours solve, part by part (HiGHS for the large part, the covering table for small ones).',
-    typical: {
-      runs: 10,
-      solveMs: { median: 1597.4, max: 4103.4 },
-      buildMs: { median: 179.5 },
-      gapMax: 0,
-      provenOptimal: 10,
-      hoursProven: 10,
-    },
-    heavy: {
-      runs: 10,
-      solveMs: { median: 60035.3, max: 60056.1 },
-      buildMs: { median: 2102.7 },
-      gapMax: 0.0349928831751071,
-      provenOptimal: 0,
-      hoursProven: 0,
-    },
-    'heavy-universal-acceptance': {
-      runs: 2,
-      solveMs: { median: 30200 },
-      gapMax: 0.05259277992473624,
-    },
-    earlier: {
-      date: '2026-11-21',
-      commit: '273916a',
-      loadAverage: { before: [3.89, 5.23, 7.45], after: [4.89, 4.04, 5.44] },
-      note: 'A money solve (cents plus a fractional hours term, absolute gap 0.25), then a time-boxed hours solve.',
-      typical: {
-        runs: 10,
-        solveMs: { median: 2431.2, max: 6774.8 },
-        moneySolveMs: { median: 1617.4, max: 5436.3 },
-        buildMs: { median: 164.1 },
-        gapMax: 0,
-        hoursProven: 1,
-      },
-      heavy: {
-        runs: 10,
-        solveMs: { median: 60036.1, max: 60119.1 },
-        buildMs: { median: 2140.9 },
-        gapMax: 0.061510155453487377,
-        provenOptimal: 0,
-        hoursProven: 0,
-      },
-      'heavy-universal-acceptance': { runs: 2, solveMs: { median: 30236.2 }, gapMax: 0.5635650635053315 },
-    },
-  },
-};
+function previousRun(): Record<string, unknown> | undefined {
+  if (!existsSync(RESULTS)) return undefined;
+  const newest = readdirSync(RESULTS)
+    .filter((f) => /^planner-\d{4}-\d{2}-\d{2}\.json$/.test(f))
+    .sort()
+    .at(-1);
+  if (!newest) return undefined;
+  const report = JSON.parse(readFileSync(new URL(newest, RESULTS), 'utf8'));
+  const summary: Record<string, unknown> = {
+    date: report.date,
+    ...(report.commit ? { commit: report.commit } : {}),
+    loadAverage: report.machine?.loadAverage,
+  };
+  for (const r of report.results ?? []) {
+    summary[r.scenario] = {
+      runs: r.runs,
+      solveMs: { median: r.solveMs.median, max: r.solveMs.max },
+      buildMs: { median: r.buildMs?.median },
+      gapMax: r.gap?.max,
+      provenOptimal: r.provenOptimal,
+      hoursProven: r.hoursProven,
+    };
+  }
+  if (report.before) summary.earlier = report.before;
+  return summary;
+}
+
+/** The commit measured, when run from a git checkout. */
+function currentCommit(): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+const BEFORE = previousRun();
+const COMMIT = currentCommit();
 
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1] ?? 10) || 10;
@@ -297,6 +265,7 @@ function write(results: Record<string, unknown>[], loadBefore: number[]) {
   const report = {
     benchmark: 'planner',
     date: today,
+    ...(COMMIT ? { commit: COMMIT } : {}),
     machine: {
       cpus: cpus().length,
       model: cpus()[0]?.model ?? 'unknown',
@@ -309,11 +278,8 @@ function write(results: Record<string, unknown>[], loadBefore: number[]) {
     before: BEFORE,
     results,
   };
-  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-  writeFileSync(
-    new URL(`./results/planner-${today}.json`, import.meta.url),
-    `${JSON.stringify(report, null, 2)}\n`,
-  );
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(new URL(`planner-${today}.json`, RESULTS), `${JSON.stringify(report, null, 2)}\n`);
   return report;
 }
 

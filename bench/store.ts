@@ -104,15 +104,24 @@ function contextFor(store: Store, dir: string): UseCaseContext {
   });
 }
 
-/** A completions CSV naming people by id: ten completions per person, one credit each. */
+/** The import's i-th completion: people in turn, ten completions each, one credit of 0.1 CEU. */
+function importRow(i: number, people: string[]) {
+  const month = String(1 + (i % 12)).padStart(2, '0');
+  const day = String(1 + (i % 28)).padStart(2, '0');
+  return {
+    person: people[i % people.length]!,
+    completed: `2025-${month}-${day}`,
+    title: `Course ${i % 997}`,
+    provider: `Provider ${i % 13}`,
+  };
+}
+
+/** A completions CSV naming people by id (`importRow`). */
 function writeCompletionsCsv(path: string, rows: number, people: string[]): void {
   const chunks: string[] = ['person,completed,title,provider,hours,credential,units,status\n'];
   for (let i = 0; i < rows; i++) {
-    const month = String(1 + (i % 12)).padStart(2, '0');
-    const day = String(1 + (i % 28)).padStart(2, '0');
-    chunks.push(
-      `${people[i % people.length]},2025-${month}-${day},Course ${i % 997},Provider ${i % 13},1.5,nasm.cpt,0.1,approved\n`,
-    );
+    const row = importRow(i, people);
+    chunks.push(`${row.person},${row.completed},${row.title},${row.provider},1.5,nasm.cpt,0.1,approved\n`);
   }
   writeFileSync(path, chunks.join(''));
 }
@@ -181,16 +190,15 @@ async function databaseCopyTime(
       for (let start = 0; start < args.completions; start += 10_000) {
         const end = Math.min(args.completions, start + 10_000);
         for (let i = start; i < end; i++) {
-          const month = String(1 + (i % 12)).padStart(2, '0');
-          const day = String(1 + (i % 28)).padStart(2, '0');
+          const row = importRow(i, people);
           writer.add({
             id: `db-${i.toString(36).padStart(8, '0')}`,
-            personId: people[i % people.length]!,
+            personId: row.person,
             position: Math.floor(i / people.length),
             completion: {
-              completed: `2025-${month}-${day}`,
-              title: `Course ${i % 997}`,
-              provider: `Provider ${i % 13}`,
+              completed: row.completed,
+              title: row.title,
+              provider: row.provider,
               hours: 1.5,
               credits: [{ credential: 'nasm.cpt', units: 100, status: 'approved' }],
               source: 'imported',

@@ -40,38 +40,16 @@ function escapeCopy(s: string): string {
 /** Splits COPY text output into rows of raw field text (null is `null`); unescapes the fields. */
 export function parseCopyText(data: string): (string | null)[][] {
   const rows: (string | null)[][] = [];
-  const length = data.length;
-  let start = 0;
-  while (start < length) {
-    let end = data.indexOf('\n', start);
-    if (end < 0) end = length;
-    // Field by field, without the line's own string and array (this runs for millions of rows).
-    const row: (string | null)[] = [];
-    let from = start;
-    for (;;) {
-      let tab = data.indexOf('\t', from);
-      if (tab < 0 || tab > end) tab = end;
-      if (tab - from === 2 && data.charCodeAt(from) === 92 && data.charCodeAt(from + 1) === 78)
-        row.push(null);
-      else {
-        const field = data.slice(from, tab);
-        row.push(field.indexOf('\\') < 0 ? field : unescapeCopy(field));
-      }
-      if (tab === end) break;
-      from = tab + 1;
-    }
-    rows.push(row);
-    start = end + 1;
-  }
+  const cursor = new CopyCursor(data);
+  while (cursor.nextRow()) rows.push(cursor.restOfRow());
   return rows;
 }
 
 /**
  * Reads COPY text output row by row and field by field, without an array per
  * row: the reads of a population re-evaluation take millions of rows, and
- * those arrays were most of their garbage. Reads what parseCopyText reads
- * (copy.test.ts holds the two together), and refuses a row with more or fewer
- * fields than the reader takes.
+ * those arrays were most of their garbage. parseCopyText reads through it
+ * too, and refuses a row with more or fewer fields than the reader takes.
  */
 export class CopyCursor {
   private readonly data: string;
@@ -106,6 +84,14 @@ export class CopyCursor {
       return null;
     const field = this.data.slice(from, tab);
     return field.indexOf('\\') < 0 ? field : unescapeCopy(field);
+  }
+
+  /** The row's fields not read yet. */
+  restOfRow(): (string | null)[] {
+    const fields: (string | null)[] = [];
+    do fields.push(this.field());
+    while (this.from <= this.end);
+    return fields;
   }
 }
 

@@ -810,11 +810,12 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
   return repository;
 }
 
-/** `'{"a","b"}'::text[]` as SQL text, for statements that take no parameters (COPY). */
+/** `'a'::text` as SQL text, for statements that take no parameters (COPY). */
 function textLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'::text`;
 }
 
+/** `'{"a","b"}'::text[]` as SQL text, for statements that take no parameters (COPY). */
 function textArrayLiteral(values: readonly string[]): string {
   const array = `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
   return `'${array.replace(/'/g, "''")}'::text[]`;
