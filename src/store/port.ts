@@ -167,6 +167,22 @@ export interface StatusRepository {
   /** Replaces the summaries of the given people with these rows. */
   replaceFor(personIds: readonly string[], rows: readonly HoldingStatusSummary[]): Promise<void>;
   listForPeople(personIds: readonly string[]): Promise<HoldingStatusSummary[]>;
+  /**
+   * Starts replacing every summary at once (re-evaluating the whole population): rows are written
+   * to a staging table without an index, and `commit` swaps it in with its index built once.
+   * Readers see the old summaries until the commit, then the new ones, never a mix. Rows of
+   * holdings deleted meanwhile are dropped at the commit. One rebuild runs at a time: starting
+   * another discards an unfinished one.
+   */
+  rebuild(): Promise<StatusRebuild>;
+}
+
+export interface StatusRebuild {
+  add(rows: readonly HoldingStatusSummary[]): Promise<void>;
+  /** Builds the index and swaps the staging table in, in one transaction. */
+  commit(): Promise<void>;
+  /** Drops the staging table; the summaries stay as they were. */
+  abandon(): Promise<void>;
 }
 
 export interface AuditFilter {

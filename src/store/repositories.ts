@@ -16,7 +16,7 @@ import {
   type StoredCompletion,
   type StoredHolding,
 } from './model.ts';
-import type { CompletionWriter, LoadOptions, Repositories, TableAccess } from './port.ts';
+import type { CompletionWriter, LoadOptions, Repositories, StatusRebuild, TableAccess } from './port.ts';
 import * as t from './schema.ts';
 import { KEY_COLUMNS, TABLES_IN_ORDER } from './tables.ts';
 
@@ -531,6 +531,7 @@ export function repositories(db: Db, copy?: CopyDriver): Repositories {
           .where(anyOf(t.holdingStatuses.personId, personIds));
         return rows.map(m.statusFromRow);
       },
+      rebuild: () => statusRebuild(db, copy),
     },
 
     audit: {
@@ -554,6 +555,75 @@ export function repositories(db: Db, copy?: CopyDriver): Repositories {
     },
 
     tables: tableAccess(db, copy),
+  };
+}
+
+/** Where a rebuild writes the summaries before they are swapped in (statusRebuild). */
+const STATUS_STAGING = 'holding_statuses_next';
+
+/**
+ * StatusRepository.rebuild: the summaries are written to a staging table without an index, and the
+ * commit builds its primary key once and renames it into place. Against deleting and inserting each
+ * batch's rows in the indexed table, PostgreSQL spends less than half the CPU on these writes, and
+ * nobody reads a mix of two runs.
+ */
+async function statusRebuild(db: Db, copy: CopyDriver | undefined): Promise<StatusRebuild> {
+  const live = getTableName(t.holdingStatuses);
+  const format = copyFormat(t.holdingStatuses);
+  const target = `"${STATUS_STAGING}"${format.target.slice(format.target.indexOf(' '))}`;
+  await db.execute(sql.raw(`drop table if exists "${STATUS_STAGING}"`));
+  // LIKE copies the columns with their types, collations and NOT NULL; the key comes at the commit.
+  await db.execute(sql.raw(`create table "${STATUS_STAGING}" (like "${live}")`));
+  let open = true;
+  const mustBeOpen = () => {
+    if (!open) throw new Error('this status rebuild has already been committed or abandoned');
+  };
+  return {
+    async add(rows) {
+      mustBeOpen();
+      if (rows.length === 0) return;
+      for (let start = 0; start < rows.length; start += COPY_BATCH) {
+        const end = Math.min(rows.length, start + COPY_BATCH);
+        let text = '';
+        for (let i = start; i < end; i++) text += format.line(m.statusToRow(rows[i]!));
+        if (copy) await copy.copyIn(db, target, text);
+        else throw new Error('a status rebuild needs a backend that offers COPY');
+      }
+    },
+    async commit() {
+      mustBeOpen();
+      open = false;
+      try {
+        // Outside the swap, so readers wait only for the renames: the rows of holdings deleted while
+        // the rebuild ran, and the key (which refuses two rows for one holding).
+        await db.execute(
+          sql.raw(
+            `delete from "${STATUS_STAGING}" n where not exists (select 1 from "${getTableName(t.holdings)}" h where h.id = n.holding_id)`,
+          ),
+        );
+        await db.execute(
+          sql.raw(
+            `alter table "${STATUS_STAGING}" add constraint "${STATUS_STAGING}_pkey" primary key (person_id, holding_id)`,
+          ),
+        );
+        await db.transaction(async (tx) => {
+          await tx.execute(sql.raw(`drop table "${live}"`));
+          await tx.execute(sql.raw(`alter table "${STATUS_STAGING}" rename to "${live}"`));
+          await tx.execute(
+            sql.raw(`alter table "${live}" rename constraint "${STATUS_STAGING}_pkey" to "${live}_pkey"`),
+          );
+        });
+      } catch (error) {
+        await db.execute(sql.raw(`drop table if exists "${STATUS_STAGING}"`)).catch(() => undefined);
+        throw error;
+      }
+      await db.execute(sql.raw(`analyze "${live}"`));
+    },
+    async abandon() {
+      if (!open) return;
+      open = false;
+      await db.execute(sql.raw(`drop table if exists "${STATUS_STAGING}"`));
+    },
   };
 }
 

@@ -275,16 +275,35 @@ export async function reevaluate(
       }
     }
   };
-  await readAhead();
-  while (reads.length > 0) {
-    const batch = await reads.shift()!;
-    const { ids } = batch;
+  // Everyone's summaries are rebuilt in a staging table and swapped in at the end; a list of people
+  // has its own summaries replaced batch by batch.
+  const rebuild = options.personIds ? undefined : await store.statuses.rebuild();
+  const write = (ids: string[], rows: HoldingStatusSummary[]) =>
+    rebuild ? rebuild.add(rows) : store.transaction((tx) => tx.statuses.replaceFor(ids, rows));
+  // One batch's summaries are written while the next is evaluated; at most one write is in flight.
+  let writing: Promise<void> | undefined;
+  try {
     await readAhead();
-    const rows = await summariesOf(batch);
-    await store.transaction((tx) => tx.statuses.replaceFor(ids, rows));
-    people += ids.length;
-    holdings += rows.length;
-    options.onProgress?.(people);
+    while (reads.length > 0) {
+      const batch = await reads.shift()!;
+      const { ids } = batch;
+      await readAhead();
+      const rows = await summariesOf(batch);
+      await writing;
+      writing = write(ids, rows).then(() => {
+        people += ids.length;
+        holdings += rows.length;
+        options.onProgress?.(people);
+      });
+      writing.catch(() => undefined); // surfaced when awaited
+    }
+    await writing;
+    await rebuild?.commit();
+  } catch (error) {
+    // Nothing is left running: the write in flight is awaited, and an unfinished rebuild is dropped.
+    await writing?.catch(() => undefined);
+    await rebuild?.abandon().catch(() => undefined);
+    throw error;
   }
   await ctx.store.transaction((tx) =>
     recordChange(ctx, tx, actor, {

@@ -3,6 +3,7 @@
  * while the previous batch is written) and the kernel path store the same
  * summaries as one object-engine pass, for everyone on the roster.
  */
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemo } from '../../src/demo/load.ts';
 import type { HoldingStatusSummary } from '../../src/store/model.ts';
@@ -95,5 +96,68 @@ describe.each(BACKENDS)('re-evaluation on $name', (backend) => {
     // Summaries are keyed by person and holding: a batch's rewrite leaves the others as they were.
     await reevaluate(ctx, SYSTEM, '2026-01-01', { personIds: [gone.personId] });
     expect(await stored()).toEqual(before.filter((s) => s.holdingId !== gone.holdingId));
+  });
+
+  const stagingExists = async () => {
+    const result = await store.repositoriesFor((db) =>
+      db.execute(sql`select count(*)::int as n from pg_class where relname = 'holding_statuses_next'`),
+    );
+    return (result.rows[0] as { n: number }).n > 0;
+  };
+
+  it('rebuilds everyone’s summaries out of sight: readers see the old ones until the commit', async () => {
+    await reevaluate(ctx, SYSTEM, '2026-01-01');
+    const before = await stored();
+    const rebuild = await store.statuses.rebuild();
+    const later = before.slice(0, 10).map((s) => ({ ...s, asOf: '2026-06-30' }));
+    await rebuild.add(later.slice(0, 4));
+    await rebuild.add(later.slice(4));
+    expect(await stored()).toEqual(before);
+    await rebuild.commit();
+    // Everyone's summaries were replaced: people the rebuild wrote nothing for have none.
+    expect(await stored()).toEqual(later);
+    expect(await stagingExists()).toBe(false);
+    await expect(rebuild.add(later)).rejects.toThrow(/already been committed/);
+
+    // The swapped-in table keeps the key: one summary per person and holding.
+    const duplicate = await store.statuses.rebuild();
+    await duplicate.add([later[0]!, later[0]!]);
+    await expect(duplicate.commit()).rejects.toThrow();
+    expect(await stored()).toEqual(later);
+    expect(await stagingExists()).toBe(false);
+    await expect(store.transaction((tx) => tx.statuses.replaceFor([], [later[1]!]))).rejects.toThrow();
+  });
+
+  it('leaves out the summaries of holdings deleted while a rebuild runs', async () => {
+    await reevaluate(ctx, SYSTEM, '2026-01-01');
+    const before = await stored();
+    const rebuild = await store.statuses.rebuild();
+    await rebuild.add(before);
+    const gone = before.find((s) =>
+      before.some((o) => o.personId === s.personId && o.holdingId !== s.holdingId),
+    )!;
+    await removeHolding(ctx, SYSTEM, gone.holdingId);
+    await rebuild.commit();
+    expect(await stored()).toEqual(before.filter((s) => s.holdingId !== gone.holdingId));
+  });
+
+  it('leaves the summaries as they were when a whole-population run fails part way', async () => {
+    await reevaluate(ctx, SYSTEM, '2026-01-01');
+    const before = await stored();
+    const failing = reevaluate(ctx, SYSTEM, '2027-03-01', {
+      batchSize: 7,
+      onProgress: (n) => {
+        if (n >= 14) throw new Error('stopped by the test');
+      },
+    });
+    await expect(failing).rejects.toThrow('stopped by the test');
+    expect(await stored()).toEqual(before);
+    expect(await stagingExists()).toBe(false);
+    // Abandoning is idempotent, and a new run starts cleanly.
+    const done = await reevaluate(ctx, SYSTEM, '2027-03-01', { batchSize: 7 });
+    expect(done.people).toBe(ids.length);
+    const after = await stored();
+    expect(after).toHaveLength(before.length);
+    expect(after.every((s) => s.asOf === '2027-03-01')).toBe(true);
   });
 });
