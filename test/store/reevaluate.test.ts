@@ -99,10 +99,10 @@ describe.each(BACKENDS)('re-evaluation on $name', (backend) => {
   });
 
   const stagingExists = async () => {
-    const result = await store.repositoriesFor((db) =>
+    const result = (await store.repositoriesFor((db) =>
       db.execute(sql`select count(*)::int as n from pg_class where relname = 'holding_statuses_next'`),
-    );
-    return (result.rows[0] as { n: number }).n > 0;
+    )) as { rows: { n: number }[] };
+    return result.rows[0]!.n > 0;
   };
 
   it('rebuilds everyone’s summaries out of sight: readers see the old ones until the commit', async () => {
