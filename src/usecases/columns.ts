@@ -42,6 +42,7 @@ export function kernelRules(ruleSet: RuleSet): KernelRules {
     held: new Int32Array(n).fill(-1),
     scratch: new RecordScratch(),
     hoursCache: new WeakMap(),
+    resolved: new WeakMap(),
   };
   for (let a = 0; a < n; a++) {
     for (let b = 0; b < n; b++)
@@ -64,6 +65,41 @@ export interface KernelRules {
   scratch: RecordScratch;
   /** hoursRule's answers by credit list, then by held credential. */
   hoursCache: WeakMap<readonly Credit[], ({ first: boolean; rate: number | undefined } | undefined)[]>;
+  /** resolvedCredits' answers by credit list (stored lists of equal text share one). */
+  resolved: WeakMap<readonly Credit[], ResolvedCredits>;
+}
+
+/**
+ * A credit list with its credentials, categories, topics and statuses as the kernel's codes, in
+ * order; credits for credentials the rules do not know are left out. A category or topic the
+ * vocabulary lacks is -1.
+ */
+interface ResolvedCredits {
+  n: number;
+  ci: number[];
+  credit: Credit[];
+  category: number[];
+  topic: number[];
+  status: number[];
+}
+
+function resolvedCredits(rules: KernelRules, codes: Codes, credits: readonly Credit[]): ResolvedCredits {
+  let known = rules.resolved.get(credits);
+  if (known === undefined) {
+    known = { n: 0, ci: [], credit: [], category: [], topic: [], status: [] };
+    for (const k of credits) {
+      const ci = rules.vocab.credentialIndex.get(k.credential);
+      if (ci === undefined) continue;
+      known.ci.push(ci);
+      known.credit.push(k);
+      known.category.push(k.category === undefined ? 0 : (codes.categoryCode.get(k.category) ?? -1));
+      known.topic.push(k.topic === undefined ? 0 : (codes.topicCode.get(k.topic) ?? -1));
+      known.status.push(CREDIT_STATUS.indexOf(k.status));
+      known.n++;
+    }
+    rules.resolved.set(credits, known);
+  }
+  return known;
 }
 
 const i32 = int32Column;
@@ -84,6 +120,17 @@ class RecordScratch {
   status: number[] = [];
   activity: number[] = [];
   event: number[] = [];
+  /** Per completion (the first few of each): held credentials credited directly, with the index of their credit. */
+  directCi: number[] = [];
+  directAt: number[] = [];
+  /** Per completion: known credentials credited that are not held. */
+  foreignCi: number[] = [];
+  /** Per completion: held certifications that convert its hours, with the units. */
+  byHoursCi: number[] = [];
+  byHoursUnits: number[] = [];
+  /** Per person: codes of the person's courses and events. */
+  activityCodes = new Map<string, number>();
+  eventCodes = new Map<string, number>();
 
   add(
     holding: number,
@@ -285,18 +332,11 @@ function recordsOf(
   const n = vocab.credentials.length;
   const acceptsFrom = rules.accepts;
   const certifications = heldList.filter((ci) => rules.certification[ci] === 1);
-  const activityCodes = new Map<string, number>();
-  const eventCodes = new Map<string, number>();
   const out = rules.scratch;
   out.n = 0;
-  // Per completion, reused (the first n of each): the held credentials it credits directly (with
-  // the credit), the known credentials it credits that are not held, and the held certifications
-  // that convert its hours.
-  const directCi: number[] = [];
-  const directCredit: Credit[] = [];
-  const foreignCi: number[] = [];
-  const byHoursCi: number[] = [];
-  const byHoursUnits: number[] = [];
+  const { activityCodes, eventCodes, directCi, directAt, foreignCi, byHoursCi, byHoursUnits } = out;
+  activityCodes.clear();
+  eventCodes.clear();
   for (const completion of records.completions) {
     if (completion.college) return false;
     const offering = completion.activity ? ruleSet.offerings.get(completion.activity) : undefined;
@@ -308,17 +348,17 @@ function recordsOf(
         : offering === undefined
           ? completion.credits
           : creditsOf(completion.credits, offering.credits);
+    const resolved = resolvedCredits(rules, codes, credits);
     let nd = 0;
     let nf = 0;
-    for (const k of credits) {
-      const ci = vocab.credentialIndex.get(k.credential);
-      if (ci === undefined) continue;
+    for (let k = 0; k < resolved.n; k++) {
+      const ci = resolved.ci[k]!;
       // Two credits for one credential: the engine takes the first, or the best through acceptance.
       for (let i = 0; i < nd; i++) if (directCi[i] === ci) return false;
       for (let i = 0; i < nf; i++) if (foreignCi[i] === ci) return false;
       if (held[ci] !== -1) {
         directCi[nd] = ci;
-        directCredit[nd++] = k;
+        directAt[nd++] = k;
       } else foreignCi[nf++] = ci;
     }
     const hours = completion.hours ?? offering?.hours;
@@ -374,22 +414,21 @@ function recordsOf(
     }
     const day = toEpochDay(completion.completed);
     for (let i = 0; i < nd; i++) {
-      const credit = directCredit[i]!;
-      const category = credit.category === undefined ? 0 : codes.categoryCode.get(credit.category);
-      const topic = credit.topic === undefined ? 0 : codes.topicCode.get(credit.topic);
-      if (category === undefined || topic === undefined) return false;
+      const k = directAt[i]!;
+      const category = resolved.category[k]!;
+      const topic = resolved.topic[k]!;
+      if (category === -1 || topic === -1) return false;
       const holding = held[directCi[i]!]!;
-      const status = CREDIT_STATUS.indexOf(credit.status);
       out.add(
         holding,
         own & ~(1 << holding),
         day,
-        credit.units,
+        resolved.credit[k]!.units,
         category,
         topic,
         provider,
         type,
-        status,
+        resolved.status[k]!,
         activity,
         event,
       );
