@@ -4,16 +4,17 @@
  * starting together apply each migration once.
  */
 
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
-import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { from as copyFrom } from 'pg-copy-streams';
 import { type CopyDriver, driverClient } from './copy.ts';
 import { drizzleStore } from './drizzle-store.ts';
 import { MIGRATIONS_FOLDER } from './migrations.ts';
+import { CopyOutText } from './pg-copy-out.ts';
 import type { Store } from './port.ts';
 import type { Db } from './repositories.ts';
 
@@ -52,25 +53,17 @@ async function withClient<T>(
   }
 }
 
-/** COPY … FROM STDIN / TO STDOUT through pg-copy-streams (node-postgres has no COPY of its own). */
+/** COPY … FROM STDIN through pg-copy-streams, TO STDOUT through CopyOutText (node-postgres has no COPY of its own). */
 export const postgresCopy: CopyDriver = {
   copyIn: (db, target, data) =>
     withClient(db, (client) =>
       pipeline(Readable.from([data]), client.query(copyFrom(`copy ${target} from stdin`))),
     ),
   copyOut: (db, query) =>
-    withClient(db, async (client) => {
-      const chunks: Buffer[] = [];
-      await pipeline(
-        client.query(copyTo(`copy (${query}) to stdout`)),
-        new Writable({
-          write(chunk: Buffer, _encoding, done) {
-            chunks.push(chunk);
-            done();
-          },
-        }),
-      );
-      return Buffer.concat(chunks).toString('utf8');
+    withClient(db, (client) => {
+      const copy = new CopyOutText(`copy (${query}) to stdout`);
+      client.query(copy);
+      return copy.text;
     }),
 };
 
