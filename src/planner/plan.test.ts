@@ -258,6 +258,40 @@ describe('when no plan exists, it says why', () => {
     expect(reason?.message).toContain('2027-03-31');
   });
 
+  it('says when a certification it earns must be renewed before the horizon ends', async () => {
+    // A user catalog can offer a certification's exam; its cycles start on the day the plan picks.
+    const template = [...ruleSet.offerings.values()].find((o) => o.grants === 'nasm.ces')!;
+    const rules: RuleSet = {
+      ...ruleSet,
+      offerings: new Map([
+        ...ruleSet.offerings,
+        [
+          'test.ace-cpt-exam',
+          { ...template, id: 'test.ace-cpt-exam', title: 'ACE CPT exam', grants: 'ace.cpt' },
+        ],
+      ]),
+    };
+    const p = await plan(
+      { holdings: [{ credential: 'nasm.cpt', earned: '2025-06-01' }] },
+      { asOf: '2025-06-01', goals: { until: '2031-12-31', earn: ['ace.cpt'] } },
+      rules,
+    );
+    expect(p.status).not.toBe('infeasible');
+    const exam = p.actions.find((a) => a.grants === 'ace.cpt')!;
+    expect(exam).toBeDefined();
+    const finding = p.findings.find((f) => f.code === 'new-certification-renewal');
+    expect(finding?.message).toContain(exam.date);
+    expect(finding?.message).toContain('2031-12-31');
+    // A horizon that ends before the first renewal gives no such finding.
+    const short = await plan(
+      { holdings: [{ credential: 'nasm.cpt', earned: '2025-06-01' }] },
+      { asOf: '2025-06-01', goals: { until: '2026-03-01', earn: ['ace.cpt'] } },
+      rules,
+    );
+    expect(short.actions.some((a) => a.grants === 'ace.cpt')).toBe(true);
+    expect(short.findings.map((f) => f.code)).not.toContain('new-certification-renewal');
+  });
+
   it('names a goal credential that nothing in the catalog grants', async () => {
     const p = await plan(SEED, { ...SEED_REQUEST, constraints: { formats: ['live'] } });
     expect(p.status).toBe('infeasible');

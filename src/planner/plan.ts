@@ -4,7 +4,8 @@
  * the solution into dated actions, check them with the engine, compare with
  * the naive plan, and explain. When no plan exists, say why.
  */
-import { toIsoDate } from '../core/dates.ts';
+import { toEpochDay, toIsoDate } from '../core/dates.ts';
+import { cyclesOf } from '../core/engine/cycle.ts';
 import type { Profile } from '../core/profile/schema.ts';
 import type { RuleSet } from '../core/ruleset.ts';
 import { formatUnits } from '../core/units.ts';
@@ -150,6 +151,30 @@ function emptyStats(built: BuiltModel | undefined): SolveStats {
 
 const money = (cents: number) => Math.round(cents) / 100;
 
+/**
+ * Certifications the plan earns whose first renewal falls before `until`. The model does not plan
+ * their cycles (they start on a day the plan chooses), so the plan says so instead of implying
+ * they stay current.
+ */
+function newCertificationRenewals(
+  ruleSet: RuleSet,
+  actions: readonly PlanAction[],
+  until: string,
+): { code: string; message: string }[] {
+  const findings: { code: string; message: string }[] = [];
+  for (const action of actions) {
+    const credential = action.grants ? ruleSet.credentials.get(action.grants) : undefined;
+    if (credential?.kind !== 'certification') continue;
+    const first = cyclesOf(credential, toEpochDay(action.date), [], undefined, toEpochDay(until))[0];
+    if (!first || toIsoDate(first.end) >= until) continue;
+    findings.push({
+      code: 'new-certification-renewal',
+      message: `${credential.name} is earned on ${action.date} and its first renewal is due by ${toIsoDate(first.end)}, before ${until}; this plan does not include that renewal's CE or fee. Plan again once it is earned.`,
+    });
+  }
+  return findings;
+}
+
 /** Builds and solves one plan. Pure apart from the solver it is handed. */
 export async function makePlan(
   profile: Profile,
@@ -245,6 +270,7 @@ export async function makePlan(
       message: `The solver stopped at its time limit; this plan is valid but may not be the cheapest (gap ${gap}).`,
     });
   }
+  findings.push(...newCertificationRenewals(ruleSet, actions, request.goals.until));
   const totals = totalsOf(decoded.moneyCents, decoded.hoursTenths);
   const plan: Plan = {
     ...base,
