@@ -30,6 +30,33 @@ export async function personAccess(repos: Repositories, actor: Actor, person: Pe
   return best;
 }
 
+/**
+ * personAccess for many people at once (an organisation's export): the actor's organisations and
+ * each one's active consents are read once, and every person is then decided in memory. The same
+ * answers as personAccess, person by person.
+ */
+export async function personAccessOf(
+  repos: Repositories,
+  actor: Actor,
+): Promise<(person: Person) => PersonAccess> {
+  if (actor.kind === 'system') return () => 'owner';
+  const organisations = await repos.organisations.listForAccount(actor.accountId);
+  const consents = await Promise.all(
+    organisations.map(({ organisation }) => repos.consents.activeForOrganisation(organisation.id)),
+  );
+  return (person) => {
+    if (person.accountId === actor.accountId) return 'owner';
+    let best: PersonAccess = 'none';
+    for (const [i, { organisation }] of organisations.entries()) {
+      if (person.managedBy === organisation.id && person.accountId === undefined) return 'managed';
+      const scope = consents[i]!.get(person.id);
+      if (scope === 'records') best = 'records';
+      else if (scope === 'status' && best === 'none') best = 'status';
+    }
+    return best;
+  };
+}
+
 const SATISFIES: Record<PersonAccess, readonly ConsentScope[]> = {
   owner: ['status', 'records'],
   managed: ['status', 'records'],
@@ -64,12 +91,29 @@ export async function requirePersonWrite(
   personId: string,
 ): Promise<Person> {
   const person = await findPerson(repos, personId);
-  if (actor.kind === 'system' || person.accountId === actor.accountId) return person;
-  if (person.accountId === undefined && person.managedBy !== undefined) {
-    const membership = await repos.memberships.find(person.managedBy, actor.accountId);
-    if (membership && membership.role !== 'viewer') return person;
-  }
+  if (
+    await mayWritePerson(actor, person, (organisationId, accountId) =>
+      repos.memberships.find(organisationId, accountId),
+    )
+  )
+    return person;
   throw AppError.forbidden('only the person themself can change these records');
+}
+
+/**
+ * requirePersonWrite's rule for a person already read. `membership` finds the actor's membership
+ * of the organisation managing the person; a caller checking many people (an import) can remember
+ * its answers per organisation.
+ */
+export async function mayWritePerson(
+  actor: Actor,
+  person: Person,
+  membership: (organisationId: string, accountId: string) => Promise<Membership | undefined>,
+): Promise<boolean> {
+  if (actor.kind === 'system' || person.accountId === actor.accountId) return true;
+  if (person.accountId !== undefined || person.managedBy === undefined) return false;
+  const found = await membership(person.managedBy, actor.accountId);
+  return found !== undefined && found.role !== 'viewer';
 }
 
 /** Only the person themself (or the operator): consent, their audit trail. */

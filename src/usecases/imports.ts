@@ -21,14 +21,14 @@ import {
   readCsvBatches,
   rosterFromCsv,
 } from '../files/csv.ts';
-import type { Person } from '../store/model.ts';
+import type { Membership, Person } from '../store/model.ts';
 import type { Repositories } from '../store/port.ts';
 import {
   EDITORS,
-  personAccess,
+  mayWritePerson,
+  personAccessOf,
   requireOrganisationRole,
   requirePersonRead,
-  requirePersonWrite,
 } from './access.ts';
 import { recordChange } from './audit.ts';
 import { type Actor, actorId, nowIso, type UseCaseContext } from './context.ts';
@@ -102,6 +102,8 @@ export async function importCompletionsCsv(
       // Who each key (id or email) names, once per file; a key the actor may not write maps to null.
       const people = new Map<string, ImportTarget | null>();
       const targets = new Map<string, ImportTarget>();
+      // The actor's membership of each organisation managing someone in the file.
+      const memberships = new Map<string, Promise<Membership | undefined>>();
       // Ids that grow within an import append to the end of the key indexes instead of landing at
       // random pages, which kept large imports several times faster.
       const importId = ctx.newId();
@@ -135,7 +137,7 @@ export async function importCompletionsCsv(
         const keys = [...new Set(batch.map((r) => r.person ?? target.personId ?? ''))].filter(
           (k) => !people.has(k),
         );
-        if (keys.length > 0) await resolvePeople(tx, actor, keys, people, targets);
+        if (keys.length > 0) await resolvePeople(tx, actor, keys, people, targets, memberships);
         for (const row of batch) {
           const key = target.personId ?? row.person;
           if (target.personId && row.person && row.person !== target.personId) {
@@ -249,7 +251,18 @@ async function resolvePeople(
   keys: string[],
   people: Map<string, ImportTarget | null>,
   targets: Map<string, ImportTarget>,
+  memberships: Map<string, Promise<Membership | undefined>>,
 ): Promise<void> {
+  // The people were just read in this transaction; the actor's role is looked up once per
+  // organisation (a gym's staff share one), not once per person.
+  const membershipOf = (organisationId: string, accountId: string) => {
+    let found = memberships.get(organisationId);
+    if (found === undefined) {
+      found = tx.memberships.find(organisationId, accountId);
+      memberships.set(organisationId, found);
+    }
+    return found;
+  };
   const found = await tx.people.findByKeys(keys);
   const byKey = new Map<string, Person[]>();
   for (const person of found) {
@@ -263,7 +276,7 @@ async function resolvePeople(
     const matches = byKey.get(key) ?? byKey.get(key.toLowerCase()) ?? [];
     let chosen: Person | null = null;
     for (const person of matches) {
-      if (actor.kind === 'system' || (await canWrite(tx, actor, person))) {
+      if (await mayWritePerson(actor, person, membershipOf)) {
         // An email shared by several people the actor may write is ambiguous.
         chosen = chosen === null ? person : null;
         if (chosen === null) break;
@@ -275,15 +288,6 @@ async function resolvePeople(
   const next = await tx.records.nextCompletionPositions(fresh);
   for (const id of fresh) targets.set(id, { id, position: next.get(id) ?? 0, imported: 0 });
   for (const [key, chosen] of chosenFor) people.set(key, chosen ? targets.get(chosen.id)! : null);
-}
-
-async function canWrite(tx: Repositories, actor: Actor, person: Person): Promise<boolean> {
-  try {
-    await requirePersonWrite(tx, actor, person.id);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Imports an organisation's staff roster: each email becomes (or matches) a person the organisation manages. */
@@ -411,8 +415,9 @@ export async function exportCompletionsCsv(
       'viewer',
     ]);
     const visible: string[] = [];
+    const accessOf = await personAccessOf(ctx.store, actor);
     for (const entry of await ctx.store.roster.list(scope.organisationId)) {
-      const access = await personAccess(ctx.store, actor, entry.person);
+      const access = accessOf(entry.person);
       if (access === 'owner' || access === 'managed' || access === 'records') visible.push(entry.personId);
     }
     personIds = (async function* () {

@@ -16,7 +16,7 @@ import {
   importCompletionsCsv,
   importRosterCsv,
 } from '../../src/usecases/imports.ts';
-import { createOrganisation } from '../../src/usecases/organisations.ts';
+import { addMember, changeMemberRole, createOrganisation } from '../../src/usecases/organisations.ts';
 import { addToRoster, listRoster } from '../../src/usecases/people.ts';
 import { exportProfile } from '../../src/usecases/profile.ts';
 import { addHolding } from '../../src/usecases/records.ts';
@@ -203,6 +203,63 @@ MIXED@EXAMPLE.COM,2025-01-04,Fourth
     expect(report.errors).toEqual([
       { row: 2, column: 'person', reason: expect.stringContaining('no person you may write') },
     ]);
+  });
+
+  it('imports completions for the staff an organisation manages, and only for them', async () => {
+    // Two gyms, each with staff on its roster; an admin of one and a viewer of the other.
+    const other = await registerAccount(ctx, {
+      email: 'owner@other.example',
+      password: 'long enough password',
+    });
+    const otherOwner: Actor = { kind: 'account', accountId: other.account.id };
+    const gymA = (await createOrganisation(ctx, owner, { name: 'Gym A' })).id;
+    const gymB = (await createOrganisation(ctx, otherOwner, { name: 'Gym B' })).id;
+    const staff = (n: number, domain: string) =>
+      `email,name\n${Array.from({ length: n }, (_, i) => `coach${i}@${domain},Coach ${i}`).join('\n')}\n`;
+    expect(await importRosterCsv(ctx, owner, gymA, csv(staff(3, 'a.example')))).toMatchObject({
+      imported: 3,
+    });
+    expect(await importRosterCsv(ctx, otherOwner, gymB, csv(staff(2, 'b.example')))).toMatchObject({
+      imported: 2,
+    });
+    await addMember(ctx, otherOwner, gymB, { email: 'owner@gym.example', role: 'viewer' });
+
+    const rows = `person,completed,title,hours,credential,units
+coach0@a.example,2025-01-10,Mobility,1,nasm.cpt,0.1
+coach1@a.example,2025-01-11,Mobility,1,nasm.cpt,0.1
+coach0@b.example,2025-01-12,Mobility,1,nasm.cpt,0.1
+coach2@a.example,2025-01-13,Mobility,1,nasm.cpt,0.1
+`;
+    // A viewer of Gym B may not write its staff's records, so the file is refused whole.
+    const refused = await importCompletionsCsv(ctx, owner, csv(rows), {});
+    expect(refused.committed).toBe(false);
+    expect(refused.errors).toEqual([
+      { row: 4, column: 'person', reason: expect.stringContaining('no person you may write') },
+    ]);
+    const onlyValid = await importCompletionsCsv(ctx, owner, csv(rows), {}, { onlyValid: true });
+    expect(onlyValid).toMatchObject({ committed: true, imported: 3 });
+    const roster = await listRoster(ctx, owner, gymA);
+    expect(roster).toHaveLength(3);
+    for (const entry of roster) {
+      const titles = (await exportProfile(ctx, SYSTEM, entry.person.id)).completions.map((c) => c.title);
+      expect(titles).toEqual(['Mobility']);
+    }
+    const gymBStaff = await listRoster(ctx, otherOwner, gymB);
+    expect(gymBStaff).toHaveLength(2);
+    for (const entry of gymBStaff) {
+      expect((await exportProfile(ctx, SYSTEM, entry.person.id)).completions).toEqual([]);
+    }
+    // Made an editor of Gym B, the same account may write its staff's records.
+    await changeMemberRole(ctx, otherOwner, gymB, (owner as { accountId: string }).accountId, 'admin');
+    const later = await importCompletionsCsv(
+      ctx,
+      owner,
+      csv(
+        'person,completed,title,hours,credential,units\ncoach1@b.example,2025-02-01,Balance,1,nasm.cpt,0.1\n',
+      ),
+      {},
+    );
+    expect(later).toMatchObject({ committed: true, imported: 1 });
   });
 
   it('imports a roster and exports it with consented statuses', async () => {

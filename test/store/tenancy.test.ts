@@ -7,6 +7,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppError } from '../../src/core/errors.ts';
 import type { Store } from '../../src/store/port.ts';
+import { personAccess, personAccessOf } from '../../src/usecases/access.ts';
 import { authenticate, changePassword, registerAccount } from '../../src/usecases/accounts.ts';
 import { listAudit } from '../../src/usecases/audit.ts';
 import { grantConsent, listConsents, revokeConsent } from '../../src/usecases/consent.ts';
@@ -277,5 +278,37 @@ describe.each(BACKENDS)('tenancy on $name', (backend) => {
     await expect(store.repositoriesFor((db) => db.execute(sql`delete from audit_log`))).rejects.toMatchObject(
       appendOnly,
     );
+  });
+
+  it('decides many people’s access at once as it does person by person', async () => {
+    const owners = await Promise.all(['a', 'b', 'c'].map((x) => signUp(`owner@bulk-${x}.example`)));
+    const orgs = await Promise.all(
+      owners.map((o, i) => createOrganisation(ctx, o.actor, { name: `Bulk ${i}` })),
+    );
+    // The first owner also sits in the second organisation, as a viewer.
+    await addMember(ctx, owners[1]!.actor, orgs[1]!.id, { email: 'owner@bulk-a.example', role: 'viewer' });
+    const pros = await Promise.all([0, 1, 2, 3, 4].map((i) => signUp(`pro${i}@bulk.example`)));
+    await grantConsent(ctx, pros[0]!.actor, pros[0]!.person.id, orgs[0]!.id, 'status');
+    await grantConsent(ctx, pros[1]!.actor, pros[1]!.person.id, orgs[1]!.id, 'records');
+    await grantConsent(ctx, pros[2]!.actor, pros[2]!.person.id, orgs[0]!.id, 'status');
+    await grantConsent(ctx, pros[2]!.actor, pros[2]!.person.id, orgs[1]!.id, 'records');
+    await grantConsent(ctx, pros[3]!.actor, pros[3]!.person.id, orgs[2]!.id, 'records');
+    await revokeConsent(ctx, pros[3]!.actor, pros[3]!.person.id, orgs[2]!.id);
+    const managed = await Promise.all(
+      orgs.map((o, i) => createManagedPerson(ctx, owners[i]!.actor, o.id, { name: `Staff ${i}` })),
+    );
+    const people = [...pros.map((p) => p.person), ...managed, owners[0]!.person];
+    const actors = [...owners.map((o) => o.actor), pros[2]!.actor, SYSTEM];
+    const seen = new Set<string>();
+    for (const a of actors) {
+      const accessOf = await personAccessOf(store, a);
+      for (const person of people) {
+        const one = await personAccess(store, a, person);
+        expect(accessOf(person)).toBe(one);
+        seen.add(one);
+      }
+    }
+    // Every kind of answer was compared.
+    expect([...seen].sort()).toEqual(['managed', 'none', 'owner', 'records', 'status']);
   });
 });
