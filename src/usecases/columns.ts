@@ -27,6 +27,21 @@ import type { Credit } from '../core/offerings/schema.ts';
 import { matchesPattern, type RuleSet } from '../core/ruleset.ts';
 import { type EvaluationRecords, evaluationRecordsOf, type PersonRecords } from '../store/model.ts';
 
+const compiledFor = new WeakMap<RuleSet, KernelRules>();
+
+/**
+ * kernelRules, built once per rule set and then shared (roster reads). Its scratch is used only
+ * inside columnsOf, which never yields, so concurrent requests cannot interleave on it.
+ */
+export function sharedKernelRules(ruleSet: RuleSet): KernelRules {
+  let rules = compiledFor.get(ruleSet);
+  if (rules === undefined) {
+    rules = kernelRules(ruleSet);
+    compiledFor.set(ruleSet, rules);
+  }
+  return rules;
+}
+
 /** The kernel's compiled form of a rule set, built once per re-evaluation run. */
 export function kernelRules(ruleSet: RuleSet): KernelRules {
   const vocab = vocabularyOf(ruleSet);

@@ -5,7 +5,6 @@
  */
 import { z } from 'zod';
 import { utcDateOf } from '../core/dates.ts';
-import { evaluate } from '../core/engine/evaluate.ts';
 import { AppError } from '../core/errors.ts';
 import type { ConsentScope, HoldingStatusSummary, Person, RosterEntry } from '../store/model.ts';
 import {
@@ -19,8 +18,7 @@ import {
 } from './access.ts';
 import { recordChange } from './audit.ts';
 import { type Actor, nowIso, type UseCaseContext } from './context.ts';
-import { profileOf } from './profile.ts';
-import { countingCompletionsFrom, summarise } from './status.ts';
+import { currentSummaries } from './status.ts';
 import { compact, parseInput } from './validate.ts';
 
 const PersonFields = z
@@ -180,16 +178,17 @@ export async function listRoster(
     p.managedBy === organisationId && p.accountId === undefined ? 'managed' : (consents.get(p.id) ?? null);
   const visible = entries.filter((e) => access(e.person) !== null);
   // Only summaries are shown: completions that can no longer count are left unread.
-  const records = await ctx.store.records.load(
-    visible.map((e) => e.personId),
-    { completionsFrom: countingCompletionsFrom(ctx.ruleSet(), asOf), evidence: false },
-  );
   const byPerson = new Map<string, HoldingStatusSummary[]>();
-  for (const e of visible) {
-    const own = records.get(e.personId);
-    if (!own) continue;
-    const evaluation = evaluate(profileOf(e.person, own.holdings, own.completions), ctx.ruleSet(), asOf);
-    byPerson.set(e.personId, summarise(e.personId, own, evaluation));
+  const summaries = await currentSummaries(
+    ctx.store,
+    visible.map((e) => e.personId),
+    ctx.ruleSet(),
+    asOf,
+  );
+  for (const summary of summaries) {
+    const list = byPerson.get(summary.personId);
+    if (list) list.push(summary);
+    else byPerson.set(summary.personId, [summary]);
   }
   return entries.map((e) => {
     const a = access(e.person);

@@ -18,9 +18,17 @@ import type {
   PersonRecords,
   StoredHolding,
 } from '../store/model.ts';
+import type { Repositories } from '../store/port.ts';
 import { findPerson, personAccess, requirePersonRead } from './access.ts';
 import { recordChange } from './audit.ts';
-import { columnsOf, factsOf, type KernelRules, kernelRules, type PopulationBatch } from './columns.ts';
+import {
+  columnsOf,
+  factsOf,
+  type KernelRules,
+  kernelRules,
+  type PopulationBatch,
+  sharedKernelRules,
+} from './columns.ts';
 import type { Actor, UseCaseContext } from './context.ts';
 import { profileOf, profileOfRecords } from './profile.ts';
 
@@ -151,6 +159,43 @@ function kernelPass(
   return { rows: kernelSummaries(batch, loaded, result, kernel, asOf), fallback: batch.fallback };
 }
 
+/**
+ * Summaries from facts read by `records.loadFacts`: the kernel's for everyone it represents, the
+ * object engine's for the others, read again in full.
+ */
+async function summariesOfFacts(
+  store: Repositories,
+  facts: ReadonlyMap<string, EvaluationRecords>,
+  ruleSet: RuleSet,
+  asOf: string,
+  kernel: KernelRules,
+  completionsFrom: (held: readonly StoredHolding[]) => string | null,
+): Promise<HoldingStatusSummary[]> {
+  const { rows, fallback } = kernelPass(facts, kernel, asOf);
+  if (fallback.length > 0) {
+    const full = await store.records.load(fallback, { completionsFrom, evidence: false });
+    rows.push(...objectSummaries(full, fallback, ruleSet, asOf));
+  }
+  return rows;
+}
+
+/**
+ * The summaries of these people as of a date, read and evaluated now (a roster): only the facts
+ * of completions that can still count are read, and the kernel compiled for this rule set is kept
+ * for the next call.
+ */
+export async function currentSummaries(
+  store: Repositories,
+  personIds: readonly string[],
+  ruleSet: RuleSet,
+  asOf: string,
+): Promise<HoldingStatusSummary[]> {
+  checkDate(asOf);
+  const completionsFrom = countingCompletionsFrom(ruleSet, asOf);
+  const facts = await store.records.loadFacts(personIds, { completionsFrom });
+  return summariesOfFacts(store, facts, ruleSet, asOf, sharedKernelRules(ruleSet), completionsFrom);
+}
+
 /** The object engine's summaries of these people, one by one. */
 function objectSummaries(
   loaded: ReadonlyMap<string, PersonRecords>,
@@ -249,15 +294,10 @@ export async function reevaluate(
           .loadFacts(ids, { completionsFrom, contiguous: !options.personIds })
           .then((facts) => ({ ids, facts }))
       : store.records.load(ids, { completionsFrom, evidence: false }).then((full) => ({ ids, full }));
-  const summariesOf = async (batch: Awaited<ReturnType<typeof read>>) => {
-    if ('full' in batch) return objectSummaries(batch.full, batch.ids, ruleSet, asOf);
-    const { rows, fallback } = kernelPass(batch.facts, kernel!, asOf);
-    if (fallback.length > 0) {
-      const full = await store.records.load(fallback, { completionsFrom, evidence: false });
-      rows.push(...objectSummaries(full, fallback, ruleSet, asOf));
-    }
-    return rows;
-  };
+  const summariesOf = async (batch: Awaited<ReturnType<typeof read>>) =>
+    'full' in batch
+      ? objectSummaries(batch.full, batch.ids, ruleSet, asOf)
+      : summariesOfFacts(store, batch.facts, ruleSet, asOf, kernel!, completionsFrom);
   const source = batches();
   // The next batches are read while this one is evaluated and written: a read takes several round
   // trips (holdings, renewals, then the completions that can still count), and each step only

@@ -10,7 +10,7 @@ import type { HoldingStatusSummary } from '../../src/store/model.ts';
 import type { Store } from '../../src/store/port.ts';
 import { SYSTEM, type UseCaseContext } from '../../src/usecases/context.ts';
 import { logCompletion, removeHolding } from '../../src/usecases/records.ts';
-import { reevaluate } from '../../src/usecases/status.ts';
+import { currentSummaries, reevaluate, statusSummaries } from '../../src/usecases/status.ts';
 import { BACKENDS, reportSkippedBackends } from './backends.ts';
 import { testContext } from './context.ts';
 
@@ -96,6 +96,21 @@ describe.each(BACKENDS)('re-evaluation on $name', (backend) => {
     // Summaries are keyed by person and holding: a batch's rewrite leaves the others as they were.
     await reevaluate(ctx, SYSTEM, '2026-01-01', { personIds: [gone.personId] });
     expect(await stored()).toEqual(before.filter((s) => s.holdingId !== gone.holdingId));
+  });
+
+  it('reads current summaries (rosters) as the object engine gives them, on several dates', async () => {
+    const ruleSet = ctx.ruleSet();
+    const byHolding = (rows: HoldingStatusSummary[]) =>
+      [...rows].sort((a, b) => a.holdingId.localeCompare(b.holdingId));
+    for (const asOf of ['2024-06-30', '2026-01-01', '2027-03-15']) {
+      const object = statusSummaries(await store.records.load(ids), ruleSet, asOf);
+      const current = await currentSummaries(store, ids, ruleSet, asOf);
+      expect(byHolding(current)).toEqual(byHolding(object));
+      expect(current.length).toBeGreaterThan(ids.length);
+    }
+    await expect(currentSummaries(store, ids, ruleSet, '2026-02-30')).rejects.toMatchObject({
+      code: 'invalid-input',
+    });
   });
 
   const stagingExists = async () => {
