@@ -3,8 +3,10 @@
  * drizzle's pg-core database type, so the same statements run on PGlite and
  * on PostgreSQL; each adapter hands in its connection (or a transaction).
  */
+import { randomBytes } from 'node:crypto';
 import { and, asc, count, eq, getTableColumns, getTableName, gt, isNull, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn, PgDatabase, PgQueryResultHKT, PgTable } from 'drizzle-orm/pg-core';
+import { AppError } from '../core/errors.ts';
 import type { Credit } from '../core/offerings/schema.ts';
 import { CopyCursor, type CopyDriver, copyText, parseCopyText } from './copy.ts';
 import * as m from './mappers.ts';
@@ -558,36 +560,61 @@ export function repositories(db: Db, copy?: CopyDriver): Repositories {
   };
 }
 
-/** Where a rebuild writes the summaries before they are swapped in (statusRebuild). */
+/** The prefix of the staging tables a rebuild writes the summaries to (statusRebuild). */
 const STATUS_STAGING = 'holding_statuses_next';
 
+/** Whether a query failed because a table does not exist (PostgreSQL's undefined_table), however wrapped. */
+function isUndefinedTable(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: unknown }).code === '42P01') return true;
+  }
+  return false;
+}
+
 /**
- * StatusRepository.rebuild: the summaries are written to a staging table without an index, and the
- * commit builds its primary key once and renames it into place. Against deleting and inserting each
- * batch's rows in the indexed table, PostgreSQL spends less than half the CPU on these writes, and
- * nobody reads a mix of two runs.
+ * StatusRepository.rebuild: the summaries are written to a staging table of this run's own, without
+ * an index, and the commit builds its primary key once and renames it into place. Against deleting
+ * and inserting each batch's rows in the indexed table, PostgreSQL spends less than half the CPU on
+ * these writes, and nobody reads a mix of two runs. Starting a rebuild drops every other staging
+ * table (left by a run that died, or by one still running, which then fails with a clear error).
  */
 async function statusRebuild(db: Db, copy: CopyDriver | undefined): Promise<StatusRebuild> {
+  if (!copy) throw new Error('a status rebuild needs a backend that offers COPY');
   const live = getTableName(t.holdingStatuses);
+  const staging = `${STATUS_STAGING}_${randomBytes(6).toString('hex')}`;
   const format = copyFormat(t.holdingStatuses);
-  const target = `"${STATUS_STAGING}"${format.target.slice(format.target.indexOf(' '))}`;
-  await db.execute(sql.raw(`drop table if exists "${STATUS_STAGING}"`));
+  const target = `"${staging}"${format.target.slice(format.target.indexOf(' '))}`;
+  const others = await queryRows<{ name: string }>(
+    db,
+    sql`select relname as name from pg_class where relkind = 'r' and starts_with(relname, ${`${STATUS_STAGING}_`}) and relnamespace = current_schema()::regnamespace`,
+  );
+  for (const { name } of others) await db.execute(sql.raw(`drop table if exists "${name}"`));
   // LIKE copies the columns with their types, collations and NOT NULL; the key comes at the commit.
-  await db.execute(sql.raw(`create table "${STATUS_STAGING}" (like "${live}")`));
+  await db.execute(sql.raw(`create table "${staging}" (like "${live}")`));
   let open = true;
   const mustBeOpen = () => {
     if (!open) throw new Error('this status rebuild has already been committed or abandoned');
   };
+  const replaced = (error: unknown) =>
+    isUndefinedTable(error)
+      ? new AppError(
+          'conflict',
+          'another re-evaluation of everyone started meanwhile and replaced this one; its summaries are the ones kept',
+        )
+      : error;
+  const drop = () => db.execute(sql.raw(`drop table if exists "${staging}"`));
   return {
     async add(rows) {
       mustBeOpen();
-      if (rows.length === 0) return;
-      for (let start = 0; start < rows.length; start += COPY_BATCH) {
-        const end = Math.min(rows.length, start + COPY_BATCH);
-        let text = '';
-        for (let i = start; i < end; i++) text += format.line(m.statusToRow(rows[i]!));
-        if (copy) await copy.copyIn(db, target, text);
-        else throw new Error('a status rebuild needs a backend that offers COPY');
+      try {
+        for (let start = 0; start < rows.length; start += COPY_BATCH) {
+          const end = Math.min(rows.length, start + COPY_BATCH);
+          let text = '';
+          for (let i = start; i < end; i++) text += format.line(m.statusToRow(rows[i]!));
+          await copy.copyIn(db, target, text);
+        }
+      } catch (error) {
+        throw replaced(error);
       }
     },
     async commit() {
@@ -598,31 +625,31 @@ async function statusRebuild(db: Db, copy: CopyDriver | undefined): Promise<Stat
         // the rebuild ran, and the key (which refuses two rows for one holding).
         await db.execute(
           sql.raw(
-            `delete from "${STATUS_STAGING}" n where not exists (select 1 from "${getTableName(t.holdings)}" h where h.id = n.holding_id)`,
+            `delete from "${staging}" n where not exists (select 1 from "${getTableName(t.holdings)}" h where h.id = n.holding_id)`,
           ),
         );
         await db.execute(
           sql.raw(
-            `alter table "${STATUS_STAGING}" add constraint "${STATUS_STAGING}_pkey" primary key (person_id, holding_id)`,
+            `alter table "${staging}" add constraint "${staging}_pkey" primary key (person_id, holding_id)`,
           ),
         );
         await db.transaction(async (tx) => {
           await tx.execute(sql.raw(`drop table "${live}"`));
-          await tx.execute(sql.raw(`alter table "${STATUS_STAGING}" rename to "${live}"`));
+          await tx.execute(sql.raw(`alter table "${staging}" rename to "${live}"`));
           await tx.execute(
-            sql.raw(`alter table "${live}" rename constraint "${STATUS_STAGING}_pkey" to "${live}_pkey"`),
+            sql.raw(`alter table "${live}" rename constraint "${staging}_pkey" to "${live}_pkey"`),
           );
         });
       } catch (error) {
-        await db.execute(sql.raw(`drop table if exists "${STATUS_STAGING}"`)).catch(() => undefined);
-        throw error;
+        await drop().catch(() => undefined);
+        throw replaced(error);
       }
       await db.execute(sql.raw(`analyze "${live}"`));
     },
     async abandon() {
       if (!open) return;
       open = false;
-      await db.execute(sql.raw(`drop table if exists "${STATUS_STAGING}"`));
+      await drop();
     },
   };
 }

@@ -115,7 +115,9 @@ describe.each(BACKENDS)('re-evaluation on $name', (backend) => {
 
   const stagingExists = async () => {
     const result = (await store.repositoriesFor((db) =>
-      db.execute(sql`select count(*)::int as n from pg_class where relname = 'holding_statuses_next'`),
+      db.execute(
+        sql`select count(*)::int as n from pg_class where starts_with(relname, 'holding_statuses_next')`,
+      ),
     )) as { rows: { n: number }[] };
     return result.rows[0]!.n > 0;
   };
@@ -141,6 +143,23 @@ describe.each(BACKENDS)('re-evaluation on $name', (backend) => {
     expect(await stored()).toEqual(later);
     expect(await stagingExists()).toBe(false);
     await expect(store.transaction((tx) => tx.statuses.replaceFor([], [later[1]!]))).rejects.toThrow();
+  });
+
+  it('lets a second rebuild replace one still running, which then fails clearly', async () => {
+    await reevaluate(ctx, SYSTEM, '2026-01-01');
+    const before = await stored();
+    const first = await store.statuses.rebuild();
+    await first.add(before.slice(0, 5));
+    const second = await store.statuses.rebuild();
+    await expect(first.add(before.slice(5, 10))).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('another re-evaluation'),
+    });
+    await expect(first.commit()).rejects.toMatchObject({ code: 'conflict' });
+    await second.add(before);
+    await second.commit();
+    expect(await stored()).toEqual(before);
+    expect(await stagingExists()).toBe(false);
   });
 
   it('leaves out the summaries of holdings deleted while a rebuild runs', async () => {
