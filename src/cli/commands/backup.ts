@@ -5,7 +5,6 @@ import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { Command } from 'commander';
-import { backup } from '../../usecases/backup.ts';
 import { SYSTEM } from '../../usecases/context.ts';
 import type { CliContext } from '../context.ts';
 import { withStore } from './db.ts';
@@ -24,6 +23,7 @@ export function registerBackup(program: Command, cli: CliContext): void {
         const lines = new PassThrough();
         const out = createWriteStream(partial);
         const written = file.endsWith('.gz') ? pipeline(lines, createGzip(), out) : pipeline(lines, out);
+        const { backup } = await import('../../usecases/backup.ts');
         const result = await backup(ctx, SYSTEM, lines);
         lines.end();
         await written;

@@ -3,11 +3,8 @@
  * PostgreSQL when DATABASE_URL is set, otherwise PGlite in --data <dir>.
  */
 import type { Command } from 'commander';
-import { localFileStorage } from '../../files/storage.ts';
-import { filesDir, openStore } from '../../store/open.ts';
 import type { Store } from '../../store/port.ts';
-import { createContext, SYSTEM, type UseCaseContext } from '../../usecases/context.ts';
-import { reevaluate } from '../../usecases/status.ts';
+import { SYSTEM, type UseCaseContext } from '../../usecases/context.ts';
 import type { CliContext } from '../context.ts';
 import { formatOption, type OutputFormat, render } from '../output.ts';
 import { progress } from './import.ts';
@@ -19,6 +16,12 @@ export async function withStore<T>(
   fn: (store: Store, ctx: UseCaseContext) => Promise<T>,
   options: { migrate?: boolean } = {},
 ): Promise<T> {
+  // Loaded here, not at start-up: commands that need no store (status, plan, rules) start faster.
+  const [{ filesDir, openStore }, { localFileStorage }, { createContext }] = await Promise.all([
+    import('../../store/open.ts'),
+    import('../../files/storage.ts'),
+    import('../../usecases/context.ts'),
+  ]);
   const dataDir = cli.globals().data;
   const store = await openStore({
     dataDir,
@@ -81,6 +84,7 @@ export function registerDb(program: Command, cli: CliContext): void {
     .action((opts: { on?: string; format: OutputFormat }) =>
       withStore(cli, async (store, ctx) => {
         const asOf = opts.on ? parseDateOption(opts.on, '--on') : cli.today();
+        const { reevaluate } = await import('../../usecases/status.ts');
         const bar = progress('re-evaluating people', await store.people.count());
         const result = await reevaluate(ctx, SYSTEM, asOf, {
           onProgress: (done) => bar.update(done),

@@ -1,7 +1,6 @@
 /** `recert demo --people N --seed S`: loads a deterministic synthetic population. */
 import type { Command } from 'commander';
 import { AppError } from '../../core/errors.ts';
-import { DEMO_PASSWORD, loadDemo } from '../../demo/load.ts';
 import { SYSTEM } from '../../usecases/context.ts';
 import type { CliContext } from '../context.ts';
 import { formatOption, type OutputFormat, render } from '../output.ts';
@@ -34,6 +33,7 @@ export function registerDemo(program: Command, cli: CliContext): void {
       const seed = positiveInt(opts.seed, '--seed', 0);
       const baseDate = parseDateOption(opts.baseDate, '--base-date');
       return withStore(cli, async (_store, ctx) => {
+        const { DEMO_PASSWORD, loadDemo } = await import('../../demo/load.ts');
         const bar = progress('generating people', people);
         const summary = await loadDemo(ctx, SYSTEM, { people, seed, baseDate }, (done) =>
           bar.update(done),

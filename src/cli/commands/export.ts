@@ -8,8 +8,6 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { AppError } from '../../core/errors.ts';
 import { SYSTEM } from '../../usecases/context.ts';
-import { exportCompletionsCsv, exportRosterCsv } from '../../usecases/imports.ts';
-import { exportProfile, profileToDocument } from '../../usecases/profile.ts';
 import type { CliContext } from '../context.ts';
 import { renderJson } from '../output.ts';
 import { withStore } from './db.ts';
@@ -61,6 +59,8 @@ export function registerExport(program: Command, cli: CliContext): void {
     .option('--out <file>', 'write to a file instead of stdout')
     .action((opts: ExportOptions) =>
       withStore(cli, async (store, ctx) => {
+        const [{ exportCompletionsCsv, exportRosterCsv }, { exportProfile, profileToDocument }] =
+          await Promise.all([import('../../usecases/imports.ts'), import('../../usecases/profile.ts')]);
         if (opts.roster) {
           if (opts.format !== 'csv')
             throw AppError.invalid('a roster exports as --format csv', [

@@ -13,8 +13,7 @@ import { readProfileFile } from '../../io/profile-file.ts';
 import type { Person } from '../../store/model.ts';
 import type { Store } from '../../store/port.ts';
 import { SYSTEM, type UseCaseContext } from '../../usecases/context.ts';
-import { type ImportReport, importCompletionsCsv, importRosterCsv } from '../../usecases/imports.ts';
-import { importProfile } from '../../usecases/profile.ts';
+import type { ImportReport } from '../../usecases/imports.ts';
 import type { CliContext } from '../context.ts';
 import { formatOption, type OutputFormat, render } from '../output.ts';
 import { withStore } from './db.ts';
@@ -161,6 +160,7 @@ export function registerImport(program: Command, cli: CliContext): void {
         if (ext === '.yaml' || ext === '.yml' || ext === '.json') {
           const profile = readProfileFile(file);
           const person = await targetPerson(ctx, opts.person, profile.person?.email);
+          const { importProfile } = await import('../../usecases/profile.ts');
           const result = await importProfile(ctx, SYSTEM, person.id, profile, { mode: opts.mode });
           const json = { person: person.id, ...result };
           cli.printer.out(
@@ -187,6 +187,7 @@ export function registerImport(program: Command, cli: CliContext): void {
           ...(opts.onlyValid ? { onlyValid: true } : {}),
           onProgress: () => bar.update(input.bytesRead),
         };
+        const { importCompletionsCsv, importRosterCsv } = await import('../../usecases/imports.ts');
         let report: ImportReport;
         try {
           if (opts.roster) {

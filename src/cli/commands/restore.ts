@@ -4,7 +4,6 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { Command } from 'commander';
 import { AppError } from '../../core/errors.ts';
-import { restore } from '../../usecases/backup.ts';
 import { SYSTEM } from '../../usecases/context.ts';
 import type { CliContext } from '../context.ts';
 import { withStore } from './db.ts';
@@ -34,6 +33,7 @@ export function registerRestore(program: Command, cli: CliContext): void {
         }
         const raw = createReadStream(file);
         const input: Readable = gzip ? raw.pipe(createGunzip()) : raw;
+        const { restore } = await import('../../usecases/backup.ts');
         const result = await restore(ctx, SYSTEM, input);
         const total = Object.values(result.tables).reduce((a, b) => a + b, 0);
         cli.printer.out(

@@ -5,7 +5,6 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { startServer } from '../../api/server.ts';
 import { shippedRuleSet } from '../../catalog/load.ts';
 import { AppError } from '../../core/errors.ts';
 import type { CliContext } from '../context.ts';
@@ -26,6 +25,8 @@ export function registerServe(program: Command, ctx: CliContext): void {
           { field: 'port', message: 'must be an integer from 0 to 65535' },
         ]);
       }
+      // Loaded here, not at start-up: the API is the heaviest part of the CLI.
+      const { startServer } = await import('../../api/server.ts');
       const server = await startServer({
         port,
         host: opts.host || ctx.env.HOST || '127.0.0.1',
