@@ -22,6 +22,8 @@ const SUITES: Record<string, () => Promise<BenchSuite>> = {
     ),
   planner: async () =>
     scriptSuite('planner', 'bench/planner.ts', 'Planner solve times on generated catalogs'),
+  cli: async () =>
+    scriptSuite('cli', 'bench/cli.ts', 'CLI: one-shot status and plan commands, each a new process'),
   web: async () =>
     scriptSuite('web', 'bench/web.ts', 'Web app: JS gzipped and first useful render in Chromium'),
 };
