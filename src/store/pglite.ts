@@ -69,8 +69,16 @@ export const pgliteCopy: CopyDriver = {
   },
   async copyOut(db, query) {
     const client = driverClient(db) as PgliteQueryable;
-    const result = await client.query(`copy (${query}) to '/dev/blob'`);
-    return result.blob ? await result.blob.text() : '';
+    try {
+      const result = await client.query(`copy (${query}) to '/dev/blob'`);
+      return result.blob ? await result.blob.text() : '';
+    } catch (error) {
+      // PGlite (0.5) keeps what a failed COPY TO wrote to /dev/blob and hands it over with the next
+      // successful query's result, so the next COPY would begin with the failed one's rows. A query
+      // now takes it; in an aborted transaction that fails too, and the rollback takes it instead.
+      await client.query('select 1').catch(() => undefined);
+      throw error;
+    }
   },
 };
 

@@ -7,7 +7,9 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredCompletion, StoredHolding } from '../../src/store/model.ts';
 import { completionFacts } from '../../src/store/model.ts';
+import { pgliteCopy } from '../../src/store/pglite.ts';
 import type { Store } from '../../src/store/port.ts';
+import { postgresCopy } from '../../src/store/postgres.ts';
 import { queryRows } from '../../src/store/repositories.ts';
 import { BACKENDS, reportSkippedBackends } from './backends.ts';
 
@@ -109,6 +111,25 @@ describe.each(BACKENDS)('COPY round trip on $name', (backend) => {
     const byRange = await store.records.loadFacts(page, { contiguous: true });
     expect(byRange).toEqual(await store.records.loadFacts(page));
     expect(byRange.get(people[0]!)?.holdings[0]?.holding.renewals).toHaveLength(2);
+  });
+
+  it('reads a large COPY whole, and an error in the middle of one leaves the connection usable', async () => {
+    const copy = backend.name === 'postgres' ? postgresCopy : pgliteCopy;
+    const read = (query: string) => store.repositoriesFor((db) => copy.copyOut(db, query));
+    // Many socket reads' worth of rows, with multi-byte characters split wherever they fall.
+    const text = await read(
+      `select x, repeat('Zoë ✓ 𝄞 ', x % 7), 'tab' || chr(9) || 'end' from generate_series(1, 60000) as x`,
+    );
+    const rows = text.split('\n');
+    expect(rows).toHaveLength(60001);
+    expect(rows[59999]).toBe(`60000\t${'Zoë ✓ 𝄞 '.repeat(60000 % 7)}\ttab\\tend`);
+    expect(rows.at(-1)).toBe('');
+    // The server fails after sending thousands of rows: the read rejects with its error …
+    await expect(read('select 1 / (x - 5000) from generate_series(1, 10000) as x')).rejects.toThrow(
+      /division by zero/,
+    );
+    // … and every connection still answers, with its own rows only.
+    for (let i = 0; i < 6; i++) expect(await read('select 42')).toBe('42\n');
   });
 
   it('refreshes statistics of the tables named, and refuses a name it does not know', async () => {
