@@ -8,6 +8,7 @@ import { Alert, ProblemAlert } from '../ui/Alert.tsx';
 import { Field } from '../ui/Field.tsx';
 import { Loading, Page } from '../ui/Page.tsx';
 import { matchesCredential } from '../ui/search.ts';
+import { useAction } from '../ui/useAction.ts';
 import { useLoad } from '../ui/useLoad.ts';
 
 const KIND_LABEL: Record<string, string> = {
@@ -30,9 +31,8 @@ export function AddCredentialPage() {
     if (focusTo === 'search') search.current?.querySelector<HTMLInputElement>('input')?.focus();
     setFocusTo(undefined);
   }, [focusTo]);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, setError, run } = useAction();
   const [added, setAdded] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
   const fields = error instanceof ApiProblem ? error.fieldErrors() : {};
   const results = (catalog.data?.credentials ?? []).filter((c) => matchesCredential(c, query));
 
@@ -41,9 +41,7 @@ export function AddCredentialPage() {
     if (!chosen || !person) return;
     const form = new FormData(event.currentTarget);
     const text = (name: string) => String(form.get(name) ?? '').trim();
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       await api.addHolding(person.id, {
         credential: chosen.id,
         earned: text('earned'),
@@ -55,11 +53,7 @@ export function AddCredentialPage() {
       setChosen(undefined);
       setFocusTo('search');
       setQuery('');
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import type { FormEvent } from 'react';
 import { ApiProblem } from '../api/client.ts';
 import { api } from '../api/endpoints.ts';
 import { href, navigate } from '../router.ts';
@@ -6,6 +6,7 @@ import { useSession } from '../session.tsx';
 import { ProblemAlert } from '../ui/Alert.tsx';
 import { Field } from '../ui/Field.tsx';
 import { Page } from '../ui/Page.tsx';
+import { useAction } from '../ui/useAction.ts';
 
 /** Where to go after signing in: back to the page that asked (an invitation link), or the wallet. */
 function afterSignIn(next: string | null) {
@@ -14,17 +15,14 @@ function afterSignIn(next: string | null) {
 
 export function SignUpPage({ next }: { next: string | null }) {
   const { setPerson } = useSession();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const fields = error instanceof ApiProblem ? error.fieldErrors() : {};
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const name = String(form.get('name') ?? '').trim();
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       await api.signUp({
         email: String(form.get('email') ?? ''),
         password: String(form.get('password') ?? ''),
@@ -32,11 +30,7 @@ export function SignUpPage({ next }: { next: string | null }) {
       });
       setPerson(await api.myPerson());
       afterSignIn(next);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -71,27 +65,20 @@ export function SignUpPage({ next }: { next: string | null }) {
 
 export function SignInPage({ next }: { next: string | null }) {
   const { setPerson } = useSession();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const fields = error instanceof ApiProblem ? error.fieldErrors() : {};
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       await api.signIn({
         email: String(form.get('email') ?? ''),
         password: String(form.get('password') ?? ''),
       });
       setPerson(await api.myPerson());
       afterSignIn(next);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -6,6 +6,7 @@ import { navigate } from '../router.ts';
 import { Alert, ProblemAlert } from '../ui/Alert.tsx';
 import { formatDate, todayLocal } from '../ui/dates.ts';
 import { Field } from '../ui/Field.tsx';
+import { useAction } from '../ui/useAction.ts';
 
 /** Record a renewal (or reinstatement) submission, or remove the holding from the wallet. */
 export function HoldingActions({
@@ -17,9 +18,8 @@ export function HoldingActions({
   name: string;
   onChanged: () => void;
 }) {
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const [notice, setNotice] = useState<string>();
-  const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const fields = error instanceof ApiProblem ? error.fieldErrors() : {};
   const renewals = stored.holding.renewals.map((r) =>
@@ -31,30 +31,19 @@ export function HoldingActions({
     const form = new FormData(event.currentTarget);
     const date = String(form.get('date') ?? '');
     const kind = form.get('kind') === 'reinstatement' ? 'reinstatement' : 'renewal';
-    setBusy(true);
-    setError(undefined);
     setNotice(undefined);
-    try {
+    await run(async () => {
       await api.recordRenewal(stored.id, { date, kind });
       setNotice(`Recorded the ${kind} submitted on ${formatDate(date)}.`);
       onChanged();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   async function remove() {
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       await api.removeHolding(stored.id);
       navigate('/wallet');
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
+    });
   }
 
   return (

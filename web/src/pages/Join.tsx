@@ -4,31 +4,25 @@ import { href } from '../router.ts';
 import { useSession } from '../session.tsx';
 import { Alert, ProblemAlert } from '../ui/Alert.tsx';
 import { Page } from '../ui/Page.tsx';
+import { useAction } from '../ui/useAction.ts';
 
 /** The professional's side of a staff invitation: join, and choose what to share. */
 export function JoinPage({ token }: { token: string }) {
   const { person } = useSession();
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const [done, setDone] = useState<{ name: string; scope: string }>();
-  const [busy, setBusy] = useState(false);
   const here = `/join?token=${encodeURIComponent(token)}`;
 
   async function accept(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (!person) return;
     const scope = new FormData(event.currentTarget).get('scope') === 'records' ? 'records' : 'status';
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const membership = await api.acceptInvitation(token);
       await api.grantConsent(person.id, membership.organisationId, scope);
       const organisation = await api.organisation(membership.organisationId).catch(() => undefined);
       setDone({ name: organisation?.name ?? 'the organisation', scope });
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   if (!token) {

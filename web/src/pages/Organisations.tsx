@@ -1,10 +1,11 @@
-import { type FormEvent, useState } from 'react';
+import type { FormEvent } from 'react';
 import { ApiProblem } from '../api/client.ts';
 import { api } from '../api/endpoints.ts';
 import { href, navigate } from '../router.ts';
 import { ProblemAlert } from '../ui/Alert.tsx';
 import { Field } from '../ui/Field.tsx';
 import { Loading, Page } from '../ui/Page.tsx';
+import { useAction } from '../ui/useAction.ts';
 import { useLoad } from '../ui/useLoad.ts';
 
 const ROLE_LABEL: Record<string, string> = {
@@ -16,23 +17,16 @@ const ROLE_LABEL: Record<string, string> = {
 
 export function OrganisationsPage() {
   const load = useLoad(() => api.organisations(), []);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const fields = error instanceof ApiProblem ? error.fieldErrors() : {};
 
   async function create(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const name = String(new FormData(event.currentTarget).get('name') ?? '');
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const organisation = await api.createOrganisation(name);
       navigate(`/organisations/${organisation.id}`);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -8,6 +8,7 @@ import { ProblemAlert } from '../ui/Alert.tsx';
 import { formatDate } from '../ui/dates.ts';
 import { Field } from '../ui/Field.tsx';
 import { Loading, Page } from '../ui/Page.tsx';
+import { useAction } from '../ui/useAction.ts';
 import { useLoad } from '../ui/useLoad.ts';
 
 const FORMATS = [
@@ -39,8 +40,7 @@ export function PlanPage() {
     return { held: rules.credentials.filter((c) => held.has(c.id)), earnable };
   }, [personId]);
   const [plan, setPlan] = useState<Plan>();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const fields = error instanceof ApiProblem ? error.fieldErrors() : {};
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -56,18 +56,12 @@ export function PlanPage() {
     if (text('hoursPerMonth')) constraints.hoursPerMonth = Number(text('hoursPerMonth'));
     const formats = form.getAll('formats').map(String) as NonNullable<PlanConstraints['formats']>[number][];
     if (formats.length > 0 && formats.length < FORMATS.length) constraints.formats = formats;
-    setBusy(true);
-    setError(undefined);
     setPlan(undefined);
-    try {
+    await run(async () => {
       setPlan(
         await api.plan(personId, Object.keys(constraints).length > 0 ? { goals, constraints } : { goals }),
       );
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -19,6 +19,7 @@ import {
   statusCounts,
 } from '../ui/roster.ts';
 import { StatusBadge } from '../ui/StatusBadge.tsx';
+import { useAction } from '../ui/useAction.ts';
 import { useLoad } from '../ui/useLoad.ts';
 
 export function RosterPage({ organisationId }: { organisationId: string }) {
@@ -224,19 +225,16 @@ export function RosterTable({
 }
 
 function InviteStaff({ organisationId, onAdded }: { organisationId: string; onAdded: () => void }) {
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const [link, setLink] = useState<{ email: string; url: string }>();
-  const [busy, setBusy] = useState(false);
   const fields = error instanceof ApiProblem ? error.fieldErrors() : {};
 
   async function invite(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = event.currentTarget;
     const email = String(new FormData(form).get('email') ?? '').trim();
-    setBusy(true);
-    setError(undefined);
     setLink(undefined);
-    try {
+    await run(async () => {
       const { token } = await api.invite(organisationId, { email, role: 'viewer' });
       setLink({
         email,
@@ -244,11 +242,7 @@ function InviteStaff({ organisationId, onAdded }: { organisationId: string; onAd
       });
       form.reset();
       onAdded();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
