@@ -1036,6 +1036,32 @@ class Kernel {
     res.status[h] = statusOf(pastEnd, asOf, end, this.graceEnd(policy, end), allMet, this.dueSoonDays);
   }
 
+  /** takes()' answer for the holding it last accepted: the factor (num/den) and the hidden-from bit. */
+  private takenNum = 1;
+  private takenDen = 1;
+  private takenHide = 0;
+
+  /**
+   * Whether holding h (of credential `self`) counts the records of holding g, the person's holdings
+   * starting at `first`: its own and those of its credential, or another credential's through an
+   * acceptance rule (not by petition). Through acceptance the factor is the rule's, and the records
+   * that name h in completionHiddenFrom (h has its own credit for the completion) are left out.
+   */
+  private takes(v: Variant, h: number, g: number, first: number, self: number): boolean {
+    this.takenNum = 1;
+    this.takenDen = 1;
+    this.takenHide = 0;
+    const credential = this.columns.holdingCredential[g]!;
+    if (g === h || credential === self) return true;
+    if (!v.hasAccept) return false;
+    const a = v.accept[credential]!;
+    if (a < 0 || v.acceptPetition[a]) return false;
+    this.takenNum = v.acceptNum[a]!;
+    this.takenDen = v.acceptDen[a]!;
+    this.takenHide = 1 << (h - first);
+    return true;
+  }
+
   /** Eligible units of the holding's own credits and those its acceptance rules take from the person's others. */
   plainSum(v: Variant, h: number, first: number, last: number, lo: number, hi: number): number {
     const c = this.columns;
@@ -1047,18 +1073,10 @@ class Kernel {
     const self = c.holdingCredential[h]!;
     let sum = 0;
     for (let g = first; g < last; g++) {
-      let num = 1;
-      let den = 1;
-      // Taken through acceptance: not the records this holding has its own credit for (completionHiddenFrom).
-      let hide = 0;
-      if (g !== h && c.holdingCredential[g] !== self) {
-        if (!v.hasAccept) continue;
-        const a = v.accept[c.holdingCredential[g]!]!;
-        if (a < 0 || v.acceptPetition[a]) continue;
-        num = v.acceptNum[a]!;
-        den = v.acceptDen[a]!;
-        hide = 1 << (h - first);
-      }
+      if (!this.takes(v, h, g, first, self)) continue;
+      const num = this.takenNum;
+      const den = this.takenDen;
+      const hide = this.takenHide;
       const to = cs[g + 1]!;
       if (num === den) {
         // Without branches: the mask is all ones only inside [lo, hi] with the credit approved (status 0).
@@ -1122,18 +1140,10 @@ class Kernel {
     const cs = c.holdingCompletionStart;
     const self = c.holdingCredential[h]!;
     for (let g = first; g < last; g++) {
-      let num = 1;
-      let den = 1;
-      // Taken through acceptance: not the records this holding has its own credit for (completionHiddenFrom).
-      let hide = 0;
-      if (g !== h && c.holdingCredential[g] !== self) {
-        if (!v.hasAccept) continue;
-        const a = v.accept[c.holdingCredential[g]!]!;
-        if (a < 0 || v.acceptPetition[a]) continue;
-        num = v.acceptNum[a]!;
-        den = v.acceptDen[a]!;
-        hide = 1 << (h - first);
-      }
+      if (!this.takes(v, h, g, first, self)) continue;
+      const num = this.takenNum;
+      const den = this.takenDen;
+      const hide = this.takenHide;
       const to = cs[g + 1]!;
       for (let r = cs[g]!; r < to; r++) {
         const d = c.completionDay[r]!;
@@ -1354,18 +1364,10 @@ class Kernel {
     const types = s.types;
     const providers = s.providers;
     for (let g = this.atFirst; g < this.atLast; g++) {
-      let num = 1;
-      let den = 1;
-      // Taken through acceptance: not the records this holding has its own credit for (completionHiddenFrom).
-      let hide = 0;
-      if (g !== h && c.holdingCredential[g] !== self) {
-        if (!v.hasAccept) continue;
-        const a = v.accept[c.holdingCredential[g]!]!;
-        if (a < 0 || v.acceptPetition[a]) continue;
-        num = v.acceptNum[a]!;
-        den = v.acceptDen[a]!;
-        hide = 1 << (h - this.atFirst);
-      }
+      if (!this.takes(v, h, g, this.atFirst, self)) continue;
+      const num = this.takenNum;
+      const den = this.takenDen;
+      const hide = this.takenHide;
       const to = cs[g + 1]!;
       if (repeat) {
         // One row of eight per slot: stamp, course key, offered, counted, attributes, year, event.
