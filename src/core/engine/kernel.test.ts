@@ -309,6 +309,24 @@ describe('evaluatePopulation agrees with evaluate()', () => {
     expect(laminar).toBeGreaterThan(0);
   });
 
+  it('refuses to state as a profile a person whose records are hidden from other holdings', () => {
+    const columns = syntheticPopulation(shipped.ruleSet, shipped.vocab, {
+      seed: 3,
+      holdings: 40,
+      asOf: toEpochDay('2026-06-15'),
+    });
+    const p = [...Array(columns.persons).keys()].find(
+      (i) =>
+        columns.holdingCompletionStart[columns.personHoldingStart[i + 1]!]! >
+        columns.holdingCompletionStart[columns.personHoldingStart[i]!]!,
+    )!;
+    expect(profileOf(columns, shipped.vocab, p).completions.length).toBeGreaterThan(0);
+    const record = columns.holdingCompletionStart[columns.personHoldingStart[p]!]!;
+    const hidden = { ...columns, completionHiddenFrom: columns.completionHiddenFrom.slice() };
+    hidden.completionHiddenFrom[record] = 2;
+    expect(() => profileOf(hidden, shipped.vocab, p)).toThrow(/hidden from other holdings/);
+  });
+
   it('covers every status the engine can give', () => {
     const seen = new Set<string>();
     for (let seed = 1; seed <= 4; seed++) {

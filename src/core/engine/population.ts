@@ -133,7 +133,8 @@ export function activityTitle(activity: number): string {
 
 /**
  * One person of the population as a profile document, in column order. Each record becomes a
- * completion of its own, so this is for populations whose records are (completionHiddenFrom all 0).
+ * completion of its own, so a record hidden from some holdings (completionHiddenFrom, one completion
+ * crediting several) has no profile of its own: such a person is refused rather than mis-stated.
  */
 export function profileOf(columns: PopulationColumns, vocab: Vocabulary, person: number): Profile {
   const holdings: Holding[] = [];
@@ -159,6 +160,11 @@ export function profileOf(columns: PopulationColumns, vocab: Vocabulary, person:
     }
     holdings.push(holding);
     for (let c = columns.holdingCompletionStart[h]!; c < columns.holdingCompletionStart[h + 1]!; c++) {
+      if (columns.completionHiddenFrom[c] !== 0) {
+        throw new Error(
+          `person ${person}: record ${c} is hidden from other holdings (one completion crediting several), which a profile of one completion per record cannot state`,
+        );
+      }
       completions.push(completionOf(columns, vocab, credential, c));
     }
   }
