@@ -46,6 +46,7 @@ import {
 import { type CookieSettings, registerAuth, SAFE_METHODS } from './plugins/auth.ts';
 import { asAppError, registerProblems, sendProblem, type WebFallback } from './plugins/problems.ts';
 import { PROBLEM_CONTENT_TYPE } from './problem.ts';
+import { sharedRateLimitStore } from './rate-limit-store.ts';
 import { authRoutes } from './routes/auth.ts';
 import { consentRoutes } from './routes/consent.ts';
 import { CSV_CONTENT_TYPE, csvRoutes } from './routes/csv.ts';
@@ -235,6 +236,8 @@ export async function buildApp(options: ApiOptions): Promise<Api> {
   });
   await app.register(fastifyRateLimit, {
     global: false,
+    // Processes sharing one PostgreSQL share their counts; PGlite's folder has one process.
+    ...(options.store.info.sharedByProcesses ? { store: sharedRateLimitStore(options.store) } : {}),
     errorResponseBuilder: (_request, context) =>
       new AppError('rate-limited', `too many requests; try again in ${context.after}`),
   });

@@ -102,6 +102,7 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Store> {
     info: {
       description: options.dir ? `PGlite at ${options.dir}` : 'PGlite in memory',
       concurrentReads: false,
+      sharedByProcesses: false,
       overlapWrites: false,
     },
     copy: pgliteCopy,

@@ -240,6 +240,11 @@ export interface StoreInfo {
    * (a server works in parallel with the parsing; in-process PGlite cannot).
    */
   overlapWrites: boolean;
+  /**
+   * Whether other processes may use the same database at once (PostgreSQL), so state shared between
+   * requests, such as rate-limit counters, belongs in it; PGlite's folder is one process's.
+   */
+  sharedByProcesses: boolean;
 }
 
 export interface Store extends Repositories {

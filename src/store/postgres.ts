@@ -84,6 +84,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Store> {
     info: {
       description: `PostgreSQL at ${redactUrl(options.url)}`,
       concurrentReads: true,
+      sharedByProcesses: true,
       overlapWrites: true,
     },
     copy: postgresCopy,

@@ -5,7 +5,7 @@
  * drizzle-kit config lists both files so one migration history covers both.
  */
 import { sql } from 'drizzle-orm';
-import { index, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { accounts } from './schema.ts';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'string' });
@@ -47,4 +47,19 @@ export const apiTokens = pgTable(
     uniqueIndex('api_tokens_token_key').on(t.tokenHash),
     index('api_tokens_account_idx').on(t.accountId).where(sql`${t.revokedAt} is null`),
   ],
+);
+
+/**
+ * Rate-limit counters shared by every API process on one PostgreSQL (a login limit must hold
+ * across processes behind a load balancer). One row per key and window; rows past their window
+ * are reset on the next hit and swept now and then. Not backed up: they are minutes long.
+ */
+export const rateLimits = pgTable(
+  'rate_limits',
+  {
+    key: text('key').primaryKey(),
+    hits: integer('hits').notNull(),
+    resetAt: at('reset_at').notNull(),
+  },
+  (t) => [index('rate_limits_reset_idx').on(t.resetAt)],
 );
