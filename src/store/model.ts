@@ -100,7 +100,7 @@ export interface EvidenceFile {
   createdAt: string;
 }
 
-/** What re-evaluation stores per holding, for rosters and dashboards. Units are milli-units. */
+/** What re-evaluation stores per holding (a snapshot for population-wide reports); rosters compute the same rows live. Units are milli-units. */
 export interface HoldingStatusSummary {
   holdingId: string;
   personId: string;

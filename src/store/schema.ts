@@ -279,8 +279,8 @@ export const evidenceFiles = pgTable(
 );
 
 /**
- * Per-holding status summaries written by re-evaluation, for rosters and dashboards. A batch of
- * people's rows is replaced at once, so the one key is (person, holding): one index serves both
+ * Per-holding status summaries written by re-evaluation: a snapshot of everyone's status as of one
+ * date, for population-wide reports. A batch of people's rows is replaced at once, so the one key is (person, holding): one index serves both
  * the replacement and the reads by person. No foreign keys: their per-row checks cost more than
  * half of a re-evaluation's writes; writers take the ids from the rows they just read, and
  * deleting a holding deletes its summary (records.deleteHolding).

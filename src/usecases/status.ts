@@ -1,7 +1,9 @@
 /**
  * Status: the pure engine applied to stored records. One person on demand
  * (getPersonStatus), or the whole population in batches (reevaluate), which
- * writes the per-holding summaries that rosters and dashboards read.
+ * writes the per-holding summaries: a snapshot of everyone's status as of one date, for reports
+ * that query a whole population in SQL (who lapses in the next 90 days). Rosters do not wait for
+ * it: they evaluate their own people on the date asked (currentSummaries).
  */
 
 import { isIsoDate, toEpochDay, toIsoDate } from '../core/dates.ts';

@@ -78,7 +78,9 @@ export function registerDb(program: Command, cli: CliContext): void {
     );
 
   db.command('reevaluate')
-    .description("recompute and store every holding's status summary (what rosters and exports show)")
+    .description(
+      "recompute and store every holding's status summary as of a date (a snapshot for population-wide reports)",
+    )
     .option('--on <date>', 'evaluate as of this date (YYYY-MM-DD); default today')
     .addOption(formatOption())
     .action((opts: { on?: string; format: OutputFormat }) =>
