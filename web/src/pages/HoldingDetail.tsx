@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import { api } from '../api/endpoints.ts';
 import type { Allocation, StoredCompletion } from '../api/types.ts';
 import { href } from '../router.ts';
@@ -11,6 +10,7 @@ import { Loading, Page } from '../ui/Page.tsx';
 import { ProgressRing } from '../ui/ProgressRing.tsx';
 import { SourceLinks, StatementList } from '../ui/Sources.tsx';
 import { StatusBadge } from '../ui/StatusBadge.tsx';
+import { useAction } from '../ui/useAction.ts';
 import { useLoad } from '../ui/useLoad.ts';
 import { HoldingActions } from './HoldingActions.tsx';
 
@@ -258,7 +258,7 @@ export function AllocationTable({
   credential: string;
   onDecided: () => void;
 }) {
-  const [error, setError] = useState<unknown>();
+  const { error, run } = useAction();
   if (allocations.length === 0) return <p className="muted">No CE recorded toward this credential yet.</p>;
 
   /** Records a petition's outcome on the completion's credit toward this credential. */
@@ -267,25 +267,19 @@ export function AllocationTable({
       (c) => c.credential === credential && c.status === 'pending',
     );
     if (index === -1) return;
-    setError(undefined);
-    try {
+    await run(async () => {
       await api.setCreditStatus(stored.id, index, status);
       onDecided();
-    } catch (e) {
-      setError(e);
-    }
+    });
   }
 
   /** Deletes a CE record: it stops counting toward every credential, not only this one. */
   async function remove(stored: StoredCompletion, title: string) {
     if (!window.confirm(`Delete “${title}”? It will stop counting toward every credential.`)) return;
-    setError(undefined);
-    try {
+    await run(async () => {
       await api.removeCompletion(stored.id);
       onDecided();
-    } catch (e) {
-      setError(e);
-    }
+    });
   }
 
   return (

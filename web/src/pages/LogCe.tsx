@@ -8,6 +8,7 @@ import { Alert, ProblemAlert } from '../ui/Alert.tsx';
 import { todayLocal } from '../ui/dates.ts';
 import { Field, SelectField } from '../ui/Field.tsx';
 import { Loading, Page } from '../ui/Page.tsx';
+import { useAction } from '../ui/useAction.ts';
 import { useLoad } from '../ui/useLoad.ts';
 
 type Mode = 'catalog' | 'entered';
@@ -67,10 +68,9 @@ export function LogCePage() {
   const offering = offerings.find((o) => o.id === offeringId);
   const [credits, setCredits] = useState<Record<string, string>>({});
   const [pending, setPending] = useState<ReadonlySet<string>>(new Set());
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const [notice, setNotice] = useState<string>();
   const [uploadFailed, setUploadFailed] = useState(false);
-  const [busy, setBusy] = useState(false);
   const [formKey, setFormKey] = useState(0);
   const [sentCredits, setSentCredits] = useState<string[]>([]);
 
@@ -114,11 +114,9 @@ export function LogCePage() {
     }
     const file = form.get('certificate');
     setSentCredits(claimed.map((t) => t.id));
-    setBusy(true);
-    setError(undefined);
     setNotice(undefined);
     setUploadFailed(false);
-    try {
+    await run(async () => {
       const logged = await api.logCompletion(personId, completion);
       const title = offering?.title ?? completion.title ?? 'CE';
       if (file instanceof File && file.size > 0) {
@@ -141,11 +139,7 @@ export function LogCePage() {
       setCredits({});
       setPending(new Set());
       setSentCredits([]);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const shown = [

@@ -5,6 +5,7 @@ import { useSession } from '../session.tsx';
 import { Alert, ProblemAlert } from '../ui/Alert.tsx';
 import { SelectField } from '../ui/Field.tsx';
 import { Page } from '../ui/Page.tsx';
+import { useAction } from '../ui/useAction.ts';
 import { useLoad } from '../ui/useLoad.ts';
 
 const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -21,13 +22,11 @@ export async function parseProfileFile(name: string, text: string): Promise<Prof
 export function ProfilePage() {
   const { person } = useSession();
   const personId = person?.id ?? '';
-  const [error, setError] = useState<unknown>();
+  const { busy, error, setError, run } = useAction();
   const [notice, setNotice] = useState<string>();
-  const [busy, setBusy] = useState(false);
 
   async function exportProfile() {
-    setError(undefined);
-    try {
+    await run(async () => {
       const doc = await api.exportProfile(personId);
       const blob = new Blob([`${JSON.stringify(doc, null, 2)}\n`], { type: 'application/json' });
       const url = URL.createObjectURL(blob);
@@ -41,9 +40,7 @@ export function ProfilePage() {
       setNotice(
         `Exported ${count(doc.holdings.length, 'credential')} and ${count(doc.completions.length, 'completion')}.`,
       );
-    } catch (e) {
-      setError(e);
-    }
+    });
   }
 
   async function importProfile(event: FormEvent<HTMLFormElement>) {
@@ -57,18 +54,15 @@ export function ProfilePage() {
       setError(new Error('Choose a profile document (.json, .yaml or .yml) first.'));
       return;
     }
-    setBusy(true);
-    try {
-      const doc = await parseProfileFile(file.name, await file.text());
+    await run(async () => {
+      const doc = await parseProfileFile(file.name, await file.text()).catch((e: unknown) => {
+        throw e instanceof SyntaxError ? new Error(`${file.name} is not valid: ${e.message}`) : e;
+      });
       const result = await api.importProfile(personId, doc, mode);
       setNotice(
         `Imported ${count(result.holdings, 'credential')} and ${count(result.completions, 'completion')}.`,
       );
-    } catch (e) {
-      setError(e instanceof SyntaxError ? new Error(`${file.name} is not valid: ${e.message}`) : e);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -157,20 +151,17 @@ function Sharing({ personId }: { personId: string }) {
     }
     return [...rows.values()].sort((a, b) => a.name.localeCompare(b.name));
   }, [personId]);
-  const [error, setError] = useState<unknown>();
+  const { error, run } = useAction();
   const [saved, setSaved] = useState<string>();
 
   async function choose(organisationId: string, name: string, scope: Scope) {
-    setError(undefined);
     setSaved(undefined);
-    try {
+    await run(async () => {
       if (scope === 'none') await api.revokeConsent(personId, organisationId);
       else await api.grantConsent(personId, organisationId, scope);
       setSaved(`${name} now sees ${SEES[scope]}.`);
       load.reload();
-    } catch (e) {
-      setError(e);
-    }
+    });
   }
 
   return (
