@@ -563,6 +563,13 @@ export function repositories(db: Db, copy?: CopyDriver): Repositories {
 /** The prefix of the staging tables a rebuild writes the summaries to (statusRebuild). */
 const STATUS_STAGING = 'holding_statuses_next';
 
+/** A table privilege as information_schema names it, checked before it is written into GRANT. */
+function privilegeName(privilege: string): string {
+  const known = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER', 'MAINTAIN'];
+  if (!known.includes(privilege)) throw new Error(`unexpected table privilege ${privilege}`);
+  return privilege;
+}
+
 /** Whether a query failed because a table does not exist (PostgreSQL's undefined_table), however wrapped. */
 function isUndefinedTable(error: unknown): boolean {
   for (let e = error; e instanceof Error; e = (e as { cause?: unknown }).cause) {
@@ -634,11 +641,24 @@ async function statusRebuild(db: Db, copy: CopyDriver | undefined): Promise<Stat
           ),
         );
         await db.transaction(async (tx) => {
+          // Privileges the operator granted on the live table (a read-only reporting role, say)
+          // go with it when it is dropped; they are granted again on the new one.
+          const grants = await queryRows<{ grantee: string; privilege: string }>(
+            tx as unknown as Db,
+            sql`select grantee, privilege_type as privilege from information_schema.role_table_grants
+                where table_schema = current_schema() and table_name = ${live} and grantee <> current_user`,
+          );
           await tx.execute(sql.raw(`drop table "${live}"`));
           await tx.execute(sql.raw(`alter table "${staging}" rename to "${live}"`));
           await tx.execute(
             sql.raw(`alter table "${live}" rename constraint "${staging}_pkey" to "${live}_pkey"`),
           );
+          for (const { grantee, privilege } of grants) {
+            const to = grantee === 'PUBLIC' ? sql.raw('public') : sql.identifier(grantee);
+            await tx.execute(
+              sql`grant ${sql.raw(privilegeName(privilege))} on ${sql.identifier(live)} to ${to}`,
+            );
+          }
         });
       } catch (error) {
         await drop().catch(() => undefined);

@@ -162,6 +162,26 @@ describe.each(BACKENDS)('re-evaluation on $name', (backend) => {
     expect(await stagingExists()).toBe(false);
   });
 
+  it('keeps the privileges granted on the summaries when a rebuild swaps them', async () => {
+    const role = `recert_reader_${Math.random().toString(36).slice(2, 10)}`;
+    const may = async () => {
+      const result = (await store.repositoriesFor((db) =>
+        db.execute(sql`select has_table_privilege(${role}, 'holding_statuses', 'SELECT') as ok`),
+      )) as { rows: { ok: boolean }[] };
+      return result.rows[0]!.ok;
+    };
+    await store.repositoriesFor((db) => db.execute(sql.raw(`create role ${role}`)));
+    try {
+      await store.repositoriesFor((db) => db.execute(sql.raw(`grant select on holding_statuses to ${role}`)));
+      expect(await may()).toBe(true);
+      await reevaluate(ctx, SYSTEM, '2026-01-01');
+      expect(await may()).toBe(true);
+    } finally {
+      await store.repositoriesFor((db) => db.execute(sql.raw(`drop owned by ${role}`)));
+      await store.repositoriesFor((db) => db.execute(sql.raw(`drop role ${role}`)));
+    }
+  });
+
   it('leaves out the summaries of holdings deleted while a rebuild runs', async () => {
     await reevaluate(ctx, SYSTEM, '2026-01-01');
     const before = await stored();
