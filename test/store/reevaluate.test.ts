@@ -182,6 +182,21 @@ describe.each(BACKENDS)('re-evaluation on $name', (backend) => {
     }
   });
 
+  it('refuses to swap summaries a view depends on, and leaves them as they were', async () => {
+    await reevaluate(ctx, SYSTEM, '2026-01-01');
+    const before = await stored();
+    await store.repositoriesFor((db) =>
+      db.execute(sql.raw('create view lapsing_report as select * from holding_statuses')),
+    );
+    try {
+      await expect(reevaluate(ctx, SYSTEM, '2027-03-01')).rejects.toThrow();
+      expect(await stored()).toEqual(before);
+      expect(await stagingExists()).toBe(false);
+    } finally {
+      await store.repositoriesFor((db) => db.execute(sql.raw('drop view lapsing_report')));
+    }
+  });
+
   it('leaves out the summaries of holdings deleted while a rebuild runs', async () => {
     await reevaluate(ctx, SYSTEM, '2026-01-01');
     const before = await stored();
