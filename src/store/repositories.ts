@@ -570,12 +570,13 @@ function privilegeName(privilege: string): string {
   return privilege;
 }
 
-/** Whether a query failed because a table does not exist (PostgreSQL's undefined_table), however wrapped. */
-function isUndefinedTable(error: unknown): boolean {
+/** The database error under a failed query, however wrapped, with its SQLSTATE and detail. */
+function databaseError(error: unknown): { code?: string; detail?: string } | undefined {
   for (let e = error; e instanceof Error; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === '42P01') return true;
+    const { code, detail } = e as { code?: unknown; detail?: unknown };
+    if (typeof code === 'string') return { code, ...(typeof detail === 'string' ? { detail } : {}) };
   }
-  return false;
+  return undefined;
 }
 
 /**
@@ -602,13 +603,24 @@ async function statusRebuild(db: Db, copy: CopyDriver | undefined): Promise<Stat
   const mustBeOpen = () => {
     if (!open) throw new Error('this status rebuild has already been committed or abandoned');
   };
-  const replaced = (error: unknown) =>
-    isUndefinedTable(error)
-      ? new AppError(
-          'conflict',
-          'another re-evaluation of everyone started meanwhile and replaced this one; its summaries are the ones kept',
-        )
-      : error;
+  const replaced = (error: unknown) => {
+    const cause = databaseError(error);
+    // undefined_table: the staging table was dropped by a newer rebuild.
+    if (cause?.code === '42P01') {
+      return new AppError(
+        'conflict',
+        'another re-evaluation of everyone started meanwhile and replaced this one; its summaries are the ones kept',
+      );
+    }
+    // dependent_objects_still_exist: something (a view) was built on the live table.
+    if (cause?.code === '2BP01') {
+      return new AppError(
+        'conflict',
+        `the status summaries cannot be replaced while other objects depend on ${live} (${cause.detail ?? 'a view'}); the previous summaries are kept`,
+      );
+    }
+    return error;
+  };
   const drop = () => db.execute(sql.raw(`drop table if exists "${staging}"`));
   return {
     async add(rows) {

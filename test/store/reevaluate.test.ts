@@ -189,7 +189,10 @@ describe.each(BACKENDS)('re-evaluation on $name', (backend) => {
       db.execute(sql.raw('create view lapsing_report as select * from holding_statuses')),
     );
     try {
-      await expect(reevaluate(ctx, SYSTEM, '2027-03-01')).rejects.toThrow();
+      await expect(reevaluate(ctx, SYSTEM, '2027-03-01')).rejects.toMatchObject({
+        code: 'conflict',
+        message: expect.stringContaining('lapsing_report'),
+      });
       expect(await stored()).toEqual(before);
       expect(await stagingExists()).toBe(false);
     } finally {
