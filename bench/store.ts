@@ -220,6 +220,22 @@ async function databaseCopyTime(
   }
 }
 
+/** One re-evaluation's figures, as the report gives them. */
+function reevaluationFigures(run: {
+  value: { people: number; holdings: number };
+  seconds: number;
+  peakRssMb: number;
+}) {
+  return {
+    people: run.value.people,
+    holdings: run.value.holdings,
+    seconds: round(run.seconds, 2),
+    peoplePerSecond: Math.round(run.value.people / run.seconds),
+    peakRssMb: run.peakRssMb,
+    projectedSecondsFor1M: round((run.seconds * 1_000_000) / run.value.people, 0),
+  };
+}
+
 async function benchPopulation(
   name: 'pglite' | 'postgres',
   args: Args,
@@ -272,23 +288,8 @@ async function benchPopulation(
         rowsPerSecond: Math.round(rowsLoaded / load.seconds),
         peakRssMb: load.peakRssMb,
       },
-      reevaluate: {
-        people: re.value.people,
-        holdings: re.value.holdings,
-        seconds: round(re.seconds, 2),
-        peoplePerSecond: Math.round(re.value.people / re.seconds),
-        peakRssMb: re.peakRssMb,
-        projectedSecondsFor1M: round((re.seconds * 1_000_000) / re.value.people, 0),
-      },
-      reevaluateSettled: {
-        vacuumAnalyzeSeconds: round(vacuum.seconds, 2),
-        people: settled.value.people,
-        holdings: settled.value.holdings,
-        seconds: round(settled.seconds, 2),
-        peoplePerSecond: Math.round(settled.value.people / settled.seconds),
-        peakRssMb: settled.peakRssMb,
-        projectedSecondsFor1M: round((settled.seconds * 1_000_000) / settled.value.people, 0),
-      },
+      reevaluate: reevaluationFigures(re),
+      reevaluateSettled: { vacuumAnalyzeSeconds: round(vacuum.seconds, 2), ...reevaluationFigures(settled) },
       status: {
         peopleStored: load.value.people,
         samples: latencies.length,

@@ -3,55 +3,38 @@
  * balancer would be) count the same sign-in attempts, windows restart, and keys made of client
  * input of any length are stored.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, postgresAvailable, startTestCluster, type TestCluster } from '../../test/pg.ts';
-import { shippedRuleSet } from '../catalog/load.ts';
-import { localFileStorage } from '../files/storage.ts';
 import type { Store } from '../store/port.ts';
 import { openPostgres } from '../store/postgres.ts';
-import { type Api, buildApp } from './app.ts';
-import { manualClock } from './deps.ts';
+import type { Api } from './app.ts';
 import { sharedRateLimitStore } from './rate-limit-store.ts';
+import { buildTestApi, TEST_LIMITS, type TestApi } from './testing.ts';
 
 describe.skipIf(!postgresAvailable())('rate limits shared through PostgreSQL', () => {
   let cluster: TestCluster;
   const stores: Store[] = [];
+  const apis: TestApi[] = [];
   const apps: Api[] = [];
-  const dir = mkdtempSync(join(tmpdir(), 'recert-rate-'));
 
   beforeAll(async () => {
     cluster = (await startTestCluster())!;
     const url = await createTestDatabase(cluster);
     for (let i = 0; i < 2; i++) {
       const store = await openPostgres({ url, maxConnections: 2 });
-      await store.migrate();
       stores.push(store);
-      apps.push(
-        await buildApp({
-          store,
-          files: localFileStorage(dir),
-          ruleSet: shippedRuleSet(),
-          clock: manualClock('2026-03-01T12:00:00Z'),
-          cookies: { secure: false },
-          limits: {
-            signIn: { max: 3, timeWindow: 60_000 },
-            signInPerAccount: { max: 10_000, timeWindow: 60_000 },
-            tokens: { max: 10_000, timeWindow: 60_000 },
-            plans: { max: 10_000, timeWindow: 60_000 },
-            evaluate: { max: 10_000, timeWindow: 60_000 },
-          },
-        }),
-      );
+      const api = await buildTestApi({
+        store,
+        limits: { ...TEST_LIMITS, signIn: { max: 3, timeWindow: 60_000 } },
+      });
+      apis.push(api);
+      apps.push(api.app);
     }
   });
   afterAll(async () => {
-    for (const app of apps) await app.close();
+    for (const api of apis) await api.close();
     for (const store of stores) await store.close();
     await cluster?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('counts sign-in attempts made through either process against one limit', async () => {

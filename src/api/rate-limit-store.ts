@@ -5,6 +5,7 @@
  * after the window starts a new one. Used when the store says other processes share it.
  */
 import { createHash } from 'node:crypto';
+import type { FastifyRateLimitStore } from '@fastify/rate-limit';
 import { sql } from 'drizzle-orm';
 import type { Store } from '../store/port.ts';
 import { queryRows } from '../store/repositories.ts';
@@ -16,11 +17,10 @@ const SWEEP_AFTER_MS = 60 * 60 * 1000;
 /** One hit in this many sweeps. */
 const SWEEP_EVERY = 1000;
 
-export interface RateLimitStore {
-  incr(key: string, callback: Callback, timeWindow: number, max: number): void;
+/** The plugin's store, with the `read` its `{ increment: false }` checks call (missing from its types). */
+export type RateLimitStore = FastifyRateLimitStore & {
   read(key: string, callback: Callback, timeWindow: number, max: number): void;
-  child(): RateLimitStore;
-}
+};
 
 /** Keys name what they limit and carry client input (an e-mail address): long ones are hashed. */
 function storedKey(key: string): string {

@@ -12,7 +12,7 @@ import { localFileStorage } from '../files/storage.ts';
 import { openPglite } from '../store/pglite.ts';
 import type { Store } from '../store/port.ts';
 import { openPostgres } from '../store/postgres.ts';
-import { type Api, type ApiOptions, buildApp } from './app.ts';
+import { type Api, type ApiLimits, type ApiOptions, buildApp } from './app.ts';
 import { type ManualClock, manualClock } from './deps.ts';
 import { CSRF_HEADER, SESSION_COOKIE } from './plugins/auth.ts';
 
@@ -38,11 +38,27 @@ async function openTestStore(backend: Backend): Promise<{ store: Store; stop(): 
   return { store, stop: () => cluster.stop() };
 }
 
+/** Generous, so tests that sign many users up are not throttled; a rate-limit test overrides one. */
+export const TEST_LIMITS: ApiLimits = {
+  signIn: { max: 10_000, timeWindow: 60_000 },
+  signInPerAccount: { max: 10_000, timeWindow: 60_000 },
+  tokens: { max: 10_000, timeWindow: 60_000 },
+  plans: { max: 10_000, timeWindow: 60_000 },
+  evaluate: { max: 10_000, timeWindow: 60_000 },
+};
+
+/**
+ * The API on a fresh store of the backend, or on `options.store` (several apps on one database, as
+ * processes behind a load balancer); a store passed in is the caller's to close.
+ */
 export async function buildTestApi(
   options: Partial<ApiOptions> = {},
   backend: Backend = 'pglite',
 ): Promise<TestApi> {
-  const { store, stop } = await openTestStore(backend);
+  const { store, stop } = options.store
+    ? { store: options.store, stop: async () => {} }
+    : await openTestStore(backend);
+  const ownsStore = !options.store;
   await store.migrate();
   const dir = mkdtempSync(join(tmpdir(), 'recert-api-'));
   const clock = manualClock('2026-03-01T12:00:00Z');
@@ -52,14 +68,7 @@ export async function buildTestApi(
     ruleSet: shippedRuleSet(),
     clock,
     cookies: { secure: false },
-    // Generous, so tests that sign many users up are not throttled; the rate-limit test sets its own.
-    limits: {
-      signIn: { max: 10_000, timeWindow: 60_000 },
-      signInPerAccount: { max: 10_000, timeWindow: 60_000 },
-      tokens: { max: 10_000, timeWindow: 60_000 },
-      plans: { max: 10_000, timeWindow: 60_000 },
-      evaluate: { max: 10_000, timeWindow: 60_000 },
-    },
+    limits: TEST_LIMITS,
     ...options,
   });
   return {
@@ -68,7 +77,7 @@ export async function buildTestApi(
     clock,
     async close() {
       await app.close();
-      await store.close();
+      if (ownsStore) await store.close();
       await stop();
       rmSync(dir, { recursive: true, force: true });
     },

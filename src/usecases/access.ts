@@ -20,41 +20,52 @@ export async function findPerson(repos: Repositories, personId: string): Promise
 export async function personAccess(repos: Repositories, actor: Actor, person: Person): Promise<PersonAccess> {
   if (actor.kind === 'system') return 'owner';
   if (person.accountId === actor.accountId) return 'owner';
-  let best: PersonAccess = 'none';
-  for (const { organisation } of await repos.organisations.listForAccount(actor.accountId)) {
-    if (person.managedBy === organisation.id && person.accountId === undefined) return 'managed';
-    const grant = await repos.consents.findActive(person.id, organisation.id);
-    if (grant?.scope === 'records') best = 'records';
-    else if (grant?.scope === 'status' && best === 'none') best = 'status';
-  }
-  return best;
+  const organisations = (await repos.organisations.listForAccount(actor.accountId)).map(
+    (m) => m.organisation.id,
+  );
+  const managed = managedAccess(person, organisations);
+  if (managed) return managed;
+  const scopes: (ConsentScope | undefined)[] = [];
+  for (const id of organisations) scopes.push((await repos.consents.findActive(person.id, id))?.scope);
+  return consentAccess(scopes);
 }
 
 /**
  * personAccess for many people at once (an organisation's export): the actor's organisations and
- * each one's active consents are read once, and every person is then decided in memory. The same
- * answers as personAccess, person by person.
+ * each one's active consents are read once, and every person is then decided in memory by the same
+ * rule as personAccess.
  */
 export async function personAccessOf(
   repos: Repositories,
   actor: Actor,
 ): Promise<(person: Person) => PersonAccess> {
   if (actor.kind === 'system') return () => 'owner';
-  const organisations = await repos.organisations.listForAccount(actor.accountId);
-  const consents = await Promise.all(
-    organisations.map(({ organisation }) => repos.consents.activeForOrganisation(organisation.id)),
+  const organisations = (await repos.organisations.listForAccount(actor.accountId)).map(
+    (m) => m.organisation.id,
   );
+  const consents = await Promise.all(organisations.map((id) => repos.consents.activeForOrganisation(id)));
   return (person) => {
     if (person.accountId === actor.accountId) return 'owner';
-    let best: PersonAccess = 'none';
-    for (const [i, { organisation }] of organisations.entries()) {
-      if (person.managedBy === organisation.id && person.accountId === undefined) return 'managed';
-      const scope = consents[i]!.get(person.id);
-      if (scope === 'records') best = 'records';
-      else if (scope === 'status' && best === 'none') best = 'status';
-    }
-    return best;
+    return (
+      managedAccess(person, organisations) ??
+      consentAccess(consents.map((byPerson) => byPerson.get(person.id)))
+    );
   };
+}
+
+/** 'managed' when one of these organisations keeps the records of a person without an account. */
+function managedAccess(person: Person, organisations: readonly string[]): 'managed' | undefined {
+  return person.accountId === undefined &&
+    person.managedBy !== undefined &&
+    organisations.includes(person.managedBy)
+    ? 'managed'
+    : undefined;
+}
+
+/** The widest of the scopes the person granted to the actor's organisations. */
+function consentAccess(scopes: readonly (ConsentScope | undefined)[]): PersonAccess {
+  if (scopes.includes('records')) return 'records';
+  return scopes.includes('status') ? 'status' : 'none';
 }
 
 const SATISFIES: Record<PersonAccess, readonly ConsentScope[]> = {

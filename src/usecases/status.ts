@@ -23,14 +23,7 @@ import type {
 import type { Repositories } from '../store/port.ts';
 import { findPerson, personAccess, requirePersonRead } from './access.ts';
 import { recordChange } from './audit.ts';
-import {
-  columnsOf,
-  factsOf,
-  type KernelRules,
-  kernelRules,
-  type PopulationBatch,
-  sharedKernelRules,
-} from './columns.ts';
+import { columnsOf, factsOf, type KernelRules, type PopulationBatch, sharedKernelRules } from './columns.ts';
 import type { Actor, UseCaseContext } from './context.ts';
 import { profileOf, profileOfRecords } from './profile.ts';
 
@@ -272,7 +265,7 @@ export async function reevaluate(
   }
   let people = 0;
   let holdings = 0;
-  const kernel = options.engine === 'object' ? undefined : kernelRules(ruleSet);
+  const kernel = options.engine === 'object' ? undefined : sharedKernelRules(ruleSet);
   const store = ctx.store;
   async function* batches(): AsyncGenerator<string[]> {
     if (options.personIds) {

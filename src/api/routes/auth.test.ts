@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret } from '../auth/model.ts';
 import { drizzleAuthRepositories } from '../auth/repository.ts';
 import { CSRF_COOKIE, SESSION_COOKIE } from '../plugins/auth.ts';
-import { buildTestApi, signUp, type TestApi } from '../testing.ts';
+import { buildTestApi, signUp, TEST_LIMITS, type TestApi } from '../testing.ts';
 
 let t: TestApi;
 beforeAll(async () => {
@@ -361,13 +361,7 @@ describe('hardening', () => {
 
   it('limits sign-in attempts per account e-mail, whatever the address', async () => {
     const limited = await buildTestApi({
-      limits: {
-        signIn: { max: 10_000, timeWindow: 60_000 },
-        signInPerAccount: { max: 3, timeWindow: 60_000 },
-        tokens: { max: 10_000, timeWindow: 60_000 },
-        plans: { max: 10_000, timeWindow: 60_000 },
-        evaluate: { max: 10_000, timeWindow: 60_000 },
-      },
+      limits: { ...TEST_LIMITS, signInPerAccount: { max: 3, timeWindow: 60_000 } },
     });
     try {
       const attempt = (email: string, address: string) =>
