@@ -135,6 +135,9 @@ describe.skipIf(!chromiumAvailable())('sign up, add NASM-CPT, CES and a CPR/AED 
 
     // Another account, as YAML: the same three holdings, the same status.
     await page.getByRole('button', { name: 'Sign out' }).click();
+    // Signing out ends on the sign-in page; going on before it does raced that navigation (a flake
+    // seen under load: the sign-up page was replaced by sign-in before its form was filled).
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await signUp(page, session.server.url, 'imported@example.com');
     const yamlFile = join(mkdtempSync(join(tmpdir(), 'recert-e2e-profile-')), 'profile.yaml');
     writeFileSync(
