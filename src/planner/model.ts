@@ -79,10 +79,15 @@ export interface Contribution {
   bundle?: number;
 }
 
-/** Units counted, under a cycle's caps, from a group of interchangeable credits. */
+/**
+ * Units counted, under a cycle's caps, from a group of interchangeable credits: the value of a
+ * counted column, or, where the caps became covering rows (capCover), everything taken up to the cap.
+ */
 export interface CountedGroup {
   obligation: number;
+  /** The counted column, or -1 when the group counts what is taken up to `cap`. */
   column: number;
+  cap?: number;
   /** Indices into BuiltModel.contributions. */
   contributions: number[];
 }
@@ -655,6 +660,8 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
   }
   const countedGroups: CountedGroup[] = [];
   const entriesOf = new Map<number, Entry[]>();
+  /** Cycles whose caps became covering rows (entries in the order of byObligation's list). */
+  const covers = new Map<number, CapCover>();
   const contributionIndex = new Map(contributions.map((c, i) => [c, i]));
   for (const o of obligations) {
     const list = byObligation.get(o.id) ?? [];
@@ -662,7 +669,26 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
     const activityOf = (c: Contribution) => problem.activities[slots[c.slot]!.activity]!;
     const yearFor = (c: Contribution) =>
       perYearCapped(o, activityOf(c), c.worth) ? yearOf(slots[c.slot]!.day) : undefined;
-    if (!capped(o)) {
+    const cover = capped(o)
+      ? capCover(
+          o,
+          list.map((c) => ({ attrs: worthAttributes(activityOf(c), c.worth), units: c.worth.units })),
+          kinds,
+        )
+      : undefined;
+    if (cover) {
+      covers.set(o.id, cover);
+      cover.caps.forEach((cap, g) => {
+        const members = cover.members[g]!.map((x) => list[x]!);
+        countedGroups.push({
+          obligation: o.id,
+          column: -1,
+          cap: cap.units,
+          contributions: members.map((c) => contributionIndex.get(c)!),
+        });
+      });
+    }
+    if (!capped(o) || cover) {
       for (const c of list) entries.push({ sample: c, year: undefined, term: termOf(c), counted: false });
     } else {
       const groups = new Map<string, Contribution[]>();
@@ -714,16 +740,30 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
     };
     const label = `${o.credential.id} cycle ending ${o.end}`;
 
-    if (wants('total') && o.total > 0) {
+    const cover = covers.get(o.id);
+    if (cover) {
+      // Caps on disjoint groups of credit, as covering rows (see capCover); entries are in list order.
+      for (const row of cover.rows) {
+        const terms = row.entries.map((x): [number, number] => {
+          const [column, coef] = entries[x]!.term;
+          return [column, Math.min(coef, row.need)];
+        });
+        if (row.total && row.capsTaken === 0 && terms.length === 0) unreachable.push(`${label}: total`);
+        b.addRow(terms, row.need, INFINITY);
+      }
+    }
+
+    if (!cover && wants('total') && o.total > 0) {
       const terms = sum(undefined, undefined, o.total);
       if (terms.length === 0) unreachable.push(`${label}: total`);
       b.addRow(terms, o.total, INFINITY);
     }
     for (const rule of o.rules.filter(isKind('minimum'))) {
-      if (!wants('minimum')) break;
+      if (!wants('minimum') || cover) break;
       b.addRow(sum(rule.where, undefined, rule.units), rule.units, INFINITY);
     }
     for (const rule of o.rules.filter(isKind('cap'))) {
+      if (cover) break;
       if (rule.per === 'cycle') b.addRow(sum(rule.where), -INFINITY, rule.units);
       if (rule.per === 'year') {
         const years = new Set(entries.flatMap((e) => (e.year === undefined ? [] : [e.year])));
@@ -731,7 +771,7 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
       }
     }
     const minCats = o.rules.find(isKind('min-categories'));
-    if (minCats && wants('min-categories')) {
+    if (minCats && wants('min-categories') && !cover) {
       const used: [number, number][] = [];
       for (const cat of o.policy.categories) {
         const y = b.addColumn(0, 0, 1, true);
@@ -838,6 +878,129 @@ export function buildModel(problem: Problem, options: BuildOptions = {}): BuiltM
     offeringsKept: new Set(slots.filter((s) => offeringIds.has(s.activity)).map((s) => s.activity)).size,
     unreachable,
   };
+}
+
+// ---------------------------------------------------------------------------
+// Caps as covering rows
+
+/** The most covering rows one cycle's caps may become; past it the counted columns stay. */
+const MAX_CAP_ROWS = 32;
+
+/** One cycle's caps as covering rows (see capCover); credits are indices into the cycle's list. */
+export interface CapCover {
+  /** The caps some credit falls under, and the credits under each. */
+  caps: { units: Milli }[];
+  members: number[][];
+  /** Σ min(coef, need)·x ≥ need over the credits listed; `total` for a row of the total (capsTaken: |S|). */
+  rows: { need: number; entries: number[]; total: boolean; capsTaken: number }[];
+}
+
+/** A credit toward one cycle as the rows see it. */
+export interface CoverCredit {
+  attrs: ReturnType<typeof worthAttributes>;
+  units: Milli;
+}
+
+/**
+ * A cycle's per-cycle caps as covering rows, exactly, where they fall on disjoint groups of credit.
+ * With e_g the credit under cap g and u the credit under none, what counts is Σ_g min(cap_g, e_g) + u,
+ * and Σ_g min(cap_g, e_g) = min over sets S of caps of Σ_{g∈S} cap_g + Σ_{g∉S} e_g. So "what counts
+ * is at least N" holds exactly when, for every S with Σ_{g∈S} cap_g < N, the credit under no cap of S
+ * is at least N − Σ_{g∈S} cap_g: one row per such S, with no counted columns. A minimum over credit
+ * under no cap is its own row. At least k categories: a credit under a cap counts toward its
+ * categories whenever it is taken (every cap is at least one unit, and every credit under one cap is
+ * of the same categories), so k categories are used exactly when, for every k − 1 categories, some
+ * credit taken is of another one; such a row is left out when a row of the total holds only credits
+ * it holds (NSCA: "not only category A" is implied by "at least 0.5 CEU outside A").
+ *
+ * Undefined, and the counted columns stay, where that is not exact or not small: per-year caps (cap
+ * families on the same credit), card credit, a credit under two caps, a minimum over capped credit,
+ * a cap below one unit, credit of different categories under one cap, more categories asked for than
+ * the cycle has, or more than MAX_CAP_ROWS rows.
+ */
+export function capCover(
+  o: Pick<Obligation, 'rules' | 'total' | 'card' | 'cardUnits' | 'policy'>,
+  credits: CoverCredit[],
+  kinds?: ReadonlySet<string>,
+): CapCover | undefined {
+  const wants = (kind: string) => !kinds || kinds.has(kind);
+  if (o.rules.some((r) => r.kind === 'cap' && r.per === 'year')) return undefined;
+  if (o.card && o.cardUnits > 0) return undefined;
+  const capRules = o.rules.filter(isKind('cap')).filter((r) => r.per === 'cycle');
+  const capOfRule = credits.map((c) => {
+    let found = -1;
+    for (let r = 0; r < capRules.length; r++) {
+      if (!matchesFilter(c.attrs, capRules[r]!.where)) continue;
+      if (found >= 0) return -2;
+      found = r;
+    }
+    return found;
+  });
+  if (capOfRule.includes(-2)) return undefined;
+  // Caps some credit falls under, in rule order.
+  const used = [...new Set(capOfRule.filter((r) => r >= 0))].sort((x, y) => x - y);
+  const caps = used.map((r) => ({ units: capRules[r]!.units }));
+  if (caps.some((c) => !(c.units >= 1))) return undefined;
+  const capOf = capOfRule.map((r) => (r < 0 ? -1 : used.indexOf(r)));
+  const members = caps.map((_, g) => capOf.flatMap((h, x) => (h === g ? [x] : [])));
+  const positive = credits.flatMap((c, x) => (c.units > 0 ? [x] : []));
+  const rows: CapCover['rows'] = [];
+
+  if (wants('total') && o.total > 0) {
+    const N = o.total;
+    const tooMany = (function subsets(g: number, sum: number, taken: number[]): boolean {
+      if (sum >= N) return false;
+      if (g === caps.length) {
+        if (rows.length >= MAX_CAP_ROWS) return true;
+        const inS = new Set(taken);
+        rows.push({
+          need: N - sum,
+          entries: positive.filter((x) => !inS.has(capOf[x]!)),
+          total: true,
+          capsTaken: taken.length,
+        });
+        return false;
+      }
+      return subsets(g + 1, sum, taken) || subsets(g + 1, sum + caps[g]!.units, [...taken, g]);
+    })(0, 0, []);
+    if (tooMany) return undefined;
+  }
+  if (wants('minimum')) {
+    for (const rule of o.rules.filter(isKind('minimum'))) {
+      const entries = positive.filter((x) => matchesFilter(credits[x]!.attrs, rule.where));
+      if (entries.some((x) => capOf[x]! >= 0)) return undefined;
+      rows.push({ need: rule.units, entries, total: false, capsTaken: 0 });
+    }
+  }
+  const minCats = o.rules.find(isKind('min-categories'));
+  if (minCats && wants('min-categories') && minCats.count > 0) {
+    const codes = o.policy.categories.map((c) => c.code);
+    const k = minCats.count;
+    if (k > codes.length) return undefined;
+    const categoriesOf = credits.map((c) =>
+      codes.filter((code) => matchesFilter(c.attrs, { category: code })),
+    );
+    for (const list of members) {
+      const first = list.length ? categoriesOf[list[0]!]!.join(',') : '';
+      if (list.some((x) => categoriesOf[x]!.join(',') !== first)) return undefined;
+    }
+    const totals = rows.filter((r) => r.total && r.need >= 1).map((r) => r.entries);
+    let tooMany = false;
+    (function leaveOut(from: number, left: number, out: string[]): void {
+      if (tooMany) return;
+      if (left > 0) {
+        for (let c = from; c <= codes.length - left; c++) leaveOut(c + 1, left - 1, [...out, codes[c]!]);
+        return;
+      }
+      const entries = positive.filter((x) => categoriesOf[x]!.some((code) => !out.includes(code)));
+      const inRow = new Set(entries);
+      if (totals.some((t) => t.every((x) => inRow.has(x)))) return;
+      if (rows.length >= MAX_CAP_ROWS) tooMany = true;
+      else rows.push({ need: 1, entries, total: false, capsTaken: 0 });
+    })(0, k - 1, []);
+    if (tooMany) return undefined;
+  }
+  return { caps, members, rows };
 }
 
 // ---------------------------------------------------------------------------

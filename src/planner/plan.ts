@@ -91,7 +91,7 @@ export function decode(problem: Problem, built: BuiltModel, values: readonly num
   // Under caps, a group's counted units are handed out to its taken credits in order.
   const groupLeft = new Map<number, { left: number }>();
   for (const g of built.countedGroups) {
-    const budget = { left: Math.round(values[g.column] ?? 0) };
+    const budget = { left: g.cap ?? Math.round(values[g.column] ?? 0) };
     for (const ci of g.contributions) groupLeft.set(ci, budget);
   }
   const take = (ci: number, units: number) => {

@@ -147,6 +147,63 @@ describe('solveBySweep', () => {
     expect(feasibleCount).toBeGreaterThan(100);
   });
 
+  it('decides rows that move together (caps as covering rows) as one block, with the optimum of trying every assignment', () => {
+    // NSCA-like cycles: at least 60 units, at most 55 / 40 / 55 / 40 counted from categories A–D, as
+    // the total row and one row of the total less each cap (capCover); their levels' product passes the
+    // block limit, the states they reach together do not.
+    const random = seededRandom(47);
+    const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+    const caps = [55, 40, 55, 40];
+    let feasibleCount = 0;
+    for (let t = 0; t < 24; t++) {
+      const b = new ModelBuilder();
+      const n = int(11, 14);
+      const category = Array.from({ length: n }, () => int(0, 3));
+      const units = Array.from({ length: n }, () => int(3, 24));
+      const cols = category.map(() => b.addColumn(int(10, 99), 0, 1, true));
+      b.group = 0;
+      b.addRow(
+        cols.map((j, i) => [j, units[i]!] as [number, number]),
+        60,
+        INFINITY,
+      );
+      caps.forEach((cap, g) => {
+        const need = 60 - cap;
+        b.addRow(
+          cols.flatMap((j, i) =>
+            category[i] === g ? [] : [[j, Math.min(units[i]!, need)] as [number, number]],
+          ),
+          need,
+          INFINITY,
+        );
+      });
+      b.group = -1;
+      // Two "at most one" groups of one category each, like bundle frontiers.
+      for (const g of [0, 1]) {
+        const members = cols.filter((_, i) => category[i] === g).slice(0, 3);
+        if (members.length >= 2)
+          b.addRow(
+            members.map((j) => [j, 1] as [number, number]),
+            -INFINITY,
+            1,
+          );
+      }
+      if (random() < 0.5) b.model.order = cols.map(() => int(0, 3));
+      const found = solveBySweep(b.model);
+      expect(found).toBeDefined();
+      const best = bruteForce(b.model)?.objective;
+      if (best === undefined) {
+        expect(found!.status).toBe('infeasible');
+        continue;
+      }
+      feasibleCount++;
+      expect(found!.status).toBe('optimal');
+      expect(found!.objective).toBe(best);
+      expect(feasible(b.model, found!.values)).toBe(true);
+    }
+    expect(feasibleCount).toBeGreaterThan(15);
+  });
+
   const solver = new HighsSolver();
   afterAll(() => solver.close());
 

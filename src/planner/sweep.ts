@@ -253,6 +253,80 @@ function levelsOf(
   return { values: Int32Array.from(values), index };
 }
 
+/** A block's reachable progress: `size` states, and per distinct column (its gains joined by commas) where each leads. */
+interface JointStates {
+  size: number;
+  next: Map<string, Int32Array>;
+}
+
+/**
+ * The progress a block's rows can reach together from nothing, by any columns of the block (a
+ * superset: a column may count more than once here), numbered by the sum of their levels, so that a
+ * column only ever moves a state to a later one, nothing is state 0 and full the last. The rows a
+ * cap becomes (see capCover in model.ts) move together: NSCA's five rows reach 6,078 states of a
+ * product of 968,000. Undefined past MAX_BLOCK_STATES.
+ */
+function jointStates(
+  levels: { values: Int32Array; index: Int32Array }[],
+  needs: number[],
+  gains: number[][],
+): JointStates | undefined {
+  const R = levels.length;
+  const distinct = [...new Map(gains.map((g) => [g.join(','), g])).values()];
+  const G = distinct.length;
+  const strides = new Array<number>(R);
+  let product = 1;
+  for (let x = R - 1; x >= 0; x--) {
+    strides[x] = product;
+    product *= levels[x]!.values.length;
+  }
+  if (product > 2 ** 52) return undefined;
+  const idOf = new Map<number, number>();
+  const vectors: number[] = [];
+  const targets: number[] = [];
+  const add = (vector: number[]) => {
+    let key = 0;
+    for (let x = 0; x < R; x++) key += vector[x]! * strides[x]!;
+    const known = idOf.get(key);
+    if (known !== undefined) return known;
+    const id = idOf.size;
+    idOf.set(key, id);
+    vectors.push(...vector);
+    return id;
+  };
+  add(new Array<number>(R).fill(0));
+  // Full is always a state (the last), reachable or not.
+  add(levels.map((l) => l.values.length - 1));
+  const moved = new Array<number>(R);
+  for (let s = 0; s < idOf.size; s++) {
+    for (let g = 0; g < G; g++) {
+      const gain = distinct[g]!;
+      for (let x = 0; x < R; x++) {
+        const level = vectors[s * R + x]!;
+        const { values, index } = levels[x]!;
+        moved[x] = gain[x] === 0 ? level : index[Math.min(needs[x]!, values[level]! + gain[x]!)]!;
+      }
+      targets[s * G + g] = add(moved);
+      if (idOf.size > MAX_BLOCK_STATES) return undefined;
+    }
+  }
+  const size = idOf.size;
+  const sums = new Float64Array(size);
+  for (let s = 0; s < size; s++) for (let x = 0; x < R; x++) sums[s]! += vectors[s * R + x]!;
+  const order = Array.from({ length: size }, (_, s) => s).sort((a, b) => sums[a]! - sums[b]! || a - b);
+  const rank = new Int32Array(size);
+  order.forEach((s, r) => {
+    rank[s] = r;
+  });
+  const next = new Map<string, Int32Array>();
+  distinct.forEach((gain, g) => {
+    const t = new Int32Array(size);
+    for (let s = 0; s < size; s++) t[rank[s]!] = rank[targets[s * G + g]!]!;
+    next.set(gain.join(','), t);
+  });
+  return { size, next };
+}
+
 /**
  * The blocks of the bound: single rows, or the model's row groups (split into rows when a group's
  * progress would take too many states). Each column's cost starts split evenly among its blocks.
@@ -283,24 +357,17 @@ function blocksOf(
     }
   });
   const levels = covering.map((_, r) => levelsOf(covering[r]!.terms, need[r]!, layerOf));
-  const rowLists: number[][] = [];
-  for (const rows of lists) {
-    const size = rows.reduce((p, r) => p * levels[r]!.values.length, 1);
-    if (size <= MAX_BLOCK_STATES) rowLists.push(rows);
-    else for (const r of rows) rowLists.push([r]);
-  }
-  const blockCount = new Int32Array(rowsOf.length);
-  const built = rowLists.map((rows) => {
-    // Place value of each row's level in the block's state (the last row's changes fastest).
-    const strides = new Array<number>(rows.length);
-    let size = 1;
-    for (let x = rows.length - 1; x >= 0; x--) {
-      strides[x] = size;
-      size *= levels[rows[x]!]!.values.length;
+  // Per row of a block, each column's coefficient (0 where it has none).
+  const gainsOf = (rows: number[], j: number) => {
+    const gains = new Array<number>(rows.length).fill(0);
+    for (const { row, coef } of rowsOf[j]!) {
+      const x = rows.indexOf(row);
+      if (x >= 0) gains[x] = coef;
     }
-    const position = new Map(rows.map((r, x) => [r, x]));
+    return gains;
+  };
+  const columnsOf = (rows: number[]) => {
     const items: number[] = [];
-    const next: Int32Array[] = [];
     const seen = new Set<number>();
     for (const r of rows) {
       for (const [j] of covering[r]!.terms) {
@@ -310,45 +377,80 @@ function blocksOf(
         items.push(j);
       }
     }
+    return items;
+  };
+  const rowLists: { rows: number[]; joint?: JointStates }[] = [];
+  for (const rows of lists) {
+    const size = rows.reduce((p, r) => p * levels[r]!.values.length, 1);
+    if (size <= MAX_BLOCK_STATES) {
+      rowLists.push({ rows });
+      continue;
+    }
+    // Rows whose progress moves together (the rows a cap becomes) reach far fewer states than the product.
+    const joint =
+      rows.length > 1
+        ? jointStates(
+            rows.map((r) => levels[r]!),
+            rows.map((r) => need[r]!),
+            columnsOf(rows).map((j) => gainsOf(rows, j)),
+          )
+        : undefined;
+    if (joint) rowLists.push({ rows, joint });
+    else for (const r of rows) rowLists.push({ rows: [r] });
+  }
+  const blockCount = new Int32Array(rowsOf.length);
+  const built = rowLists.map(({ rows, joint }) => {
+    const items = columnsOf(rows);
     items.sort((a, b) => layerOf[a]! - layerOf[b]! || a - b);
-    // Per row of the block, each state's level of progress in it.
-    const digits = rows.map((r, x) => {
-      const d = new Int32Array(size);
-      const stride = strides[x]!;
-      const radix = levels[r]!.values.length;
-      for (let s = 0; s < size; s++) d[s] = Math.floor(s / stride) % radix;
-      return d;
-    });
+    const next: Int32Array[] = [];
     // Columns worth the same toward every row of the block share one transition table.
-    const byGains = new Map<string, Int32Array>();
+    const byGains = new Map<string, Int32Array>(joint?.next);
+    let size = joint?.size ?? 1;
+    let transition = (_gains: number[]): Int32Array => new Int32Array(0);
+    if (!joint) {
+      // Place value of each row's level in the block's state (the last row's changes fastest).
+      const strides = new Array<number>(rows.length);
+      for (let x = rows.length - 1; x >= 0; x--) {
+        strides[x] = size;
+        size *= levels[rows[x]!]!.values.length;
+      }
+      // Per row of the block, each state's level of progress in it.
+      const digits = rows.map((r, x) => {
+        const d = new Int32Array(size);
+        const stride = strides[x]!;
+        const radix = levels[r]!.values.length;
+        for (let s = 0; s < size; s++) d[s] = Math.floor(s / stride) % radix;
+        return d;
+      });
+      transition = (gains) => {
+        const t = new Int32Array(size);
+        for (let s = 0; s < size; s++) t[s] = s;
+        for (let x = 0; x < rows.length; x++) {
+          const gain = gains[x]!;
+          if (gain === 0) continue;
+          // How far the state moves from each level of this row.
+          const full = need[rows[x]!]!;
+          const { values, index } = levels[rows[x]!]!;
+          const move = new Int32Array(values.length);
+          for (let d = 0; d < values.length; d++) {
+            move[d] = (index[Math.min(full, values[d]! + gain)]! - d) * strides[x]!;
+          }
+          const digit = digits[x]!;
+          for (let s = 0; s < size; s++) t[s]! += move[digit[s]!]!;
+        }
+        return t;
+      };
+    }
     for (const j of items) {
       blockCount[j]!++;
-      const gains = new Array<number>(rows.length).fill(0);
-      for (const { row, coef } of rowsOf[j]!) {
-        const x = position.get(row);
-        if (x !== undefined) gains[x] = coef;
-      }
+      const gains = gainsOf(rows, j);
       const key = gains.join(',');
       const known = byGains.get(key);
       if (known) {
         next.push(known);
         continue;
       }
-      const t = new Int32Array(size);
-      for (let s = 0; s < size; s++) t[s] = s;
-      for (let x = 0; x < rows.length; x++) {
-        const gain = gains[x]!;
-        if (gain === 0) continue;
-        // How far the state moves from each level of this row.
-        const full = need[rows[x]!]!;
-        const { values, index } = levels[rows[x]!]!;
-        const move = new Int32Array(values.length);
-        for (let d = 0; d < values.length; d++) {
-          move[d] = (index[Math.min(full, values[d]! + gain)]! - d) * strides[x]!;
-        }
-        const digit = digits[x]!;
-        for (let s = 0; s < size; s++) t[s]! += move[digit[s]!]!;
-      }
+      const t = transition(gains);
       byGains.set(key, t);
       next.push(t);
     }
