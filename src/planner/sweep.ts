@@ -281,36 +281,52 @@ function jointStates(
     product *= levels[x]!.values.length;
   }
   if (product > 2 ** 52) return undefined;
-  const idOf = new Map<number, number>();
-  const vectors: number[] = [];
-  const targets: number[] = [];
-  const add = (vector: number[]) => {
-    let key = 0;
-    for (let x = 0; x < R; x++) key += vector[x]! * strides[x]!;
-    const known = idOf.get(key);
-    if (known !== undefined) return known;
-    const id = idOf.size;
-    idOf.set(key, id);
-    vectors.push(...vector);
+  // States by their place in the product: a dense index where it is small enough, else a map.
+  const dense = product <= 2 ** 22 ? new Int32Array(product).fill(-1) : undefined;
+  const sparse = new Map<number, number>();
+  let size = 0;
+  let vectors = new Int32Array(1024 * R);
+  let targets = new Int32Array(1024 * G);
+  const add = (key: number, vector: ArrayLike<number>) => {
+    const known = dense ? dense[key]! : (sparse.get(key) ?? -1);
+    if (known >= 0) return known;
+    const id = size++;
+    if (dense) dense[key] = id;
+    else sparse.set(key, id);
+    if (size * R > vectors.length) {
+      vectors = grownInts(vectors, vectors.length * 2);
+      targets = grownInts(targets, targets.length * 2);
+    }
+    for (let x = 0; x < R; x++) vectors[id * R + x] = vector[x]!;
     return id;
   };
-  add(new Array<number>(R).fill(0));
+  add(0, new Array<number>(R).fill(0));
   // Full is always a state (the last), reachable or not.
-  add(levels.map((l) => l.values.length - 1));
-  const moved = new Array<number>(R);
-  for (let s = 0; s < idOf.size; s++) {
+  const full = levels.map((l) => l.values.length - 1);
+  add(
+    full.reduce((key, level, x) => key + level * strides[x]!, 0),
+    full,
+  );
+  // Per row and distinct column, the level each level moves to.
+  const moves = distinct.map((gain) =>
+    levels.map(({ values, index }, x) =>
+      Int32Array.from(values, (v) => (gain[x] === 0 ? index[v]! : index[Math.min(needs[x]!, v + gain[x]!)]!)),
+    ),
+  );
+  const moved = new Int32Array(R);
+  for (let s = 0; s < size; s++) {
     for (let g = 0; g < G; g++) {
-      const gain = distinct[g]!;
+      const move = moves[g]!;
+      let key = 0;
       for (let x = 0; x < R; x++) {
-        const level = vectors[s * R + x]!;
-        const { values, index } = levels[x]!;
-        moved[x] = gain[x] === 0 ? level : index[Math.min(needs[x]!, values[level]! + gain[x]!)]!;
+        const level = move[x]![vectors[s * R + x]!]!;
+        moved[x] = level;
+        key += level * strides[x]!;
       }
-      targets[s * G + g] = add(moved);
-      if (idOf.size > MAX_BLOCK_STATES) return undefined;
+      targets[s * G + g] = add(key, moved);
+      if (size > MAX_BLOCK_STATES) return undefined;
     }
   }
-  const size = idOf.size;
   const sums = new Float64Array(size);
   for (let s = 0; s < size; s++) for (let x = 0; x < R; x++) sums[s]! += vectors[s * R + x]!;
   const order = Array.from({ length: size }, (_, s) => s).sort((a, b) => sums[a]! - sums[b]! || a - b);
