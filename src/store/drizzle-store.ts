@@ -7,13 +7,15 @@ import { getTableName, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { CopyDriver } from './copy.ts';
 import { readMigrationState } from './migrations.ts';
-import type { MigrationState, Store, StoreInfo } from './port.ts';
+import type { MigrationState, SharedStore, Store, StoreInfo } from './port.ts';
 import { type Db, repositories } from './repositories.ts';
 import { TABLES_IN_ORDER } from './tables.ts';
 
 export interface AdapterParts {
   db: Db;
   info: StoreInfo;
+  /** How other threads open the same database, where they can. */
+  shared?: SharedStore;
   /** How COPY travels over this backend's connection (bulk writes and columnar reads). */
   copy: CopyDriver;
   /** Applies pending migrations; the adapter serialises concurrent callers. */
@@ -26,6 +28,7 @@ export function drizzleStore(parts: AdapterParts): Store {
   return {
     ...repositories(db, parts.copy),
     info: parts.info,
+    ...(parts.shared ? { shared: parts.shared } : {}),
     transaction: (fn) => db.transaction((tx) => fn(repositories(tx as unknown as Db, parts.copy))),
     async migrate(): Promise<MigrationState> {
       await parts.applyMigrations();

@@ -175,10 +175,21 @@ export interface StatusRepository {
    * another discards an unfinished one.
    */
   rebuild(): Promise<StatusRebuild>;
+  /**
+   * Writes into a rebuild started elsewhere (by `rebuild().id`), through this store's own
+   * connection: how the threads of a parallel re-evaluation each write their batches. Adding to a
+   * rebuild that was replaced, committed or abandoned fails.
+   */
+  joinRebuild(id: string): StatusRebuildWriter;
 }
 
-export interface StatusRebuild {
+export interface StatusRebuildWriter {
   add(rows: readonly HoldingStatusSummary[]): Promise<void>;
+}
+
+export interface StatusRebuild extends StatusRebuildWriter {
+  /** Names this rebuild for `joinRebuild`. */
+  readonly id: string;
   /** Builds the index and swaps the staging table in, in one transaction. */
   commit(): Promise<void>;
   /** Drops the staging table; the summaries stay as they were. */
@@ -247,8 +258,21 @@ export interface StoreInfo {
   sharedByProcesses: boolean;
 }
 
+/**
+ * What another thread needs to open its own connection to the same database: plain data, so it can
+ * be posted to a worker thread. Only PostgreSQL has one (PGlite's folder is one connection's).
+ * It holds the connection URL, password included: never log it (`redactUrl`).
+ */
+export interface SharedStore {
+  kind: 'postgres';
+  url: string;
+  workMem?: string;
+}
+
 export interface Store extends Repositories {
   readonly info: StoreInfo;
+  /** How other threads open this database too; undefined when they cannot (PGlite). */
+  readonly shared?: SharedStore;
   /** Runs fn in one transaction: all its writes commit together or not at all. */
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
   migrate(): Promise<MigrationState>;

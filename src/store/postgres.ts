@@ -15,7 +15,7 @@ import { type CopyDriver, driverClient } from './copy.ts';
 import { drizzleStore } from './drizzle-store.ts';
 import { MIGRATIONS_FOLDER } from './migrations.ts';
 import { CopyOutText } from './pg-copy-out.ts';
-import type { Store } from './port.ts';
+import type { SharedStore, Store } from './port.ts';
 import type { Db } from './repositories.ts';
 
 /** An arbitrary, fixed key for pg_advisory_lock: "recert migrations". */
@@ -67,6 +67,18 @@ export const postgresCopy: CopyDriver = {
     }),
 };
 
+/**
+ * Opens the database another thread described (`store.shared`), with a few connections of its own.
+ * Migrations are left to the store that shared it.
+ */
+export function openSharedPostgres(shared: SharedStore, maxConnections = 3): Promise<Store> {
+  return openPostgres({
+    url: shared.url,
+    maxConnections,
+    ...(shared.workMem ? { workMem: shared.workMem } : {}),
+  });
+}
+
 export async function openPostgres(options: PostgresOptions): Promise<Store> {
   const pool = new pg.Pool({
     connectionString: options.url,
@@ -87,6 +99,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Store> {
       sharedByProcesses: true,
       overlapWrites: true,
     },
+    shared: { kind: 'postgres', url: options.url, ...(options.workMem ? { workMem: options.workMem } : {}) },
     copy: postgresCopy,
     async applyMigrations() {
       const client = await pool.connect();

@@ -18,7 +18,14 @@ import {
   type StoredCompletion,
   type StoredHolding,
 } from './model.ts';
-import type { CompletionWriter, LoadOptions, Repositories, StatusRebuild, TableAccess } from './port.ts';
+import type {
+  CompletionWriter,
+  LoadOptions,
+  Repositories,
+  StatusRebuild,
+  StatusRebuildWriter,
+  TableAccess,
+} from './port.ts';
 import * as t from './schema.ts';
 import { KEY_COLUMNS, TABLES_IN_ORDER } from './tables.ts';
 
@@ -534,6 +541,7 @@ export function repositories(db: Db, copy?: CopyDriver): Repositories {
         return rows.map(m.statusFromRow);
       },
       rebuild: () => statusRebuild(db, copy),
+      joinRebuild: (id) => joinedRebuild(db, copy, id),
     },
 
     audit: {
@@ -579,6 +587,58 @@ function databaseError(error: unknown): { code?: string; detail?: string } | und
   return undefined;
 }
 
+/** A failed rebuild's error, said in the product's terms where the cause is known. */
+function rebuildError(error: unknown, live: string): unknown {
+  const cause = databaseError(error);
+  // undefined_table: the staging table was dropped by a newer rebuild (or the run ended).
+  if (cause?.code === '42P01') {
+    return new AppError(
+      'conflict',
+      'another re-evaluation of everyone started meanwhile and replaced this one; its summaries are the ones kept',
+    );
+  }
+  // dependent_objects_still_exist: something (a view) was built on the live table.
+  if (cause?.code === '2BP01') {
+    return new AppError(
+      'conflict',
+      `the status summaries cannot be replaced while other objects depend on ${live} (${cause.detail ?? 'a view'}); the previous summaries are kept`,
+    );
+  }
+  return error;
+}
+
+/** Whether a name is one of a rebuild's staging tables (as `StatusRebuild.id` gives it). */
+const STAGING_NAME = new RegExp(`^${STATUS_STAGING}_[0-9a-f]{12}$`);
+
+/** Writes summaries into a rebuild's staging table by COPY, in chunks. */
+function stagingWriter(db: Db, copy: CopyDriver, staging: string): StatusRebuildWriter {
+  const live = getTableName(t.holdingStatuses);
+  const format = copyFormat(t.holdingStatuses);
+  const target = `"${staging}"${format.target.slice(format.target.indexOf(' '))}`;
+  return {
+    async add(rows) {
+      try {
+        for (let start = 0; start < rows.length; start += COPY_BATCH) {
+          const end = Math.min(rows.length, start + COPY_BATCH);
+          let text = '';
+          for (let i = start; i < end; i++) text += format.line(m.statusToRow(rows[i]!));
+          await copy.copyIn(db, target, text);
+        }
+      } catch (error) {
+        throw rebuildError(error, live);
+      }
+    },
+  };
+}
+
+/** StatusRepository.joinRebuild. */
+function joinedRebuild(db: Db, copy: CopyDriver | undefined, id: string): StatusRebuildWriter {
+  if (!copy) throw new Error('a status rebuild needs a backend that offers COPY');
+  // The id becomes part of SQL: only a name this store's rebuilds make is accepted.
+  if (!STAGING_NAME.test(id)) throw new Error(`"${id}" does not name a status rebuild`);
+  return stagingWriter(db, copy, id);
+}
+
 /**
  * StatusRepository.rebuild: the summaries are written to a staging table of this run's own, without
  * an index, and the commit builds its primary key once and renames it into place. Against deleting
@@ -590,8 +650,6 @@ async function statusRebuild(db: Db, copy: CopyDriver | undefined): Promise<Stat
   if (!copy) throw new Error('a status rebuild needs a backend that offers COPY');
   const live = getTableName(t.holdingStatuses);
   const staging = `${STATUS_STAGING}_${randomBytes(6).toString('hex')}`;
-  const format = copyFormat(t.holdingStatuses);
-  const target = `"${staging}"${format.target.slice(format.target.indexOf(' '))}`;
   const others = await queryRows<{ name: string }>(
     db,
     sql`select relname as name from pg_class where relkind = 'r' and starts_with(relname, ${`${STATUS_STAGING}_`}) and relnamespace = current_schema()::regnamespace`,
@@ -603,38 +661,14 @@ async function statusRebuild(db: Db, copy: CopyDriver | undefined): Promise<Stat
   const mustBeOpen = () => {
     if (!open) throw new Error('this status rebuild has already been committed or abandoned');
   };
-  const replaced = (error: unknown) => {
-    const cause = databaseError(error);
-    // undefined_table: the staging table was dropped by a newer rebuild.
-    if (cause?.code === '42P01') {
-      return new AppError(
-        'conflict',
-        'another re-evaluation of everyone started meanwhile and replaced this one; its summaries are the ones kept',
-      );
-    }
-    // dependent_objects_still_exist: something (a view) was built on the live table.
-    if (cause?.code === '2BP01') {
-      return new AppError(
-        'conflict',
-        `the status summaries cannot be replaced while other objects depend on ${live} (${cause.detail ?? 'a view'}); the previous summaries are kept`,
-      );
-    }
-    return error;
-  };
+  const replaced = (error: unknown) => rebuildError(error, live);
   const drop = () => db.execute(sql.raw(`drop table if exists "${staging}"`));
+  const writer = stagingWriter(db, copy, staging);
   return {
+    id: staging,
     async add(rows) {
       mustBeOpen();
-      try {
-        for (let start = 0; start < rows.length; start += COPY_BATCH) {
-          const end = Math.min(rows.length, start + COPY_BATCH);
-          let text = '';
-          for (let i = start; i < end; i++) text += format.line(m.statusToRow(rows[i]!));
-          await copy.copyIn(db, target, text);
-        }
-      } catch (error) {
-        throw replaced(error);
-      }
+      await writer.add(rows);
     },
     async commit() {
       mustBeOpen();

@@ -6,6 +6,8 @@
  * it: they evaluate their own people on the date asked (currentSummaries).
  */
 
+import { availableParallelism } from 'node:os';
+import { shippedRuleSet } from '../catalog/load.ts';
 import { isIsoDate, toEpochDay, toIsoDate } from '../core/dates.ts';
 import { evaluate } from '../core/engine/evaluate.ts';
 import { evaluatePopulation, NONE, type PopulationResult, STATUS_NAMES } from '../core/engine/kernel.ts';
@@ -20,12 +22,13 @@ import type {
   PersonRecords,
   StoredHolding,
 } from '../store/model.ts';
-import type { Repositories } from '../store/port.ts';
+import type { Repositories, StatusRebuild } from '../store/port.ts';
 import { findPerson, personAccess, requirePersonRead } from './access.ts';
 import { recordChange } from './audit.ts';
 import { columnsOf, factsOf, type KernelRules, type PopulationBatch, sharedKernelRules } from './columns.ts';
 import type { Actor, UseCaseContext } from './context.ts';
 import { profileOf, profileOfRecords } from './profile.ts';
+import { BATCHES_PER_WORKER, ReevaluationPool } from './reevaluate-pool.ts';
 
 function checkDate(asOf: string): void {
   if (!isIsoDate(asOf)) {
@@ -228,6 +231,45 @@ export function countingCompletionsFrom(
 /** Batches read ahead of the one being evaluated. */
 const READ_AHEAD = 2;
 
+/**
+ * How a re-evaluation turns a batch of people into their summaries: the completions that can still
+ * count are read (facts only, for the kernel), and the people the kernel cannot represent are read
+ * again in full for the object engine. `contiguous`: batches are pages of `people.idsAfter`.
+ */
+export function batchEvaluator(
+  store: Repositories,
+  ruleSet: RuleSet,
+  asOf: string,
+  options: { contiguous: boolean; engine?: 'kernel' | 'object' },
+): (ids: string[]) => Promise<HoldingStatusSummary[]> {
+  const completionsFrom = countingCompletionsFrom(ruleSet, asOf);
+  if (options.engine === 'object') {
+    return async (ids) =>
+      objectSummaries(
+        await store.records.load(ids, { completionsFrom, evidence: false }),
+        ids,
+        ruleSet,
+        asOf,
+      );
+  }
+  const kernel = sharedKernelRules(ruleSet);
+  return async (ids) => {
+    const facts = await store.records.loadFacts(ids, { completionsFrom, contiguous: options.contiguous });
+    return summariesOfFacts(store, facts, ruleSet, asOf, kernel, completionsFrom);
+  };
+}
+
+/**
+ * Worker threads a re-evaluation of everyone uses by default: one per core (up to 8) where the
+ * store can be opened from other threads and the rule set is the shipped one (which workers load
+ * themselves); otherwise none, and it runs in this thread.
+ */
+export function defaultReevaluationWorkers(ctx: UseCaseContext): number {
+  if (!ctx.store.shared || ctx.ruleSet() !== shippedRuleSet()) return 0;
+  const cores = availableParallelism();
+  return cores < 2 ? 0 : Math.min(cores, 8);
+}
+
 export interface ReevaluateOptions {
   /** Only these people; default everyone (system only). */
   personIds?: readonly string[];
@@ -235,6 +277,11 @@ export interface ReevaluateOptions {
   onProgress?: (done: number) => void;
   /** 'kernel' (default) runs the columnar kernel where it represents a person exactly; 'object' evaluates one by one. */
   engine?: 'kernel' | 'object';
+  /**
+   * Worker threads for a re-evaluation of everyone (default `defaultReevaluationWorkers`); 0 runs
+   * it in this thread. Needs a store other threads can open (PostgreSQL) and the shipped rule set.
+   */
+  workers?: number;
 }
 
 export interface ReevaluateResult {
@@ -254,7 +301,6 @@ export async function reevaluate(
   options: ReevaluateOptions = {},
 ): Promise<ReevaluateResult> {
   checkDate(asOf);
-  const ruleSet = ctx.ruleSet();
   const batchSize = options.batchSize ?? 2000;
   if (actor.kind !== 'system') {
     if (!options.personIds) throw AppError.forbidden('only the operator re-evaluates the whole population');
@@ -263,9 +309,15 @@ export async function reevaluate(
       if ((await personAccess(ctx.store, actor, person)) !== 'owner') throw AppError.forbidden();
     }
   }
-  let people = 0;
-  let holdings = 0;
-  const kernel = options.engine === 'object' ? undefined : sharedKernelRules(ruleSet);
+  const workers =
+    options.personIds || options.engine === 'object'
+      ? 0
+      : (options.workers ?? defaultReevaluationWorkers(ctx));
+  if (workers > 0) {
+    if (!ctx.store.shared) throw new Error('this store cannot be opened from worker threads');
+    if (ctx.ruleSet() !== shippedRuleSet())
+      throw new Error('worker threads evaluate with the shipped rule set only');
+  }
   const store = ctx.store;
   async function* batches(): AsyncGenerator<string[]> {
     if (options.personIds) {
@@ -281,65 +333,22 @@ export async function reevaluate(
       after = ids.at(-1)!;
     }
   }
-  const completionsFrom = countingCompletionsFrom(ruleSet, asOf);
-  // The kernel reads completions' facts only; the people it cannot represent are read again in full.
-  const read = (ids: string[]) =>
-    kernel
-      ? store.records
-          .loadFacts(ids, { completionsFrom, contiguous: !options.personIds })
-          .then((facts) => ({ ids, facts }))
-      : store.records.load(ids, { completionsFrom, evidence: false }).then((full) => ({ ids, full }));
-  const summariesOf = async (batch: Awaited<ReturnType<typeof read>>) =>
-    'full' in batch
-      ? objectSummaries(batch.full, batch.ids, ruleSet, asOf)
-      : summariesOfFacts(store, batch.facts, ruleSet, asOf, kernel!, completionsFrom);
-  const source = batches();
-  // The next batches are read while this one is evaluated and written: a read takes several round
-  // trips (holdings, renewals, then the completions that can still count), and each step only
-  // advances when evaluation yields, so one batch of lead left the loop waiting on the server.
-  const reads: ReturnType<typeof read>[] = [];
-  let exhausted = false;
-  const readAhead = async () => {
-    while (!exhausted && reads.length < READ_AHEAD) {
-      const next = await source.next();
-      if (next.done) exhausted = true;
-      else {
-        const reading = read(next.value);
-        reading.catch(() => undefined); // surfaced when awaited
-        reads.push(reading);
-      }
-    }
-  };
   // Everyone's summaries are rebuilt in a staging table and swapped in at the end; a list of people
   // has its own summaries replaced batch by batch.
   const rebuild = options.personIds ? undefined : await store.statuses.rebuild();
-  const write = (ids: string[], rows: HoldingStatusSummary[]) =>
-    rebuild ? rebuild.add(rows) : store.transaction((tx) => tx.statuses.replaceFor(ids, rows));
-  // One batch's summaries are written while the next is evaluated; at most one write is in flight.
-  let writing: Promise<void> | undefined;
+  let counts: ReevaluateResult;
   try {
-    await readAhead();
-    while (reads.length > 0) {
-      const batch = await reads.shift()!;
-      const { ids } = batch;
-      await readAhead();
-      const rows = await summariesOf(batch);
-      await writing;
-      writing = write(ids, rows).then(() => {
-        people += ids.length;
-        holdings += rows.length;
-        options.onProgress?.(people);
-      });
-      writing.catch(() => undefined); // surfaced when awaited
-    }
-    await writing;
+    counts =
+      workers > 0
+        ? await inWorkers(ctx, asOf, rebuild!, batches(), workers, options.onProgress)
+        : await inThisThread(ctx, asOf, rebuild, batches(), options);
     await rebuild?.commit();
   } catch (error) {
-    // Nothing is left running: the write in flight is awaited, and an unfinished rebuild is dropped.
-    await writing?.catch(() => undefined);
+    // Nothing is left running (each path stops its own work first); an unfinished rebuild is dropped.
     await rebuild?.abandon().catch(() => undefined);
     throw error;
   }
+  const { people, holdings } = counts;
   await ctx.store.transaction((tx) =>
     recordChange(ctx, tx, actor, {
       action: 'status.reevaluate',
@@ -348,5 +357,99 @@ export async function reevaluate(
       after: { asOf, people, holdings },
     }),
   );
+  return { people, holdings };
+}
+
+/** reevaluate in this thread: the next batches are read while one is evaluated and the last written. */
+async function inThisThread(
+  ctx: UseCaseContext,
+  asOf: string,
+  rebuild: StatusRebuild | undefined,
+  source: AsyncGenerator<string[]>,
+  options: ReevaluateOptions,
+): Promise<ReevaluateResult> {
+  const { store } = ctx;
+  let people = 0;
+  let holdings = 0;
+  const evaluateBatch = batchEvaluator(store, ctx.ruleSet(), asOf, {
+    contiguous: !options.personIds,
+    ...(options.engine ? { engine: options.engine } : {}),
+  });
+  // A read takes several round trips (holdings, renewals, then the completions that can still
+  // count), and each step only advances when evaluation yields, so one batch of lead left the loop
+  // waiting on the server: batches are read READ_AHEAD ahead, as promises of their summaries.
+  const reads: { ids: string[]; rows: Promise<HoldingStatusSummary[]> }[] = [];
+  let exhausted = false;
+  const readAhead = async () => {
+    while (!exhausted && reads.length < READ_AHEAD) {
+      const next = await source.next();
+      if (next.done) exhausted = true;
+      else {
+        const rows = evaluateBatch(next.value);
+        rows.catch(() => undefined); // surfaced when awaited
+        reads.push({ ids: next.value, rows });
+      }
+    }
+  };
+  const write = (ids: string[], rows: HoldingStatusSummary[]) =>
+    rebuild ? rebuild.add(rows) : store.transaction((tx) => tx.statuses.replaceFor(ids, rows));
+  // One batch's summaries are written while the next is evaluated; at most one write is in flight.
+  let writing: Promise<void> | undefined;
+  try {
+    await readAhead();
+    while (reads.length > 0) {
+      const batch = reads.shift()!;
+      const rows = await batch.rows;
+      await readAhead();
+      await writing;
+      writing = write(batch.ids, rows).then(() => {
+        people += batch.ids.length;
+        holdings += rows.length;
+        options.onProgress?.(people);
+      });
+      writing.catch(() => undefined); // surfaced when awaited
+    }
+    await writing;
+  } catch (error) {
+    await writing?.catch(() => undefined);
+    for (const pending of reads) await pending.rows.catch(() => undefined);
+    throw error;
+  }
+  return { people, holdings };
+}
+
+/** reevaluate on worker threads, each reading, evaluating and writing whole batches. */
+async function inWorkers(
+  ctx: UseCaseContext,
+  asOf: string,
+  rebuild: StatusRebuild,
+  source: AsyncGenerator<string[]>,
+  size: number,
+  onProgress: ((done: number) => void) | undefined,
+): Promise<ReevaluateResult> {
+  const shared = ctx.store.shared!;
+  const pool = await ReevaluationPool.start(size, { shared, asOf, rebuildId: rebuild.id });
+  let people = 0;
+  let holdings = 0;
+  const running = new Set<Promise<void>>();
+  try {
+    for await (const ids of source) {
+      // Each worker holds a batch being evaluated and the next being read; the first failure stops all.
+      while (running.size >= pool.size * BATCHES_PER_WORKER) await Promise.race(running);
+      const done: Promise<void> = pool.run(ids).then((count) => {
+        running.delete(done);
+        people += ids.length;
+        holdings += count;
+        onProgress?.(people);
+      });
+      done.catch(() => undefined); // surfaced by the race or the final wait
+      running.add(done);
+    }
+    await Promise.all(running);
+    await pool.close();
+  } catch (error) {
+    await pool.terminate();
+    throw error;
+  }
   return { people, holdings };
 }

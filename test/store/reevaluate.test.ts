@@ -10,7 +10,13 @@ import type { HoldingStatusSummary } from '../../src/store/model.ts';
 import type { Store } from '../../src/store/port.ts';
 import { SYSTEM, type UseCaseContext } from '../../src/usecases/context.ts';
 import { logCompletion, removeHolding } from '../../src/usecases/records.ts';
-import { currentSummaries, reevaluate, statusSummaries } from '../../src/usecases/status.ts';
+import { ReevaluationPool } from '../../src/usecases/reevaluate-pool.ts';
+import {
+  currentSummaries,
+  defaultReevaluationWorkers,
+  reevaluate,
+  statusSummaries,
+} from '../../src/usecases/status.ts';
 import { BACKENDS, reportSkippedBackends } from './backends.ts';
 import { testContext } from './context.ts';
 
@@ -41,8 +47,10 @@ describe.each(BACKENDS)('re-evaluation on $name', (backend) => {
     expect(await store.records.countHoldings()).toBe(expected.length);
 
     const progress: number[] = [];
+    // In this thread, batch after batch (worker threads are tested below).
     const kernel = await reevaluate(ctx, SYSTEM, '2026-01-01', {
       batchSize: 7,
+      workers: 0,
       onProgress: (n) => progress.push(n),
     });
     expect(kernel).toEqual(object);
@@ -231,5 +239,101 @@ describe.each(BACKENDS)('re-evaluation on $name', (backend) => {
     const after = await stored();
     expect(after).toHaveLength(before.length);
     expect(after.every((s) => s.asOf === '2027-03-01')).toBe(true);
+  });
+
+  it('re-evaluates everyone on worker threads where the store can be shared, storing the same summaries', async () => {
+    if (!store.shared) {
+      // One connection, one thread: the default is none, and asking for workers says why not.
+      expect(defaultReevaluationWorkers(ctx)).toBe(0);
+      await expect(reevaluate(ctx, SYSTEM, '2026-01-01', { workers: 2 })).rejects.toThrow(
+        /cannot be opened from worker threads/,
+      );
+      return;
+    }
+    expect(defaultReevaluationWorkers(ctx)).toBeGreaterThan(0);
+    // Another rule set cannot be posted to a worker: it runs in this thread, or refuses workers.
+    const custom = testContext(store);
+    const own = { ...ctx.ruleSet() };
+    const customCtx = { ...custom, ruleSet: () => own };
+    expect(defaultReevaluationWorkers(customCtx)).toBe(0);
+    await expect(reevaluate(customCtx, SYSTEM, '2026-01-01', { workers: 2 })).rejects.toThrow(
+      /shipped rule set/,
+    );
+
+    for (const asOf of ['2026-01-01', '2027-03-15']) {
+      await reevaluate(ctx, SYSTEM, asOf, { workers: 0, batchSize: 7 });
+      const expected = await stored();
+      expect(expected.every((s) => s.asOf === asOf)).toBe(true);
+      const progress: number[] = [];
+      const result = await reevaluate(ctx, SYSTEM, asOf, {
+        workers: 3,
+        batchSize: 4,
+        onProgress: (n) => progress.push(n),
+      });
+      expect(result).toEqual({ people: ids.length, holdings: expected.length });
+      // Batches finish in any order; progress counts people done, up to everyone.
+      expect(progress).toHaveLength(Math.ceil(ids.length / 4));
+      expect(progress.at(-1)).toBe(ids.length);
+      expect([...progress].sort((a, b) => a - b)).toEqual(progress);
+      expect(await stored()).toEqual(expected);
+    }
+  });
+
+  const backends = async () => {
+    const result = (await store.repositoriesFor((db) =>
+      db.execute(
+        sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,
+      ),
+    )) as { rows: { n: number }[] };
+    return result.rows[0]!.n;
+  };
+
+  it('stops every worker and keeps the summaries when a worker’s batch fails', async () => {
+    if (!store.shared) return;
+    await reevaluate(ctx, SYSTEM, '2026-01-01', { workers: 0 });
+    const before = await stored();
+    const idle = await backends();
+    // A second rebuild started while the workers write replaces theirs: their next write fails.
+    let replacing: Promise<unknown> | undefined;
+    const run = reevaluate(ctx, SYSTEM, '2027-03-01', {
+      workers: 2,
+      batchSize: 1,
+      onProgress: () => {
+        replacing ??= store.statuses.rebuild();
+      },
+    });
+    await expect(run).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('another re-evaluation'),
+    });
+    const second = await replacing!;
+    await (second as { abandon(): Promise<void> }).abandon();
+    expect(await stored()).toEqual(before);
+    expect(await stagingExists()).toBe(false);
+    // The workers' connections close with them (the server notices at once; allow it a moment).
+    for (let i = 0; i < 50 && (await backends()) > idle; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await backends()).toBeLessThanOrEqual(idle);
+  });
+
+  it('says why a worker could not start, without the connection’s password', async () => {
+    if (!store.shared) return;
+    const url = new URL(store.shared.url);
+    url.password = 'not-the-password-x9';
+    url.port = '1';
+    const started = ReevaluationPool.start(2, {
+      shared: { kind: 'postgres', url: url.toString() },
+      asOf: '2026-01-01',
+      rebuildId: 'holding_statuses_next_000000000000',
+    });
+    await expect(started).rejects.toThrow(/^a re-evaluation worker could not start: .*ECONNREFUSED/s);
+    await started.catch((error: Error) => {
+      expect(error.message).not.toContain('not-the-password-x9');
+    });
+  });
+
+  it('writes into a rebuild only under a name the store made', () => {
+    for (const id of ['holding_statuses', 'holding_statuses_next_zz"; drop table people; --', 'x']) {
+      expect(() => store.statuses.joinRebuild(id)).toThrow(/does not name a status rebuild/);
+    }
   });
 });
