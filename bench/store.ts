@@ -29,7 +29,7 @@ import type { Store } from '../src/store/port.ts';
 import { openPostgres } from '../src/store/postgres.ts';
 import { type Actor, createContext, SYSTEM, type UseCaseContext } from '../src/usecases/context.ts';
 import { importCompletionsCsv } from '../src/usecases/imports.ts';
-import { getPersonStatus, reevaluate } from '../src/usecases/status.ts';
+import { defaultReevaluationWorkers, getPersonStatus, reevaluate } from '../src/usecases/status.ts';
 import { createTestDatabase, startTestCluster, type TestCluster } from '../test/pg.ts';
 
 interface Args {
@@ -255,6 +255,12 @@ async function benchPopulation(
     // did that work along the way (and on PostgreSQL, autovacuum may have run beside it).
     const vacuum = await measure(() => store.repositoriesFor((db) => db.execute(sql`vacuum analyze`)));
     const settled = await measure(() => reevaluate(ctx, SYSTEM, args.asOf, { batchSize: 2000 }));
+    // Side by side, where worker threads ran: the same settled run in one thread.
+    const workers = defaultReevaluationWorkers(ctx);
+    const oneThread =
+      workers > 0
+        ? await measure(() => reevaluate(ctx, SYSTEM, args.asOf, { batchSize: 2000, workers: 0 }))
+        : undefined;
 
     // Status reads by people signed in to their own accounts, chosen at random (seeded).
     const withAccounts: { personId: string; actor: Actor }[] = [];
@@ -288,8 +294,13 @@ async function benchPopulation(
         rowsPerSecond: Math.round(rowsLoaded / load.seconds),
         peakRssMb: load.peakRssMb,
       },
-      reevaluate: reevaluationFigures(re),
-      reevaluateSettled: { vacuumAnalyzeSeconds: round(vacuum.seconds, 2), ...reevaluationFigures(settled) },
+      reevaluate: { workers, ...reevaluationFigures(re) },
+      reevaluateSettled: {
+        workers,
+        vacuumAnalyzeSeconds: round(vacuum.seconds, 2),
+        ...reevaluationFigures(settled),
+      },
+      ...(oneThread ? { reevaluateSettledOneThread: { workers: 0, ...reevaluationFigures(oneThread) } } : {}),
       status: {
         peopleStored: load.value.people,
         samples: latencies.length,

@@ -313,10 +313,23 @@ export async function reevaluate(
     options.personIds || options.engine === 'object'
       ? 0
       : (options.workers ?? defaultReevaluationWorkers(ctx));
-  if (workers > 0) {
-    if (!ctx.store.shared) throw new Error('this store cannot be opened from worker threads');
-    if (ctx.ruleSet() !== shippedRuleSet())
-      throw new Error('worker threads evaluate with the shipped rule set only');
+  if (!Number.isInteger(workers) || workers < 0) {
+    throw AppError.invalid('the number of worker threads is not valid', [
+      { field: 'workers', message: 'must be a whole number, 0 or more' },
+    ]);
+  }
+  if (workers > 0 && !ctx.store.shared) {
+    throw AppError.invalid('this store cannot be opened from worker threads', [
+      {
+        field: 'workers',
+        message: 'the embedded database is one connection: use 0 (PostgreSQL runs workers)',
+      },
+    ]);
+  }
+  if (workers > 0 && ctx.ruleSet() !== shippedRuleSet()) {
+    throw AppError.invalid('worker threads evaluate with the shipped rule set only', [
+      { field: 'workers', message: 'use 0 with another rule set' },
+    ]);
   }
   const store = ctx.store;
   async function* batches(): AsyncGenerator<string[]> {

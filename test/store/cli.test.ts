@@ -96,6 +96,18 @@ describe('storage commands', () => {
     expect(result.code).toBe(2);
     expect(result.err).toContain('2  completed  "2025-02-30" is not a calendar date YYYY-MM-DD');
     expect((await run(['--data', data, 'demo', '--people', 'many'])).code).toBe(2);
+    // Re-evaluation: workers need PostgreSQL; the embedded store says so, and a bad count is named.
+    const workers = await run(['--data', data, 'db', 'reevaluate', '--on', '2026-01-01', '--workers', '2']);
+    expect(workers.code).toBe(2);
+    expect(workers.err).toContain('cannot be opened from worker threads');
+    expect(workers.err).toContain('workers');
+    const many = await run(['--data', data, 'db', 'reevaluate', '--workers', 'many']);
+    expect(many.code).toBe(2);
+    expect(many.err).toContain('"many" is not a whole number from 0 to 64');
+    const inThread = await run(['--data', data, 'db', 'reevaluate', '--on', '2026-01-01', '--format', 'json']);
+    expect(inThread.code).toBe(0);
+    expect(JSON.parse(inThread.out)).toMatchObject({ asOf: '2026-01-01', people: expect.any(Number) });
+    expect(JSON.parse(inThread.out).people).toBeGreaterThan(0);
     expect((await run(['--data', data, 'export', '--person', 'nobody@example.com'])).code).toBe(2);
     const yaml = join(dir, 'bad.yaml');
     writeFileSync(yaml, 'holdings:\n  - credential: nasm.cpt\n    earned: 2024-13-01\n');

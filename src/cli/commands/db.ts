@@ -3,12 +3,23 @@
  * PostgreSQL when DATABASE_URL is set, otherwise PGlite in --data <dir>.
  */
 import type { Command } from 'commander';
+import { AppError } from '../../core/errors.ts';
 import type { Store } from '../../store/port.ts';
 import { SYSTEM, type UseCaseContext } from '../../usecases/context.ts';
 import type { CliContext } from '../context.ts';
 import { formatOption, type OutputFormat, render } from '../output.ts';
 import { progress } from './import.ts';
 import { parseDateOption } from './status.ts';
+
+function workersOption(value: string): number {
+  const n = /^\d{1,2}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(n >= 0 && n <= 64)) {
+    throw AppError.invalid('--workers must be a whole number from 0 to 64', [
+      { field: '--workers', message: `"${value}" is not a whole number from 0 to 64` },
+    ]);
+  }
+  return n;
+}
 
 /** Opens the configured store (migrating it unless told not to), runs fn, and always closes it. */
 export async function withStore<T>(
@@ -82,14 +93,20 @@ export function registerDb(program: Command, cli: CliContext): void {
       "recompute and store every holding's status summary as of a date (a snapshot for population-wide reports)",
     )
     .option('--on <date>', 'evaluate as of this date (YYYY-MM-DD); default today')
+    .option(
+      '--workers <n>',
+      'worker threads evaluating batches side by side (PostgreSQL only; 0 = this thread); default one per core, up to 8',
+    )
     .addOption(formatOption())
-    .action((opts: { on?: string; format: OutputFormat }) =>
+    .action((opts: { on?: string; workers?: string; format: OutputFormat }) =>
       withStore(cli, async (store, ctx) => {
         const asOf = opts.on ? parseDateOption(opts.on, '--on') : cli.today();
         const { reevaluate } = await import('../../usecases/status.ts');
         const bar = progress('re-evaluating people', await store.people.count());
+        const workers = opts.workers === undefined ? undefined : workersOption(opts.workers);
         const result = await reevaluate(ctx, SYSTEM, asOf, {
           onProgress: (done) => bar.update(done),
+          ...(workers === undefined ? {} : { workers }),
         }).finally(() => bar.stop());
         cli.printer.out(
           opts.format === 'json'
