@@ -4,6 +4,7 @@
  * Holdings and completions reuse the profile document's own types, with the
  * id they were stored under.
  */
+import { type EpochDay, toEpochDay } from '../core/dates.ts';
 import type { Credit } from '../core/offerings/schema.ts';
 import type { Completion, Holding } from '../core/profile/schema.ts';
 
@@ -145,7 +146,8 @@ export interface CompletionFacts {
   activity: string | undefined;
   title: string | undefined;
   provider: string | undefined;
-  completed: string;
+  /** The completion date as days since 1970-01-01 (core/dates.ts `EpochDay`). */
+  day: EpochDay;
   hours: number | undefined;
   type: string | undefined;
   event: string | undefined;
@@ -173,7 +175,7 @@ export function completionFacts(stored: StoredCompletion): CompletionFacts {
     activity: c.activity,
     title: c.title,
     provider: c.provider,
-    completed: c.completed,
+    day: toEpochDay(c.completed),
     hours: c.hours,
     type: c.type,
     event: c.event,

@@ -1116,7 +1116,8 @@ async function loadFactsByCopy(
   const rows = new CopyCursor(
     await copy.copyOut(
       db,
-      `select c.person_id, c.position, c.activity, c.title, c.provider, c.completed, c.hours, c.type, c.event, c.has_college, c.credits from ${from}`,
+      // The date as days since 1970-01-01: cheaper to write and to read than its text.
+      `select c.person_id, c.position, c.activity, c.title, c.provider, c.completed - date '1970-01-01', c.hours, c.type, c.event, c.has_college, c.credits from ${from}`,
     ),
   );
   // The stored credits are the domain's own shape; shared between completions of equal text.
@@ -1133,7 +1134,7 @@ async function loadFactsByCopy(
     const activity = rows.field() ?? undefined;
     const title = rows.field() ?? undefined;
     const provider = rows.field() ?? undefined;
-    const completed = rows.field()!;
+    const day = int(rows.field());
     const hours = rows.field();
     const type = (rows.field() ?? undefined) as CompletionFacts['type'];
     const event = rows.field() ?? undefined;
@@ -1144,7 +1145,7 @@ async function loadFactsByCopy(
       activity,
       title,
       provider,
-      completed,
+      day,
       hours: hours === null ? undefined : Number(hours),
       type,
       event,

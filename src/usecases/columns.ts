@@ -427,7 +427,7 @@ function recordsOf(
       event = eventCodes.get(completion.event) ?? eventCodes.size + 1;
       eventCodes.set(completion.event, event);
     }
-    const day = toEpochDay(completion.completed);
+    const day = completion.day;
     for (let i = 0; i < nd; i++) {
       const k = directAt[i]!;
       const category = resolved.category[k]!;
