@@ -2,6 +2,7 @@
  * A rule set: every body, credential, source and offering the engine knows,
  * indexed by id. Built once from validated files and then only read.
  */
+import { type EpochDay, toEpochDay } from './dates.ts';
 import type { Offering } from './offerings/schema.ts';
 import type { Body, Credential, PolicyVersion, Source } from './rules/schema.ts';
 
@@ -52,4 +53,55 @@ export function policyNearest(credential: Credential, date: string): PolicyVersi
 export function matchesPattern(pattern: string, credentialId: string): boolean {
   if (pattern.endsWith('.*')) return credentialId.startsWith(pattern.slice(0, -1));
   return pattern === credentialId;
+}
+
+/** A credential's policy versions with their bounds as epoch days, for lookups by day. */
+interface PolicyDays {
+  /** In declared order (as `policyOn` searches them). */
+  from: EpochDay[];
+  /** The last day in force; Infinity for a version without an end. */
+  to: number[];
+  /** The earliest-starting version, and the latest (`policyNearest`'s fallbacks). */
+  first: PolicyVersion | undefined;
+  firstFrom: number;
+  last: PolicyVersion | undefined;
+}
+
+const policyDays = new WeakMap<Credential, PolicyDays>();
+
+function daysOf(credential: Credential): PolicyDays {
+  let known = policyDays.get(credential);
+  if (known === undefined) {
+    const sorted = [...credential.policies].sort((a, b) =>
+      a.effectiveFrom < b.effectiveFrom ? -1 : a.effectiveFrom > b.effectiveFrom ? 1 : 0,
+    );
+    const first = sorted[0];
+    known = {
+      from: credential.policies.map((p) => toEpochDay(p.effectiveFrom)),
+      to: credential.policies.map((p) =>
+        p.effectiveTo === undefined ? Number.POSITIVE_INFINITY : toEpochDay(p.effectiveTo),
+      ),
+      first,
+      firstFrom: first ? toEpochDay(first.effectiveFrom) : Number.NEGATIVE_INFINITY,
+      last: sorted.at(-1),
+    };
+    policyDays.set(credential, known);
+  }
+  return known;
+}
+
+/** `policyOn` for an epoch day, without formatting it (cycle computations run it per cycle). */
+export function policyOnDay(credential: Credential, day: EpochDay): PolicyVersion | undefined {
+  const { from, to } = daysOf(credential);
+  for (let i = 0; i < from.length; i++) if (from[i]! <= day && day <= to[i]!) return credential.policies[i];
+  return undefined;
+}
+
+/** `policyNearest` for an epoch day. */
+export function policyNearestDay(credential: Credential, day: EpochDay): PolicyVersion | undefined {
+  const exact = policyOnDay(credential, day);
+  if (exact) return exact;
+  const { first, firstFrom, last } = daysOf(credential);
+  if (first && day < firstFrom) return first;
+  return last;
 }

@@ -4,17 +4,9 @@
  * so in plain words. Dates are epoch days; both window ends are inclusive.
  */
 
-import {
-  addMonths,
-  civilOf,
-  type EpochDay,
-  endOfMonth,
-  epochDayOf,
-  toEpochDay,
-  toIsoDate,
-} from '../dates.ts';
+import { addMonths, civilOf, type EpochDay, endOfMonth, epochDayOf, toEpochDay } from '../dates.ts';
 import type { Credential, CycleRule, PolicyVersion } from '../rules/schema.ts';
-import { policyNearest } from '../ruleset.ts';
+import { policyNearestDay, policyOnDay } from '../ruleset.ts';
 
 type AnchorOf<A extends CycleRule['anchor']> = Extract<CycleRule, { anchor: A }>;
 
@@ -161,7 +153,7 @@ export function cyclesOf(
   const effective = renewals.filter((r) => r.day <= asOf).sort((a, b) => a.day - b.day);
   let printedPending = printedExpiry;
   let window: Window | undefined;
-  let cyclePolicy = policyNearest(credential, toIsoDate(earned));
+  let cyclePolicy = policyNearestDay(credential, earned);
   for (let index = 0; index <= effective.length; index++) {
     const previous = cycles[index - 1];
     const restart = index > 0 ? effective[index - 1] : undefined;
@@ -183,11 +175,8 @@ export function cyclesOf(
       end = printedPending;
       printedPending = undefined;
     }
-    const endIso = toIsoDate(end);
-    const exact = credential.policies.find(
-      (p) => p.effectiveFrom <= endIso && (p.effectiveTo === undefined || endIso <= p.effectiveTo),
-    );
-    const policy = exact ?? policyNearest(credential, endIso);
+    const exact = policyOnDay(credential, end);
+    const policy = exact ?? policyNearestDay(credential, end);
     const cycle: Cycle = {
       index,
       start: window.start,
