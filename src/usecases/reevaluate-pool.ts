@@ -4,12 +4,13 @@
  * The calling thread only hands out batches. Batches are independent (a person's summaries depend
  * on their own records alone), so the result is the same as one thread's, batch for batch.
  *
- * Workers load the shipped rule set themselves (a rule set is not plain data to post), so the pool
- * is only used when the context evaluates with that one; and they open the database the store
- * describes (`store.shared`), so only PostgreSQL has one.
+ * Workers get the context's rule set by structured clone (plain data in maps: a few milliseconds,
+ * against half a second to load the catalog again), and open the database the store describes
+ * (`store.shared`), so only PostgreSQL has them.
  */
 import { Worker } from 'node:worker_threads';
 import { AppError, type AppErrorCode } from '../core/errors.ts';
+import type { RuleSet } from '../core/ruleset.ts';
 import type { SharedStore } from '../store/port.ts';
 
 const WORKER_URL = new URL('./reevaluate-worker.mjs', import.meta.url);
@@ -19,6 +20,7 @@ export const BATCHES_PER_WORKER = 2;
 
 export interface WorkerSetup {
   shared: SharedStore;
+  ruleSet: RuleSet;
   asOf: string;
   /** The rebuild the workers write into (`StatusRebuild.id`). */
   rebuildId: string;

@@ -5,7 +5,6 @@
  * are done.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { shippedRuleSet } from '../catalog/load.ts';
 import { isAppError } from '../core/errors.ts';
 import { openSharedPostgres } from '../store/postgres.ts';
 import type { WorkerHello, WorkerReply, WorkerSetup } from './reevaluate-pool.ts';
@@ -16,7 +15,7 @@ const setup = workerData as WorkerSetup;
 
 try {
   const store = await openSharedPostgres(setup.shared);
-  const evaluateBatch = batchEvaluator(store, shippedRuleSet(), setup.asOf, { contiguous: true });
+  const evaluateBatch = batchEvaluator(store, setup.ruleSet, setup.asOf, { contiguous: true });
   const writer = store.statuses.joinRebuild(setup.rebuildId);
   let running = 0;
   let closing = false;

@@ -7,7 +7,6 @@
  */
 
 import { availableParallelism } from 'node:os';
-import { shippedRuleSet } from '../catalog/load.ts';
 import { isIsoDate, toEpochDay, toIsoDate } from '../core/dates.ts';
 import { evaluate } from '../core/engine/evaluate.ts';
 import { evaluatePopulation, NONE, type PopulationResult, STATUS_NAMES } from '../core/engine/kernel.ts';
@@ -261,11 +260,10 @@ export function batchEvaluator(
 
 /**
  * Worker threads a re-evaluation of everyone uses by default: one per core (up to 8) where the
- * store can be opened from other threads and the rule set is the shipped one (which workers load
- * themselves); otherwise none, and it runs in this thread.
+ * store can be opened from other threads (PostgreSQL); otherwise none, and it runs in this thread.
  */
 export function defaultReevaluationWorkers(ctx: UseCaseContext): number {
-  if (!ctx.store.shared || ctx.ruleSet() !== shippedRuleSet()) return 0;
+  if (!ctx.store.shared) return 0;
   const cores = availableParallelism();
   return cores < 2 ? 0 : Math.min(cores, 8);
 }
@@ -279,7 +277,7 @@ export interface ReevaluateOptions {
   engine?: 'kernel' | 'object';
   /**
    * Worker threads for a re-evaluation of everyone (default `defaultReevaluationWorkers`); 0 runs
-   * it in this thread. Needs a store other threads can open (PostgreSQL) and the shipped rule set.
+   * it in this thread. Needs a store other threads can open (PostgreSQL).
    */
   workers?: number;
 }
@@ -324,11 +322,6 @@ export async function reevaluate(
         field: 'workers',
         message: 'the embedded database is one connection: use 0 (PostgreSQL runs workers)',
       },
-    ]);
-  }
-  if (workers > 0 && ctx.ruleSet() !== shippedRuleSet()) {
-    throw AppError.invalid('worker threads evaluate with the shipped rule set only', [
-      { field: 'workers', message: 'use 0 with another rule set' },
     ]);
   }
   const store = ctx.store;
@@ -441,7 +434,12 @@ async function inWorkers(
   onProgress: ((done: number) => void) | undefined,
 ): Promise<ReevaluateResult> {
   const shared = ctx.store.shared!;
-  const pool = await ReevaluationPool.start(size, { shared, asOf, rebuildId: rebuild.id });
+  const pool = await ReevaluationPool.start(size, {
+    shared,
+    ruleSet: ctx.ruleSet(),
+    asOf,
+    rebuildId: rebuild.id,
+  });
   let people = 0;
   let holdings = 0;
   const running = new Set<Promise<void>>();

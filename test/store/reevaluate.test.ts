@@ -251,14 +251,23 @@ describe.each(BACKENDS)('re-evaluation on $name', (backend) => {
       return;
     }
     expect(defaultReevaluationWorkers(ctx)).toBeGreaterThan(0);
-    // Another rule set cannot be posted to a worker: it runs in this thread, or refuses workers.
-    const custom = testContext(store);
-    const own = { ...ctx.ruleSet() };
-    const customCtx = { ...custom, ruleSet: () => own };
-    expect(defaultReevaluationWorkers(customCtx)).toBe(0);
-    await expect(reevaluate(customCtx, SYSTEM, '2026-01-01', { workers: 2 })).rejects.toThrow(
-      /shipped rule set/,
+    // The context's own rule set goes to the workers: here NASM's certification is unknown to it.
+    const shippedRules = ctx.ruleSet();
+    const credentials = new Map(shippedRules.credentials);
+    expect(credentials.delete('nasm.cpt')).toBe(true);
+    const ownRules = { ...shippedRules, credentials };
+    const ownCtx: UseCaseContext = { ...ctx, ruleSet: () => ownRules };
+    await reevaluate(ownCtx, SYSTEM, '2026-01-01', { workers: 0, batchSize: 7 });
+    const ownExpected = await stored();
+    await reevaluate(ownCtx, SYSTEM, '2026-01-01', { workers: 2, batchSize: 5 });
+    expect(await stored()).toEqual(ownExpected);
+    const nasm = new Set(
+      [...(await store.records.load(ids)).values()].flatMap((r) =>
+        r.holdings.filter((h) => h.holding.credential === 'nasm.cpt').map((h) => h.id),
+      ),
     );
+    expect(nasm.size).toBeGreaterThan(0);
+    expect(ownExpected.filter((s) => nasm.has(s.holdingId)).every((s) => s.status === 'unknown')).toBe(true);
 
     for (const asOf of ['2026-01-01', '2027-03-15']) {
       await reevaluate(ctx, SYSTEM, asOf, { workers: 0, batchSize: 7 });
@@ -322,6 +331,7 @@ describe.each(BACKENDS)('re-evaluation on $name', (backend) => {
     url.port = '1';
     const started = ReevaluationPool.start(2, {
       shared: { kind: 'postgres', url: url.toString() },
+      ruleSet: ctx.ruleSet(),
       asOf: '2026-01-01',
       rebuildId: 'holding_statuses_next_000000000000',
     });
