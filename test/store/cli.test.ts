@@ -104,7 +104,16 @@ describe('storage commands', () => {
     const many = await run(['--data', data, 'db', 'reevaluate', '--workers', 'many']);
     expect(many.code).toBe(2);
     expect(many.err).toContain('"many" is not a whole number from 0 to 64');
-    const inThread = await run(['--data', data, 'db', 'reevaluate', '--on', '2026-01-01', '--format', 'json']);
+    const inThread = await run([
+      '--data',
+      data,
+      'db',
+      'reevaluate',
+      '--on',
+      '2026-01-01',
+      '--format',
+      'json',
+    ]);
     expect(inThread.code).toBe(0);
     expect(JSON.parse(inThread.out)).toMatchObject({ asOf: '2026-01-01', people: expect.any(Number) });
     expect(JSON.parse(inThread.out).people).toBeGreaterThan(0);
