@@ -377,6 +377,7 @@ async function main(): Promise<void> {
       'PostgreSQL: a private cluster started by the benchmark (initdb defaults, fsync on) unless DATABASE_URL is set',
       'the machine is shared with other work, so figures vary between runs',
       'reevaluate: the first pass straight after the demo load; reevaluateSettled: a second pass after VACUUM ANALYZE (timed on its own), the state a nightly run meets',
+      'workers: the worker threads a re-evaluation of everyone used (the default: one per core on PostgreSQL, none on PGlite); reevaluateSettledOneThread: the settled pass again in one thread, straight after, side by side',
       'import.databaseOnly: the same rows, already encoded as COPY text, written by the same COPY statements in one transaction into a fresh store; only the writes are timed (the database alone, a ceiling for any import here)',
     ],
     targets: {
