@@ -8,7 +8,7 @@ import type { Store } from '../../store/port.ts';
 import { SYSTEM, type UseCaseContext } from '../../usecases/context.ts';
 import type { CliContext } from '../context.ts';
 import { formatOption, type OutputFormat, render } from '../output.ts';
-import { progress } from './import.ts';
+import { progress, withProgress } from './import.ts';
 import { parseDateOption } from './status.ts';
 
 function workersOption(value: string): number {
@@ -104,10 +104,13 @@ export function registerDb(program: Command, cli: CliContext): void {
         const { reevaluate } = await import('../../usecases/status.ts');
         const bar = progress('re-evaluating people', await store.people.count());
         const workers = opts.workers === undefined ? undefined : workersOption(opts.workers);
-        const result = await reevaluate(ctx, SYSTEM, asOf, {
-          onProgress: (done) => bar.update(done),
-          ...(workers === undefined ? {} : { workers }),
-        }).finally(() => bar.stop());
+        const result = await withProgress(
+          bar,
+          reevaluate(ctx, SYSTEM, asOf, {
+            onProgress: (done) => bar.update(done),
+            ...(workers === undefined ? {} : { workers }),
+          }),
+        );
         cli.printer.out(
           opts.format === 'json'
             ? render('json', [], [], { asOf, ...result })

@@ -5,7 +5,7 @@ import { SYSTEM } from '../../usecases/context.ts';
 import type { CliContext } from '../context.ts';
 import { formatOption, type OutputFormat, render } from '../output.ts';
 import { withStore } from './db.ts';
-import { progress } from './import.ts';
+import { progress, withProgress } from './import.ts';
 import { parseDateOption } from './status.ts';
 
 function positiveInt(value: string, option: string, min: number): number {
@@ -35,9 +35,10 @@ export function registerDemo(program: Command, cli: CliContext): void {
       return withStore(cli, async (_store, ctx) => {
         const { DEMO_PASSWORD, loadDemo } = await import('../../demo/load.ts');
         const bar = progress('generating people', people);
-        const summary = await loadDemo(ctx, SYSTEM, { people, seed, baseDate }, (done) =>
-          bar.update(done),
-        ).finally(() => bar.stop());
+        const summary = await withProgress(
+          bar,
+          loadDemo(ctx, SYSTEM, { people, seed, baseDate }, (done) => bar.update(done)),
+        );
         const rows = Object.entries(summary).map(([what, count]) => ({ what, count }));
         cli.printer.out(
           render(

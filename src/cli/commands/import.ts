@@ -20,7 +20,20 @@ import { withStore } from './db.ts';
 
 export interface Progress {
   update(done: number): void;
-  stop(): void;
+  /** Ends the bar; a plain log says 100% only when the work finished (`finished`, the default). */
+  stop(finished?: boolean): void;
+}
+
+/** Runs work under a bar and stops it: at 100% when the work finished, where it was when it failed. */
+export async function withProgress<T>(bar: Progress, work: Promise<T>): Promise<T> {
+  try {
+    const done = await work;
+    bar.stop();
+    return done;
+  } catch (error) {
+    bar.stop(false);
+    throw error;
+  }
 }
 
 /** A bar on a terminal; a plain percentage line every 10% otherwise (logs, CI). */
@@ -46,8 +59,8 @@ export function progress(
         stream.write(`${label}: ${pct}%\n`);
       }
     },
-    stop() {
-      if (shown < 100) stream.write(`${label}: 100%\n`);
+    stop(finished = true) {
+      if (finished && shown < 100) stream.write(`${label}: 100%\n`);
     },
   };
 }
@@ -188,17 +201,14 @@ export function registerImport(program: Command, cli: CliContext): void {
           onProgress: () => bar.update(input.bytesRead),
         };
         const { importCompletionsCsv, importRosterCsv } = await import('../../usecases/imports.ts');
-        let report: ImportReport;
-        try {
-          if (opts.roster) {
-            report = await importRosterCsv(ctx, SYSTEM, opts.roster, input, options);
-          } else {
+        const report: ImportReport = await withProgress(
+          bar,
+          (async () => {
+            if (opts.roster) return importRosterCsv(ctx, SYSTEM, opts.roster, input, options);
             const target = opts.person ? { personId: (await findPersonByKey(store, opts.person)).id } : {};
-            report = await importCompletionsCsv(ctx, SYSTEM, input, target, options);
-          }
-        } finally {
-          bar.stop();
-        }
+            return importCompletionsCsv(ctx, SYSTEM, input, target, options);
+          })(),
+        );
         printReport(cli, opts.format, report, opts.roster ? 'roster entries' : 'completions');
       }),
     );
