@@ -674,16 +674,38 @@ async function statusRebuild(db: Db, copy: CopyDriver | undefined): Promise<Stat
       mustBeOpen();
       open = false;
       try {
-        // Outside the swap, so readers wait only for the renames: the rows of holdings deleted while
-        // the rebuild ran, and the key (which refuses two rows for one holding).
-        await db.execute(
-          sql.raw(
-            `delete from "${staging}" n where not exists (select 1 from "${getTableName(t.holdings)}" h where h.id = n.holding_id)`,
+        // Outside the swap, so readers wait only for the renames: the key (which refuses two rows
+        // for one holding) with the table's statistics, and the rows of holdings deleted while the
+        // rebuild ran. The search for those rows only reads, so on PostgreSQL it runs on a second
+        // connection beside the key's build (PGlite queues the two); the few it finds, usually
+        // none, are then deleted through the key.
+        const holdingsTable = getTableName(t.holdings);
+        const [orphans] = await Promise.all([
+          queryRows<{ person_id: string; holding_id: string }>(
+            db,
+            sql.raw(
+              `select n.person_id, n.holding_id from "${staging}" n where not exists (select 1 from "${holdingsTable}" h where h.id = n.holding_id)`,
+            ),
           ),
-        );
+          (async () => {
+            await db.execute(
+              sql.raw(`create unique index "${staging}_pkey" on "${staging}" (person_id, holding_id)`),
+            );
+            await db.execute(sql.raw(`analyze "${staging}"`));
+          })(),
+        ]);
+        if (orphans.length > 0) {
+          const people = textArrayLiteral(orphans.map((o) => o.person_id));
+          const holdings = textArrayLiteral(orphans.map((o) => o.holding_id));
+          await db.execute(
+            sql.raw(
+              `delete from "${staging}" n using unnest(${people}, ${holdings}) as o(person_id, holding_id) where n.person_id = o.person_id and n.holding_id = o.holding_id`,
+            ),
+          );
+        }
         await db.execute(
           sql.raw(
-            `alter table "${staging}" add constraint "${staging}_pkey" primary key (person_id, holding_id)`,
+            `alter table "${staging}" add constraint "${staging}_pkey" primary key using index "${staging}_pkey"`,
           ),
         );
         await db.transaction(async (tx) => {
@@ -710,7 +732,6 @@ async function statusRebuild(db: Db, copy: CopyDriver | undefined): Promise<Stat
         await drop().catch(() => undefined);
         throw replaced(error);
       }
-      await db.execute(sql.raw(`analyze "${live}"`));
     },
     async abandon() {
       if (!open) return;

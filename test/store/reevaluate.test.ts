@@ -219,6 +219,15 @@ describe.each(BACKENDS)('re-evaluation on $name', (backend) => {
     await removeHolding(ctx, SYSTEM, gone.holdingId);
     await rebuild.commit();
     expect(await stored()).toEqual(before.filter((s) => s.holdingId !== gone.holdingId));
+    // The swapped-in table has its key and the planner's statistics.
+    const stats = (await store.repositoriesFor((db) =>
+      db.execute(
+        sql`select (select count(*)::int from pg_stats where tablename = 'holding_statuses') as columns,
+                   (select count(*)::int from pg_constraint where conname = 'holding_statuses_pkey' and contype = 'p') as keys`,
+      ),
+    )) as { rows: { columns: number; keys: number }[] };
+    expect(stats.rows[0]!.columns).toBeGreaterThan(0);
+    expect(stats.rows[0]!.keys).toBe(1);
   });
 
   it('leaves the summaries as they were when a whole-population run fails part way', async () => {
