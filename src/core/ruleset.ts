@@ -44,10 +44,10 @@ export function policyOn(credential: Credential, date: string): PolicyVersion | 
 export function policyNearest(credential: Credential, date: string): PolicyVersion | undefined {
   const exact = policyOn(credential, date);
   if (exact) return exact;
-  const sorted = [...credential.policies].sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
-  const first = sorted[0];
+  // The earliest and latest versions, ordered once per credential (daysOf).
+  const { first, last } = daysOf(credential);
   if (first && date < first.effectiveFrom) return first;
-  return sorted.at(-1);
+  return last;
 }
 
 export function matchesPattern(pattern: string, credentialId: string): boolean {
@@ -99,9 +99,11 @@ export function policyOnDay(credential: Credential, day: EpochDay): PolicyVersio
 
 /** `policyNearest` for an epoch day. */
 export function policyNearestDay(credential: Credential, day: EpochDay): PolicyVersion | undefined {
-  const exact = policyOnDay(credential, day);
-  if (exact) return exact;
+  return policyOnDay(credential, day) ?? policyOutsideDay(credential, day);
+}
+
+/** The version `policyNearestDay` takes on a day no version is in force: the first before it starts, else the last. */
+export function policyOutsideDay(credential: Credential, day: EpochDay): PolicyVersion | undefined {
   const { first, firstFrom, last } = daysOf(credential);
-  if (first && day < firstFrom) return first;
-  return last;
+  return first && day < firstFrom ? first : last;
 }

@@ -188,9 +188,7 @@ export async function currentSummaries(
   asOf: string,
 ): Promise<HoldingStatusSummary[]> {
   checkDate(asOf);
-  const completionsFrom = countingCompletionsFrom(ruleSet, asOf);
-  const facts = await store.records.loadFacts(personIds, { completionsFrom });
-  return summariesOfFacts(store, facts, ruleSet, asOf, sharedKernelRules(ruleSet), completionsFrom);
+  return batchEvaluator(store, ruleSet, asOf, { contiguous: false })(personIds);
 }
 
 /** The object engine's summaries of these people, one by one. */
@@ -240,7 +238,7 @@ export function batchEvaluator(
   ruleSet: RuleSet,
   asOf: string,
   options: { contiguous: boolean; engine?: 'kernel' | 'object' },
-): (ids: string[]) => Promise<HoldingStatusSummary[]> {
+): (ids: readonly string[]) => Promise<HoldingStatusSummary[]> {
   const completionsFrom = countingCompletionsFrom(ruleSet, asOf);
   if (options.engine === 'object') {
     return async (ids) =>

@@ -6,7 +6,7 @@
 
 import { addMonths, civilOf, type EpochDay, endOfMonth, epochDayOf, toEpochDay } from '../dates.ts';
 import type { Credential, CycleRule, PolicyVersion } from '../rules/schema.ts';
-import { policyNearestDay, policyOnDay } from '../ruleset.ts';
+import { policyNearestDay, policyOnDay, policyOutsideDay } from '../ruleset.ts';
 
 type AnchorOf<A extends CycleRule['anchor']> = Extract<CycleRule, { anchor: A }>;
 
@@ -176,7 +176,7 @@ export function cyclesOf(
       printedPending = undefined;
     }
     const exact = policyOnDay(credential, end);
-    const policy = exact ?? policyNearestDay(credential, end);
+    const policy = exact ?? policyOutsideDay(credential, end);
     const cycle: Cycle = {
       index,
       start: window.start,
