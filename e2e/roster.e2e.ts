@@ -36,7 +36,7 @@ describe.skipIf(!chromiumAvailable())('an employer invites staff and sees the ro
     await boss.getByLabel('Organisation name').fill('Example Fitness Studio');
     await boss.getByRole('button', { name: 'Create organisation' }).click();
     await boss.getByRole('heading', { name: 'Example Fitness Studio: roster' }).waitFor();
-    expect(await boss.getByText('No one is on the roster yet.').isVisible()).toBe(true);
+    await boss.getByText('No one is on the roster yet.').waitFor();
     expect(await boss.locator('.people-summary').textContent()).toBe(
       '0 people: 0 current, 0 lapsed, 0 without a status to show.',
     );

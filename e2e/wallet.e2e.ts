@@ -20,7 +20,8 @@ describe.skipIf(!chromiumAvailable())('sign up, add NASM-CPT, CES and a CPR/AED 
   it('shows the NASM-CPT complete, with the reasons and the rule', async () => {
     const page = await session.browser.context.newPage();
     await signUp(page, session.server.url, 'wallet@example.com');
-    expect(await page.getByText('No credentials yet.').isVisible()).toBe(true);
+    // The heading shows before the wallet's data arrives: wait for the empty state itself.
+    await page.getByText('No credentials yet.').waitFor();
     await page.getByRole('link', { name: 'Add your first credential' }).click();
 
     await addCredential(page, session.server.url, 'nasm.cpt', 'nasm.cpt', '2025-01-10');
@@ -168,7 +169,7 @@ describe.skipIf(!chromiumAvailable())('sign up, add NASM-CPT, CES and a CPR/AED 
     expect(bodies.length).toBeGreaterThanOrEqual(12);
     expect(bodies).toContain('National Strength and Conditioning Association (NSCA)');
     await page.getByLabel('Search bodies and credentials').fill('nsca.cscs');
-    expect(await page.locator('.rule-list li').count()).toBe(1);
+    await expect.poll(() => page.locator('.rule-list li').count()).toBe(1);
     await page.locator('.rule-list a').first().click();
     await page.getByRole('heading', { name: 'Sources' }).waitFor();
     expect(await page.locator('.effective').first().textContent()).toMatch(
