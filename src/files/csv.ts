@@ -60,7 +60,7 @@ const BATCH_RECORDS = 2000;
  * from the first chunk that has one, csv-parse reads the rest.
  */
 export async function* readCsvBatches(
-  input: Readable,
+  input: AsyncIterable<Buffer | string>,
   spec: CsvSpec,
   onError: (e: RowError) => void,
 ): AsyncGenerator<CsvBatch> {
@@ -195,7 +195,7 @@ export async function* readCsvBatches(
 
 /** The rows of a CSV stream one by one, as header-keyed records (see readCsvBatches). */
 export async function* readCsv(
-  input: Readable,
+  input: AsyncIterable<Buffer | string>,
   spec: CsvSpec,
   onError: (e: RowError) => void,
 ): AsyncGenerator<CsvRow> {

@@ -2,10 +2,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Completion } from '../core/profile/schema.ts';
+import { completionLine, completionTail, mergeCompletionTails } from './completion-line.ts';
 import { CopyCursor, copyText, parseCopyText } from './copy.ts';
 import { completionToRows } from './mappers.ts';
 import type { StoredCompletion } from './model.ts';
-import { completionLine, copyFormat } from './repositories.ts';
+import { copyFormat } from './repositories.ts';
 import * as t from './schema.ts';
 
 describe('COPY text', () => {
@@ -118,6 +119,18 @@ describe('completionLine', () => {
     fc.assert(
       fc.property(stored, (row) => {
         expect(completionLine(row)).toBe(generic.line(completionToRows(row).completion));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('merges two tails into the tail of the first completion with both credit lists', () => {
+    fc.assert(
+      fc.property(completion, completion, (first, second) => {
+        const merged = { ...first, credits: [...first.credits, ...second.credits] };
+        expect(mergeCompletionTails(completionTail(first), completionTail(second))).toBe(
+          completionTail(merged),
+        );
       }),
       { numRuns: 1000 },
     );

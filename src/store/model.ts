@@ -35,6 +35,9 @@ export interface Person {
   createdAt: string;
 }
 
+/** A person's id and email, with who may write to them (their account, or the organisation managing them). */
+export type PersonWriters = Pick<Person, 'id' | 'email' | 'accountId' | 'managedBy'>;
+
 export interface Organisation {
   id: string;
   name: string;

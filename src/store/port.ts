@@ -21,6 +21,7 @@ import type {
   Organisation,
   Person,
   PersonRecords,
+  PersonWriters,
   Role,
   RosterEntry,
   StoredCompletion,
@@ -41,6 +42,8 @@ export interface LoadOptions {
 /** See `Repositories['records'].completionWriter`. */
 export interface CompletionWriter {
   add(row: StoredCompletion): void;
+  /** Adds a completion without evidence whose other columns are already encoded (`completionTail`). */
+  addEncoded(id: string, personId: string, position: number, tail: string): void;
   /** Completions added and not yet flushed. */
   readonly pending: number;
   /** Takes what was added so far (synchronously; later adds go to the next flush) and writes it. */
@@ -88,6 +91,11 @@ export interface PersonRepository {
   findManagedByEmail(organisationId: string, email: string): Promise<Person | undefined>;
   /** People whose id, or email (case-insensitive), is one of the keys; a key may match several people by email. */
   findByKeys(keys: readonly string[]): Promise<Person[]>;
+  /**
+   * As findByKeys, with only what says who a person is and who may write to them: an import
+   * resolves every person a file names, and the rest of each row is not needed for that.
+   */
+  findWritersByKeys(keys: readonly string[]): Promise<PersonWriters[]>;
   update(person: Person): Promise<void>;
   count(): Promise<number>;
   /** Person ids in id order after `afterId`, for batched scans of the whole population. */

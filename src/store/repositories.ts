@@ -8,6 +8,7 @@ import { and, asc, count, eq, getTableColumns, getTableName, gt, isNull, type SQ
 import type { AnyPgColumn, PgDatabase, PgQueryResultHKT, PgTable } from 'drizzle-orm/pg-core';
 import { AppError } from '../core/errors.ts';
 import type { Credit } from '../core/offerings/schema.ts';
+import { COMPLETION_LINE_COLUMNS, completionLine, completionLineOf } from './completion-line.ts';
 import { CopyCursor, type CopyDriver, copyText, parseCopyText } from './copy.ts';
 import * as m from './mappers.ts';
 import {
@@ -15,6 +16,7 @@ import {
   type EvaluationRecords,
   evaluationRecordsOf,
   type PersonRecords,
+  type PersonWriters,
   type StoredCompletion,
   type StoredHolding,
 } from './model.ts';
@@ -68,54 +70,6 @@ export function copyFormat<T extends PgTable>(
       return `${line}\n`;
     },
   };
-}
-
-/** The completions table's inserted columns, in the order `completionLine` writes them. */
-const COMPLETION_LINE_COLUMNS = [
-  'id',
-  'personId',
-  'position',
-  'ref',
-  'activity',
-  'title',
-  'provider',
-  'completed',
-  'hours',
-  'format',
-  'type',
-  'event',
-  'hasCollege',
-  'collegeSemesterHours',
-  'collegeQuarterHours',
-  'collegeGrade',
-  'source',
-  'credits',
-] as const;
-
-const optionalText = (s: string | undefined) => (s === undefined ? '\\N' : copyText(s));
-const optionalNumber = (n: number | undefined) => (n === undefined ? '\\N' : String(n));
-
-/**
- * One completion as a line of COPY text for `copyFormat(t.completions)`: what
- * `copyFormat(…).line(completionToRows(row).completion)` writes, without the
- * row object and the per-value dispatch (a bulk import writes a million of
- * these). The credits are written as `JSON.stringify` writes `creditToJson`'s
- * objects. copy.test.ts holds the two to the same text.
- */
-export function completionLine(row: StoredCompletion): string {
-  const x = row.completion;
-  const college = x.college;
-  let credits = '[';
-  for (let i = 0; i < x.credits.length; i++) {
-    const credit = x.credits[i]!;
-    if (i > 0) credits += ',';
-    credits += `{"credential":${JSON.stringify(credit.credential)},"units":${JSON.stringify(credit.units)}`;
-    if (credit.category !== undefined) credits += `,"category":${JSON.stringify(credit.category)}`;
-    if (credit.topic !== undefined) credits += `,"topic":${JSON.stringify(credit.topic)}`;
-    credits += `,"status":${JSON.stringify(credit.status)}}`;
-  }
-  credits += ']';
-  return `${copyText(row.id)}\t${copyText(row.personId)}\t${row.position}\t${optionalText(x.id)}\t${optionalText(x.activity)}\t${optionalText(x.title)}\t${optionalText(x.provider)}\t${copyText(x.completed)}\t${optionalNumber(x.hours)}\t${optionalText(x.format)}\t${optionalText(x.type)}\t${optionalText(x.event)}\t${college === undefined ? 'f' : 't'}\t${optionalNumber(college?.semesterHours)}\t${optionalNumber(college?.quarterHours)}\t${optionalText(college?.grade)}\t${copyText(x.source)}\t${copyText(credits)}\n`;
 }
 
 /** The completions COPY target, checked once against the column order `completionLine` writes. */
@@ -397,6 +351,31 @@ export function repositories(db: Db, copy?: CopyDriver): Repositories {
                 .where(sql`lower(${t.people.email}) = any(${sql.param(lower)}::text[])`);
         const seen = new Set(byId.map((r) => r.id));
         return [...byId, ...byEmail.filter((r) => !seen.has(r.id))].map(m.personFromRow);
+      },
+      async findWritersByKeys(keys) {
+        if (keys.length === 0) return [];
+        type Row = { id: string; email: string | null; account_id: string | null; managed_by: string | null };
+        // Plain rows of four columns: a bulk import resolves 100,000 people this way.
+        const columns = sql`select id, email, account_id, managed_by from ${t.people}`;
+        const lower = keys.filter((k) => k.includes('@')).map((k) => k.toLowerCase());
+        const byId = await queryRows<Row>(
+          db,
+          sql`${columns} where id = any(${sql.param([...keys])}::text[])`,
+        );
+        const byEmail =
+          lower.length === 0
+            ? []
+            : await queryRows<Row>(db, sql`${columns} where lower(email) = any(${sql.param(lower)}::text[])`);
+        const seen = new Set(byId.map((r) => r.id));
+        const writers: PersonWriters[] = [];
+        for (const r of [...byId, ...byEmail.filter((r) => !seen.has(r.id))]) {
+          const person: PersonWriters = { id: r.id };
+          if (r.email !== null) person.email = r.email;
+          if (r.account_id !== null) person.accountId = r.account_id;
+          if (r.managed_by !== null) person.managedBy = r.managed_by;
+          writers.push(person);
+        }
+        return writers;
       },
       async update(person) {
         const { id, ...rest } = m.personToRow(person);
@@ -785,6 +764,10 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
         }
         lines.push(completionLine(row));
         if (row.completion.evidence.length > 0) evidence.push(...m.completionToRows(row).evidence);
+      },
+      addEncoded(id, personId, position, tail) {
+        if (!copy) throw new Error('encoded completions are written by COPY, which this store lacks');
+        lines.push(completionLineOf(id, personId, position, tail));
       },
       get pending() {
         return lines.length + objects.length;

@@ -118,7 +118,7 @@ export async function requirePersonWrite(
  */
 export async function mayWritePerson(
   actor: Actor,
-  person: Person,
+  person: Pick<Person, 'accountId' | 'managedBy'>,
   membership: (organisationId: string, accountId: string) => Promise<Membership | undefined>,
 ): Promise<boolean> {
   if (actor.kind === 'system' || person.accountId === actor.accountId) return true;

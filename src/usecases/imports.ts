@@ -11,17 +11,14 @@ import { AppError } from '../core/errors.ts';
 import { formatUnits } from '../core/units.ts';
 import {
   COMPLETION_COLUMNS,
-  COMPLETIONS_SPEC,
-  type CompletionRow,
-  completionFromCsv,
   completionToCsvRows,
   ROSTER_SPEC,
   type RowError,
   readCsv,
-  readCsvBatches,
   rosterFromCsv,
 } from '../files/csv.ts';
-import type { Membership, Person } from '../store/model.ts';
+import { mergeCompletionTails } from '../store/completion-line.ts';
+import type { Membership, PersonWriters } from '../store/model.ts';
 import type { Repositories } from '../store/port.ts';
 import {
   EDITORS,
@@ -31,6 +28,7 @@ import {
   requirePersonRead,
 } from './access.ts';
 import { recordChange } from './audit.ts';
+import { type CompletionBatch, readCompletionBatches } from './completion-batches.ts';
 import { type Actor, actorId, nowIso, type UseCaseContext } from './context.ts';
 import { listRoster } from './people.ts';
 
@@ -47,9 +45,12 @@ export interface ImportReport {
 export interface ImportOptions {
   /** Import the valid rows even when some rows are bad. */
   onlyValid?: boolean;
-  onProgress?: (rows: number) => void;
+  /** Called as rows are read; `bytes`, where given, is how much of the file they took. */
+  onProgress?: (rows: number, bytes?: number) => void;
   /** Rows per write batch. */
   batchSize?: number;
+  /** Completions files of at least this many bytes are read on a worker thread (see `readCompletionBatches`). */
+  workerFrom?: number;
 }
 
 /** Errors kept in a report; beyond this they are counted, not listed, so a garbage file cannot exhaust memory. */
@@ -108,8 +109,7 @@ export async function importCompletionsCsv(
       // random pages, which kept large imports several times faster.
       const importId = ctx.newId();
       let sequence = 0;
-      let batch: CompletionRow[] = [];
-      let pending: { target: ImportTarget; row: CompletionRow } | undefined;
+      let pending: { target: ImportTarget; id: string; tail: string } | undefined;
       const writer = tx.records.completionWriter();
 
       // One batch may be in flight while the next is parsed, where the store can overlap writes.
@@ -124,36 +124,33 @@ export async function importCompletionsCsv(
         if (!ctx.store.info.overlapWrites) await inflight;
       };
       // Synchronous: it runs for every row, and resolvePeople has already read every position.
-      const emit = (target: ImportTarget, row: CompletionRow) => {
-        writer.add({
-          id: `${importId}-${(++sequence).toString(36).padStart(8, '0')}`,
-          personId: target.id,
-          position: target.position++,
-          completion: row.completion,
-        });
+      const emit = (target: ImportTarget, tail: string) => {
+        writer.addEncoded(
+          `${importId}-${(++sequence).toString(36).padStart(8, '0')}`,
+          target.id,
+          target.position++,
+          tail,
+        );
         target.imported++;
       };
-      const resolveBatch = async () => {
-        const keys = [...new Set(batch.map((r) => r.person ?? target.personId ?? ''))].filter(
+      const resolveBatch = async (batch: CompletionBatch) => {
+        const keys = [...new Set(batch.persons.map((p) => p || target.personId || ''))].filter(
           (k) => !people.has(k),
         );
         if (keys.length > 0) await resolvePeople(tx, actor, keys, people, targets, memberships);
-        for (const row of batch) {
-          const key = target.personId ?? row.person;
-          if (target.personId && row.person && row.person !== target.personId) {
-            const named = people.get(row.person);
-            if (named?.id !== target.personId) {
-              errors.add({
-                row: row.row,
-                column: 'person',
-                reason: 'this file is imported for another person',
-              });
+        for (let i = 0; i < batch.rows.length; i++) {
+          const row = batch.rows[i]!;
+          const named = batch.persons[i]!;
+          const key = target.personId ?? named;
+          if (target.personId && named && named !== target.personId) {
+            if (people.get(named)?.id !== target.personId) {
+              errors.add({ row, column: 'person', reason: 'this file is imported for another person' });
               continue;
             }
           }
           if (!key) {
             errors.add({
-              row: row.row,
+              row,
               column: 'person',
               reason: 'say whose completion this is (a person id or email)',
             });
@@ -161,43 +158,31 @@ export async function importCompletionsCsv(
           }
           const person = people.get(key);
           if (!person) {
-            errors.add({
-              row: row.row,
-              column: 'person',
-              reason: `no person you may write to is known as "${key}"`,
-            });
+            errors.add({ row, column: 'person', reason: `no person you may write to is known as "${key}"` });
             continue;
           }
           // Rows sharing a completion id (one after another) are one completion with several credits.
-          if (
-            pending &&
-            row.completion.id !== undefined &&
-            pending.target === person &&
-            pending.row.completion.id === row.completion.id
-          ) {
-            pending.row.completion.credits.push(...row.completion.credits);
+          const id = batch.ids[i]!;
+          const tail = batch.tails[i]!;
+          if (pending && id !== '' && pending.target === person && pending.id === id) {
+            pending.tail = mergeCompletionTails(pending.tail, tail);
             continue;
           }
-          if (pending) emit(pending.target, pending.row);
-          pending = { target: person, row };
+          if (pending) emit(pending.target, pending.tail);
+          pending = { target: person, id, tail };
         }
-        batch = [];
         if (writer.pending >= batchSize) await flushWrites();
       };
 
-      for await (const { columns, records } of readCsvBatches(input, COMPLETIONS_SPEC, errors.add)) {
-        for (const record of records) {
-          const parsed = completionFromCsv(record, columns);
-          if (Array.isArray(parsed)) parsed.forEach(errors.add);
-          else batch.push(parsed);
-        }
-        rows += records.length;
-        // Each parsed batch is resolved and encoded at once, so its objects die young.
-        await resolveBatch();
-        options.onProgress?.(rows);
+      for await (const batch of readCompletionBatches(input, {
+        ...(options.workerFrom !== undefined ? { workerFrom: options.workerFrom } : {}),
+      })) {
+        batch.errors.forEach(errors.add);
+        rows += batch.read;
+        await resolveBatch(batch);
+        options.onProgress?.(rows, batch.bytes);
       }
-      await resolveBatch();
-      if (pending) emit(pending.target, pending.row);
+      if (pending) emit(pending.target, pending.tail);
       await flushWrites();
       if (errors.count > 0 && !options.onlyValid) {
         await inflight;
@@ -263,18 +248,21 @@ async function resolvePeople(
     }
     return found;
   };
-  const found = await tx.people.findByKeys(keys);
-  const byKey = new Map<string, Person[]>();
+  const found = await tx.people.findWritersByKeys(keys);
+  const byKey = new Map<string, PersonWriters[]>();
+  const index = (key: string, person: PersonWriters) => {
+    const list = byKey.get(key);
+    if (list) list.push(person);
+    else byKey.set(key, [person]);
+  };
   for (const person of found) {
-    for (const key of [person.id, person.email?.toLowerCase()]) {
-      if (key === undefined) continue;
-      byKey.set(key, [...(byKey.get(key) ?? []), person]);
-    }
+    index(person.id, person);
+    if (person.email !== undefined) index(person.email.toLowerCase(), person);
   }
-  const chosenFor = new Map<string, Person | null>();
+  const chosenFor = new Map<string, PersonWriters | null>();
   for (const key of keys) {
     const matches = byKey.get(key) ?? byKey.get(key.toLowerCase()) ?? [];
-    let chosen: Person | null = null;
+    let chosen: PersonWriters | null = null;
     for (const person of matches) {
       if (await mayWritePerson(actor, person, membershipOf)) {
         // An email shared by several people the actor may write is ambiguous.

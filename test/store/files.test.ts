@@ -262,6 +262,44 @@ coach2@a.example,2025-01-13,Mobility,1,nasm.cpt,0.1
     expect(later).toMatchObject({ committed: true, imported: 1 });
   });
 
+  it('reads a large file on a worker thread with the same outcome as in this thread', async () => {
+    const twins = await Promise.all(
+      ['here', 'there'].map((name) =>
+        registerAccount(ctx, { email: `${name}@twins.example`, password: 'long enough password' }),
+      ),
+    );
+    // Rows by id and by email, a completion split over rows (across the reader's 2,000-row
+    // batches, and across the two ways of naming the person), bad rows, and quoted fields.
+    const file = (person: { id: string; email: string }) => {
+      const lines = ['person,id,completed,title,provider,credential,units,status'];
+      for (let i = 0; i < 4_500; i++) {
+        const who = i % 3 === 0 ? person.email : person.id;
+        const id = i >= 1_998 && i <= 2_003 ? 'split' : `c${i}`;
+        const date = i % 997 === 5 ? '2025-02-30' : `2025-0${1 + (i % 9)}-1${i % 10}`;
+        const title = i % 11 === 0 ? `"Course, part ""${i}"""` : `Course ${i}`;
+        lines.push(`${who},${id},${date},${title},Provider ${i % 7},nasm.cpt,0.${i % 10},approved`);
+      }
+      return `${lines.join('\n')}\n`;
+    };
+    const reports = [];
+    for (const [i, workerFrom] of [Number.POSITIVE_INFINITY, 0].entries()) {
+      const person = { id: twins[i]!.person.id, email: `${['here', 'there'][i]}@twins.example` };
+      reports.push(
+        await importCompletionsCsv(ctx, SYSTEM, csv(file(person)), {}, { onlyValid: true, workerFrom }),
+      );
+    }
+    const [here, there] = reports;
+    // Five bad rows; six rows share the id 'split', one of them bad: five become one completion.
+    expect(here!.imported).toBe(4_500 - 5 - 4);
+    expect(here!.errors.map((e) => e.row)).toEqual([7, 1004, 2001, 2998, 3995]);
+    expect(there).toEqual(here);
+    const [mine, theirs] = await Promise.all(
+      twins.map(async (t) => (await exportProfile(ctx, SYSTEM, t.person.id)).completions),
+    );
+    expect(mine!.find((c) => c.id === 'split')?.credits).toHaveLength(5);
+    expect(theirs).toEqual(mine);
+  });
+
   it('imports a roster and exports it with consented statuses', async () => {
     const report = await importRosterCsv(
       ctx,

@@ -198,7 +198,7 @@ export function registerImport(program: Command, cli: CliContext): void {
         const bar = progress(`importing ${file}`, size);
         const options = {
           ...(opts.onlyValid ? { onlyValid: true } : {}),
-          onProgress: () => bar.update(input.bytesRead),
+          onProgress: (_rows: number, bytes?: number) => bar.update(bytes ?? input.bytesRead),
         };
         const { importCompletionsCsv, importRosterCsv } = await import('../../usecases/imports.ts');
         const report: ImportReport = await withProgress(

@@ -1,0 +1,216 @@
+/**
+ * A completions CSV read, checked and encoded in batches, ready for the import to say whose each
+ * row is and write it. Everything here depends on the file alone, so a large file is read on a
+ * worker thread (completion-batches-worker.ts) while the calling thread resolves people and the
+ * database writes the rows before; on PGlite, whose database runs on the calling thread, that
+ * moves the reading off the thread the database waits on. A small file (or one read from a
+ * source that ends early) is read in this thread: a worker costs about a second to start.
+ */
+import { Worker } from 'node:worker_threads';
+import { COMPLETIONS_SPEC, completionFromCsv, type RowError, readCsvBatches } from '../files/csv.ts';
+import { completionTail } from '../store/completion-line.ts';
+
+/** One batch of a completions file: its valid rows encoded, and the problems found in it. */
+export interface CompletionBatch {
+  /** Data rows read (valid or not), for progress. */
+  read: number;
+  /** Bytes of the file read when the batch was made (its rows, and at most a chunk more), for progress. */
+  bytes: number;
+  errors: RowError[];
+  /** Per valid row, in file order: its row number (the header is row 1). */
+  rows: number[];
+  /** Per valid row: the `person` column, or '' when the file has none or leaves it empty. */
+  persons: string[];
+  /** Per valid row: the completion id the file gives, or ''. */
+  ids: string[];
+  /** Per valid row: the completion's columns as COPY text (`completionTail`). */
+  tails: string[];
+}
+
+/** Reads, checks and encodes a completions CSV stream in this thread. */
+export async function* completionBatches(
+  input: AsyncIterable<Buffer | string>,
+): AsyncGenerator<CompletionBatch> {
+  let bytes = 0;
+  const counted = (async function* () {
+    for await (const chunk of input) {
+      bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+      yield chunk;
+    }
+  })();
+  let errors: RowError[] = [];
+  for await (const { columns, records } of readCsvBatches(counted, COMPLETIONS_SPEC, (e) => errors.push(e))) {
+    const batch: CompletionBatch = {
+      read: records.length,
+      bytes,
+      errors,
+      rows: [],
+      persons: [],
+      ids: [],
+      tails: [],
+    };
+    errors = [];
+    for (const record of records) {
+      const parsed = completionFromCsv(record, columns);
+      if (Array.isArray(parsed)) {
+        batch.errors.push(...parsed);
+        continue;
+      }
+      batch.rows.push(parsed.row);
+      batch.persons.push(parsed.person ?? '');
+      batch.ids.push(parsed.completion.id ?? '');
+      batch.tails.push(completionTail(parsed.completion));
+    }
+    yield batch;
+  }
+  if (errors.length > 0) yield { read: 0, bytes, errors, rows: [], persons: [], ids: [], tails: [] };
+}
+
+export interface ReadOptions {
+  /**
+   * Files of at least this many bytes are read on a worker thread (default 4 MB, about 25,000
+   * rows); 0 always uses one, Infinity never.
+   */
+  workerFrom?: number;
+}
+
+const DEFAULT_WORKER_FROM = 4 * 1024 * 1024;
+
+/**
+ * The batches of a completions CSV stream: read in this thread, or, once the stream has given
+ * `workerFrom` bytes, on a worker thread. The batches are the same either way.
+ */
+export async function* readCompletionBatches(
+  input: AsyncIterable<Buffer | string>,
+  options: ReadOptions = {},
+): AsyncGenerator<CompletionBatch> {
+  const workerFrom = options.workerFrom ?? DEFAULT_WORKER_FROM;
+  const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  const head: (Buffer | string)[] = [];
+  let bytes = 0;
+  let ended = false;
+  while (bytes < workerFrom || workerFrom === 0) {
+    const next = await chunks.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    head.push(next.value);
+    bytes += next.value.length;
+    if (workerFrom === 0) break;
+  }
+  const all = async function* () {
+    yield* head;
+    if (ended) return;
+    for (;;) {
+      const next = await chunks.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  };
+  if (ended && workerFrom !== 0) yield* completionBatches(all());
+  else yield* completionBatchesInWorker(all());
+}
+
+/** Bytes sent to the worker and not yet taken by its reader: enough to keep it busy. */
+const AHEAD_BYTES = 8 * 1024 * 1024;
+/** Batches the worker has made and the caller has not taken: beyond this, feeding pauses. */
+const AHEAD_BATCHES = 16;
+
+const WORKER_URL = new URL('./completion-batches-worker.mjs', import.meta.url);
+
+/** What the worker posts. */
+export type BatchWorkerMessage =
+  | { taken: number }
+  | { batch: CompletionBatch }
+  | { done: true }
+  | { error: { message: string; stack?: string } };
+
+/** What the worker is sent: the file's bytes in order, then its end. */
+export type BatchWorkerInput = { chunk: Uint8Array | string } | { end: true };
+
+/**
+ * The batches of a stream read on a worker thread. This thread only passes the file's chunks on
+ * (a copy of each moves to the worker) and keeps the worker at most AHEAD_BYTES ahead of what
+ * its reader has taken and AHEAD_BATCHES ahead of what the caller has taken. Stopping early (the
+ * caller's loop ends or throws) stops the worker.
+ */
+async function* completionBatchesInWorker(
+  source: AsyncIterable<Buffer | string>,
+): AsyncGenerator<CompletionBatch> {
+  const worker = new Worker(WORKER_URL);
+  const ready: CompletionBatch[] = [];
+  let sent = 0;
+  let taken = 0;
+  let done = false;
+  let failure: Error | undefined;
+  // Whoever waits (the feeder for room, the caller for a batch) is woken by any change.
+  let waiting: (() => void)[] = [];
+  const changed = () => {
+    const woken = waiting;
+    waiting = [];
+    for (const wake of woken) wake();
+  };
+  const waitForChange = () => new Promise<void>((resolve) => waiting.push(resolve));
+  worker.on('message', (message: BatchWorkerMessage) => {
+    if ('taken' in message) taken += message.taken;
+    else if ('batch' in message) ready.push(message.batch);
+    else if ('done' in message) done = true;
+    else failure ??= Object.assign(new Error(message.error.message), { stack: message.error.stack });
+    changed();
+  });
+  worker.on('error', (error) => {
+    failure ??= error instanceof Error ? error : new Error(String(error));
+    changed();
+  });
+  worker.on('exit', (code) => {
+    if (!done) failure ??= new Error(`the worker reading the file stopped (code ${code})`);
+    changed();
+  });
+
+  let stopped = false;
+  const feeding = (async () => {
+    for await (const chunk of source) {
+      if (stopped) return;
+      // A copy of the bytes moves to the worker: the stream may still hold the buffer it gave.
+      const data = typeof chunk === 'string' ? chunk : new Uint8Array(chunk);
+      worker.postMessage(
+        { chunk: data } satisfies BatchWorkerInput,
+        typeof data === 'string' ? [] : [data.buffer as ArrayBuffer],
+      );
+      sent += data.length;
+      while (
+        !stopped &&
+        failure === undefined &&
+        (sent - taken > AHEAD_BYTES || ready.length > AHEAD_BATCHES)
+      ) {
+        await waitForChange();
+      }
+      if (stopped || failure) return;
+    }
+    worker.postMessage({ end: true } satisfies BatchWorkerInput);
+  })();
+  // A failed read of the source is the caller's error; it is raised where the batches are taken.
+  feeding.catch((error: unknown) => {
+    failure ??= error instanceof Error ? error : new Error(String(error));
+    changed();
+  });
+
+  try {
+    for (;;) {
+      const batch = ready.shift();
+      if (batch) {
+        changed(); // room for the feeder
+        yield batch;
+        continue;
+      }
+      if (failure) throw failure;
+      if (done) return;
+      await waitForChange();
+    }
+  } finally {
+    stopped = true;
+    changed();
+    await worker.terminate();
+  }
+}
