@@ -89,6 +89,10 @@ export interface PersonRepository {
   findByAccount(accountId: string): Promise<Person | undefined>;
   /** People with this email (case-insensitive) managed by an organisation. */
   findManagedByEmail(organisationId: string, email: string): Promise<Person | undefined>;
+  /** The people an organisation manages with any of these (lower-case) emails, in id order. */
+  findManagedByEmails(organisationId: string, emails: readonly string[]): Promise<Person[]>;
+  /** Sets the names of several people at once. */
+  renameMany(names: readonly { id: string; name: string }[]): Promise<void>;
   /** People whose id, or email (case-insensitive), is one of the keys; a key may match several people by email. */
   findByKeys(keys: readonly string[]): Promise<Person[]>;
   /**
@@ -105,6 +109,8 @@ export interface PersonRepository {
 export interface RosterRepository {
   add(entry: RosterEntry): Promise<void>;
   addMany(entries: RosterEntry[]): Promise<void>;
+  /** As `add` for many entries: new ones are inserted, existing ones get the entry's external reference. */
+  upsertMany(entries: readonly RosterEntry[]): Promise<void>;
   find(organisationId: string, personId: string): Promise<RosterEntry | undefined>;
   list(organisationId: string): Promise<(RosterEntry & { person: Person })[]>;
   remove(organisationId: string, personId: string): Promise<void>;

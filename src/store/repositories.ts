@@ -336,6 +336,28 @@ export function repositories(db: Db, copy?: CopyDriver): Repositories {
           .limit(1);
         return row && m.personFromRow(row);
       },
+      async findManagedByEmails(organisationId, emails) {
+        if (emails.length === 0) return [];
+        const rows = await db
+          .select()
+          .from(t.people)
+          .where(
+            and(
+              eq(t.people.managedBy, organisationId),
+              sql`lower(${t.people.email}) = any(${sql.param([...emails])}::text[])`,
+            ),
+          )
+          .orderBy(asc(t.people.id));
+        return rows.map(m.personFromRow);
+      },
+      async renameMany(names) {
+        for (let start = 0; start < names.length; start += BULK_BATCH) {
+          const batch = names.slice(start, start + BULK_BATCH);
+          await db.execute(
+            sql`update people as p set name = v.name from unnest(${sql.param(batch.map((n) => n.id))}::text[], ${sql.param(batch.map((n) => n.name))}::text[]) as v(id, name) where p.id = v.id`,
+          );
+        }
+      },
       async findByKeys(keys) {
         if (keys.length === 0) return [];
         // Only a key with an @ can be an email address.
@@ -413,6 +435,16 @@ export function repositories(db: Db, copy?: CopyDriver): Repositories {
           entries.map((e) => ({ ...e, externalRef: e.externalRef ?? null })),
           copy,
         );
+      },
+      async upsertMany(entries) {
+        for (let start = 0; start < entries.length; start += BULK_BATCH) {
+          const batch = entries.slice(start, start + BULK_BATCH);
+          await db.execute(
+            sql`insert into roster_entries (organisation_id, person_id, external_ref, created_at)
+              select * from unnest(${sql.param(batch.map((e) => e.organisationId))}::text[], ${sql.param(batch.map((e) => e.personId))}::text[], ${sql.param(batch.map((e) => e.externalRef ?? null))}::text[], ${sql.param(batch.map((e) => e.createdAt))}::timestamptz[])
+              on conflict (organisation_id, person_id) do update set external_ref = excluded.external_ref`,
+          );
+        }
       },
       async find(organisationId, personId) {
         const [row] = await db

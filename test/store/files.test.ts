@@ -338,6 +338,58 @@ coach2@a.example,2025-01-13,Mobility,1,nasm.cpt,0.1
     ).toBe(true);
   });
 
+  it('imports a large roster in batches, and a second import updates names and references in place', async () => {
+    const body = (await createOrganisation(ctx, owner, { name: 'Certifying body' })).id;
+    const members = (n: number, suffix: string) =>
+      Array.from({ length: n }, (_, i) => `Member${i}@Body.example,Member ${i}${suffix},M-${i}${suffix}`);
+    // 4,500 members over three batches; a member repeated past the first batch is reported.
+    const first = await importRosterCsv(
+      ctx,
+      owner,
+      body,
+      csv(`email,name,external_ref\n${[...members(4_500, ''), 'member7@body.example,Again,X'].join('\n')}\n`),
+      { onlyValid: true },
+    );
+    expect(first).toMatchObject({ rows: 4_501, imported: 4_500, committed: true });
+    expect(first.errors).toEqual([{ row: 4_502, column: 'email', reason: 'the same email is on row 9' }]);
+    const before = await listRoster(ctx, owner, body);
+    expect(before).toHaveLength(4_500);
+    const entry = before.find((r) => r.person.email === 'member7@body.example')!;
+    expect(entry).toMatchObject({ externalRef: 'M-7', person: { name: 'Member 7', managedBy: body } });
+    const firstEntry = await store.roster.find(body, entry.person.id);
+    expect(firstEntry?.createdAt).toBe('2026-01-15T12:00:00.000Z');
+
+    // Every second member renamed; the same people, with the same dates, and nobody new.
+    // A month later: the entries keep the day they were first added.
+    const later: UseCaseContext = { ...ctx, clock: () => new Date('2026-02-15T12:00:00.000Z') };
+    const second = await importRosterCsv(
+      later,
+      owner,
+      body,
+      csv(
+        `email,name\n${members(4_500, '')
+          .map((line, i) => (i % 2 === 0 ? line.replace(/,M-.*$/, ' (renamed)') : line.replace(/,M-.*$/, '')))
+          .join('\n')}\n`,
+      ),
+    );
+    expect(second).toMatchObject({ imported: 4_500, committed: true, errors: [] });
+    const after = await listRoster(ctx, owner, body);
+    expect(after.map((r) => r.person.id).sort()).toEqual(before.map((r) => r.person.id).sort());
+    const again = after.find((r) => r.person.id === entry.person.id)!;
+    expect(again.person.name).toBe('Member 7');
+    expect(again.externalRef).toBeUndefined();
+    const added = await store.roster.find(body, entry.person.id);
+    expect(added?.createdAt).toBe(firstEntry?.createdAt);
+    expect(after.find((r) => r.person.email === 'member8@body.example')?.person.name).toBe(
+      'Member 8 (renamed)',
+    );
+    const audit = await store.audit.list({ organisationId: body });
+    expect(audit.filter((e) => e.action === 'roster.import').map((e) => e.after)).toEqual([
+      { rows: 4_501, imported: 4_500 },
+      { rows: 4_500, imported: 4_500 },
+    ]);
+  });
+
   it('backs up and restores every table exactly', async () => {
     const out = sink();
     const result = await backup(ctx, SYSTEM, out.stream);
