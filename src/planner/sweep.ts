@@ -47,8 +47,9 @@ export const SWEEP_LIMITS: SweepLimits = {
   narrow: 32,
   beam: 128,
   widest: 1024,
-  // Models past 2^38 (the heavy benchmark's, 1.06·10^12) link so many cycles that the exact pass gives
-  // up after 10–13 s, time the MIP solver is then short of; below, the typical models (about 10^8).
+  // Past 2^38 (2.7·10^11): the heavy benchmark's model (1.06·10^12), whose eight linked credentials
+  // make the exact pass give up after 9.6–13.5 s, time the MIP solver is then short of. The typical
+  // models' costs add up to about 6·10^9.
   costScale: 2 ** 38,
 };
 /** A block of rows whose progress takes more states than this is split into its rows. */
