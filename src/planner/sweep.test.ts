@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { seededRandom } from './generate.ts';
 import { HighsSolver } from './highs-solver.ts';
 import { INFINITY, type MipModel, ModelBuilder } from './solver.ts';
-import { type SweepStats, solveBySweep } from './sweep.ts';
+import { onGrid, SWEEP_LIMITS, type SweepStats, solveBySweep } from './sweep.ts';
 import { bruteForce, feasible } from './testing.ts';
 
 /** Small covering models: covering rows (some grouped), "at most / exactly one" groups, a fixed column, a "≤ 0" row. */
@@ -130,8 +130,8 @@ function plannerLikeModel(random: () => number): MipModel {
  * The search's answer against trying every assignment: infeasible exactly when nothing is, otherwise
  * optimal with the same objective and a plan that meets every row. True when the model is feasible.
  */
-function expectBruteForceOptimum(model: MipModel): boolean {
-  const found = solveBySweep(model);
+function expectBruteForceOptimum(model: MipModel, limits = SWEEP_LIMITS): boolean {
+  const found = solveBySweep(model, undefined, limits);
   expect(found).toBeDefined();
   const best = bruteForce(model)?.objective;
   if (best === undefined) {
@@ -201,6 +201,82 @@ describe('solveBySweep', () => {
     expect(feasibleCount).toBeGreaterThan(15);
   });
 
+  it('sums exactly at any cost scale up to 2^48: money-then-hours costs of 10^11 and 10^13 per column, against trying every assignment', () => {
+    // Costs like the planner's lexicographic objective (money · H + hours, H near 2^31 and 2^38): the
+    // columns of one model add up to 10^11–10^15, where a bound summed in floating point would round by
+    // more than the half unit the pruning keeps.
+    const random = seededRandom(53);
+    const limits = { ...SWEEP_LIMITS, costScale: 2 ** 48 };
+    let feasibleCount = 0;
+    for (let t = 0; t < 200; t++) {
+      const H = t % 2 === 0 ? 2 ** 31 - 1 : 2 ** 38 - 5;
+      const model = smallModel(random);
+      model.cost = model.cost.map((c) => c * H + Math.floor(random() * 1000));
+      expect(model.cost.reduce((s, c) => s + c, 0)).toBeLessThan(2 ** 48);
+      if (expectBruteForceOptimum(model, limits)) feasibleCount++;
+    }
+    expect(feasibleCount).toBeGreaterThan(60);
+  });
+
+  it('puts a split on a grid where every sum of costs and shares is exact', () => {
+    // Random splits of large whole costs among 2–4 of 6 blocks, shares of any sign and size: after
+    // onGrid every share is a multiple of 2^-q, each column's shares add up to its cost, and sums of
+    // any shares and costs, added in floating point in any order, equal the same sums in whole numbers.
+    const random = seededRandom(59);
+    const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+    for (let t = 0; t < 100; t++) {
+      const scale = 2 ** int(10, 44);
+      const n = int(5, 40);
+      const cost = Array.from({ length: n }, () => Math.floor(random() * scale));
+      const shares = Array.from({ length: 6 }, () => new Float64Array(n));
+      const where = cost.map((c, j) => {
+        const blocks = [0, 1, 2, 3, 4, 5].sort(() => random() - 0.5).slice(0, int(1, 4));
+        let left = c;
+        return blocks.map((block, x) => {
+          const share = x === blocks.length - 1 ? left : (random() - 0.3) * c * 1.7;
+          left -= share;
+          shares[block]![j] = share;
+          return { block, item: j };
+        });
+      });
+      const q = onGrid(shares, where, cost);
+      expect(q).toBeDefined();
+      const exact = (x: number) => {
+        const scaled = x * 2 ** q!;
+        expect(Number.isInteger(scaled)).toBe(true);
+        return BigInt(scaled);
+      };
+      where.forEach((w, j) => {
+        const sum = w.reduce((s, { block, item }) => s + exact(shares[block]![item]!), 0n);
+        expect(sum).toBe(exact(cost[j]!));
+      });
+      const values = [...cost, ...shares.flatMap((list) => [...list])];
+      for (let k = 0; k < 50; k++) {
+        let float = 0;
+        let whole = 0n;
+        for (const v of values.sort(() => random() - 0.5).slice(0, int(1, 30))) {
+          float += v;
+          whole += exact(v);
+        }
+        expect(exact(float)).toBe(whole);
+      }
+    }
+    // Shares too large for any grid: undefined.
+    const tooLarge = [Float64Array.of(2 ** 53), Float64Array.of(1 - 2 ** 53)];
+    expect(
+      onGrid(
+        tooLarge,
+        [
+          [
+            { block: 0, item: 0 },
+            { block: 1, item: 0 },
+          ],
+        ],
+        [1],
+      ),
+    ).toBeUndefined();
+  });
+
   const solver = new HighsSolver();
   afterAll(() => solver.close());
 
@@ -233,7 +309,7 @@ describe('solveBySweep', () => {
   it('under small state limits, gives up, runs the widest pass and then the optimum of HiGHS, or declines', async () => {
     const random = seededRandom(31);
     // Limits small enough for the exact pass to give up on some of these models.
-    const limits = { layerStates: 20, totalStates: 300, narrow: 1, beam: 1, widest: 16 };
+    const limits = { ...SWEEP_LIMITS, layerStates: 20, totalStates: 300, narrow: 1, beam: 1, widest: 16 };
     let retried = 0;
     let solvedAfterRetry = 0;
     for (let t = 0; t < 150; t++) {
@@ -254,7 +330,7 @@ describe('solveBySweep', () => {
     expect(solvedAfterRetry).toBeGreaterThanOrEqual(3);
   });
 
-  it('declines models of another shape, and costs that are not whole numbers', () => {
+  it('declines models of another shape, costs that are not whole numbers, and costs too large to add exactly', () => {
     const cap = new ModelBuilder();
     const x = cap.addColumn(1, 0, 1, true);
     const y = cap.addColumn(1, 0, 1, true);
@@ -272,5 +348,18 @@ describe('solveBySweep', () => {
     const f = fractional.addColumn(1.5, 0, 1, true);
     fractional.addRow([[f, 1]], 1, INFINITY);
     expect(solveBySweep(fractional.model)).toBeUndefined();
+
+    // Costs adding up past the limit given, or past 2^48 whatever the limit (no room for exact sums).
+    const large = new ModelBuilder();
+    const l = large.addColumn(2 ** 38 + 1, 0, 1, true);
+    large.addRow([[l, 1]], 1, INFINITY);
+    expect(solveBySweep(large.model)).toBeUndefined();
+    expect(solveBySweep(large.model, undefined, { ...SWEEP_LIMITS, costScale: 2 ** 48 })?.objective).toBe(
+      2 ** 38 + 1,
+    );
+    const huge = new ModelBuilder();
+    const h = huge.addColumn(2 ** 48 + 1, 0, 1, true);
+    huge.addRow([[h, 1]], 1, INFINITY);
+    expect(solveBySweep(huge.model, undefined, { ...SWEEP_LIMITS, costScale: 2 ** 60 })).toBeUndefined();
   });
 });

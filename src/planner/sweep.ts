@@ -29,6 +29,8 @@ import type { MipModel, MipSolution } from './solver.ts';
  * How far the search goes: the most states one decision, and all decisions of a pass together, may
  * leave before it gives up, and the states kept per decision by the passes that only look for a good
  * plan (narrow, beam, and widest, the last run only when the exact pass gave up on the plan to beat).
+ * `costScale`: the most the costs may add up to for the search to try the model at all (it is exact
+ * up to MAX_COST_SCALE whatever this says).
  */
 export interface SweepLimits {
   layerStates: number;
@@ -36,6 +38,7 @@ export interface SweepLimits {
   narrow: number;
   beam: number;
   widest: number;
+  costScale: number;
 }
 
 export const SWEEP_LIMITS: SweepLimits = {
@@ -44,9 +47,18 @@ export const SWEEP_LIMITS: SweepLimits = {
   narrow: 32,
   beam: 128,
   widest: 1024,
+  // Past 2^38 (2.7·10^11): the heavy benchmark's model (1.06·10^12), whose eight linked credentials
+  // make the exact pass give up after 9.6–13.5 s, time the MIP solver is then short of. The typical
+  // models' costs add up to about 6·10^9.
+  costScale: 2 ** 38,
 };
 /** A block of rows whose progress takes more states than this is split into its rows. */
 const MAX_BLOCK_STATES = 10_000;
+/**
+ * The most the costs may add up to: every sum the exact pass forms (costs and shares on a binary grid)
+ * must stay a whole number of grid steps below 2^53 (see onGrid).
+ */
+const MAX_COST_SCALE = 2 ** 48;
 /** Subgradient steps on single rows (cheap), then on the blocks. */
 const ROW_STEPS = 60;
 const BLOCK_STEPS = 25;
@@ -95,11 +107,10 @@ export function solveBySweep(
     if (!Number.isInteger(model.cost[j])) return undefined;
     scale += Math.abs(model.cost[j]!);
   }
-  // Whole-number costs: a plan beats another by at least 1, so the pruning keeps a half-unit margin,
-  // far above the bound's rounding (doubles hold 2^-52 relative; every sum here is of fewer terms).
-  const slack = scale * 2 ** -40;
-  if (slack > 0.25) return undefined;
-  return search(model, shape, started, slack, limits, stats);
+  // Whole-number costs: a plan beats another by at least 1. The bound is summed exactly (shares on a
+  // binary grid, see onGrid), which needs room below 2^53 for the costs and the shares together.
+  if (!(scale <= Math.min(MAX_COST_SCALE, limits.costScale))) return undefined;
+  return search(model, shape, started, limits, stats);
 }
 
 function infeasible(started: number): MipSolution {
@@ -110,7 +121,6 @@ function search(
   model: MipModel,
   shape: CoveringShape,
   started: number,
-  slack: number,
   limits: SweepLimits,
   stats?: SweepStats,
 ): MipSolution | undefined {
@@ -161,7 +171,7 @@ function search(
   const blocks = blocksOf(model, covering, need, rowsOf, layerOf, false);
   const placements = placementsOf(blocks, n);
   const run = (width: number, bestKnown: number) =>
-    sweep(sorted, placements, blocks, model.cost, width, bestKnown, slack, limits);
+    sweep(sorted, placements, blocks, model.cost, width, bestKnown, limits);
 
   // A first plan from a narrow pass on the even split; the split tuned toward it, on single rows
   // (cheap), then carried to the blocks and tuned there; a wider pass for a better plan.
@@ -173,6 +183,9 @@ function search(
     tune(rowBlocks, n, model.cost, bestKnown, ROW_STEPS);
     carrySplit(rowBlocks, blocks, n, model.cost);
     tune(blocks, n, model.cost, bestKnown, BLOCK_STEPS);
+    // The exact pass prunes on these tables: a split that cannot be put on a grid exactly is declined.
+    const shares = blocks.map((b) => b.share);
+    if (onGrid(shares, itemsByColumn(blocks, n), model.cost) === undefined) return undefined;
     fillTables(blocks);
     bound = blocks.reduce((sum, b) => sum + b.table[0]!, 0);
     const wider = run(limits.beam, Number.POSITIVE_INFINITY);
@@ -689,6 +702,48 @@ function tune(blocks: Block[], n: number, cost: number[], target: number, steps:
   normalise(blocks, where, cost);
 }
 
+/**
+ * Puts the split on a binary grid: every share a whole multiple of 2^-q, each column's shares adding up
+ * to its cost exactly (the last absorbs the rounding), with q as fine as leaves every sum of costs and
+ * shares below 2^(53-q) in size. A double holds every multiple of 2^-q up to that size, so every sum
+ * the exact pass forms (a state's cost, its bound, the tables) is exact, whatever the costs' scale, and
+ * the pruning needs no margin for rounding. Returns q, or undefined when the shares are too large for
+ * any grid (q < 0). `shares[block][item]`, and per column its (block, item) pairs.
+ */
+export function onGrid(
+  shares: Float64Array[],
+  where: { block: number; item: number }[][],
+  cost: readonly number[],
+): number | undefined {
+  let total = 0;
+  let items = 0;
+  for (const c of cost) total += Math.abs(c);
+  for (const list of shares) {
+    for (const share of list) total += Math.abs(share);
+    items += list.length;
+  }
+  // After rounding, shares move by less than one step each (at most 1 with q ≥ 0), the last of each
+  // column by less than its column's count of steps: every sum stays below 2·total + items.
+  const size = 2 * total + items + 1;
+  if (!(size <= 2 ** 52)) return undefined;
+  const q = Math.floor(53 - Math.log2(size)) - 1;
+  const step = 2 ** q;
+  for (let j = 0; j < where.length; j++) {
+    const w = where[j]!;
+    if (w.length === 0) continue;
+    let sum = 0;
+    for (let x = 0; x < w.length - 1; x++) {
+      const list = shares[w[x]!.block]!;
+      const item = w[x]!.item;
+      list[item] = Math.round(list[item]! * step) / step;
+      sum += list[item]!;
+    }
+    const last = w[w.length - 1]!;
+    shares[last.block]![last.item] = cost[j]! - sum;
+  }
+  return q;
+}
+
 /** Makes each column's shares add up to its cost exactly as doubles allow (the last absorbs rounding). */
 function normalise(blocks: Block[], where: { block: number; item: number }[][], cost: number[]): void {
   where.forEach((w, j) => {
@@ -773,7 +828,6 @@ function sweep(
   // infinite, sometimes whole, and an object holding both shapes makes the engine drop its compiled code.
   width: number,
   bestKnown: number,
-  slack: number,
   limits: SweepLimits,
 ): SweepResult | undefined | 'too-large' {
   const K = decisions.length;
@@ -790,7 +844,8 @@ function sweep(
   });
   // Per block, how many of its layers are decided, as the sweep advances.
   const seen = new Int32Array(B);
-  const limit = bestKnown - 0.5 + slack;
+  // Sums here are exact (onGrid), and a better plan costs at most bestKnown − 1.
+  const limit = bestKnown - 0.5;
   const tables = blocks.map((b) => b.table);
   const moves = blocks.map((b) => b.next);
 
