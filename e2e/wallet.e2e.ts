@@ -131,6 +131,7 @@ describe.skipIf(!chromiumAvailable())('sign up, add NASM-CPT, CES and a CPR/AED 
       ['nasm.ces', '2025-06-01'],
       ['aha.bls', '2025-09-01'],
     ]);
+    await page.getByRole('status').filter({ hasText: 'Exported' }).waitFor();
     expect(await page.getByRole('status').textContent()).toBe('Exported 3 credentials and 0 completions.');
     expect(await a11yProblems(page)).toEqual([]);
 
