@@ -68,8 +68,8 @@ export async function* completionBatches(
 
 export interface ReadOptions {
   /**
-   * Files of at least this many bytes are read on a worker thread (default 4 MB, about 25,000
-   * rows); 0 always uses one, Infinity never.
+   * Files of at least this many bytes are read on a worker thread (default 4 MB, some tens of
+   * thousands of rows); 0 always uses one, Infinity never.
    */
   workerFrom?: number;
 }
@@ -85,6 +85,10 @@ export async function* readCompletionBatches(
   options: ReadOptions = {},
 ): AsyncGenerator<CompletionBatch> {
   const workerFrom = options.workerFrom ?? DEFAULT_WORKER_FROM;
+  if (workerFrom === Number.POSITIVE_INFINITY) {
+    yield* completionBatches(input);
+    return;
+  }
   const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
   const head: (Buffer | string)[] = [];
   let bytes = 0;

@@ -135,9 +135,11 @@ export async function importCompletionsCsv(
         target.imported++;
       };
       const resolveBatch = async (batch: CompletionBatch) => {
-        const keys = [...new Set(batch.persons.map((p) => p || target.personId || ''))].filter(
-          (k) => !people.has(k),
-        );
+        // The target person, and everyone the rows name (checked against the target, if there is one).
+        const named = new Set<string>();
+        if (target.personId) named.add(target.personId);
+        for (const p of batch.persons) if (p) named.add(p);
+        const keys = [...named].filter((k) => !people.has(k));
         if (keys.length > 0) await resolvePeople(tx, actor, keys, people, targets, memberships);
         for (let i = 0; i < batch.rows.length; i++) {
           const row = batch.rows[i]!;

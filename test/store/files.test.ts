@@ -129,6 +129,35 @@ nobody@example.com,2025-03-01,Unknown person,,,,
     expect(profile.completions.map((c) => [c.title, c.source])).toEqual([['Valid', 'imported']]);
   });
 
+  it("imports a person's own file whose rows name them by email or id, and refuses rows naming someone else", async () => {
+    const me = await registerAccount(ctx, {
+      email: 'Own.File@Example.com',
+      password: 'long enough password',
+    });
+    const actor: Actor = { kind: 'account', accountId: me.account.id };
+    const report = await importCompletionsCsv(
+      ctx,
+      actor,
+      csv(
+        `person,completed,title\nown.file@example.com,2025-01-01,By email\n${me.person.id},2025-01-02,By id\n,2025-01-03,Unnamed\n`,
+      ),
+      { personId: me.person.id },
+    );
+    expect(report).toEqual({ rows: 3, imported: 3, errors: [], committed: true });
+    const titles = (await exportProfile(ctx, actor, me.person.id)).completions.map((c) => c.title);
+    expect(titles).toEqual(['By email', 'By id', 'Unnamed']);
+    const other = await importCompletionsCsv(
+      ctx,
+      actor,
+      csv('person,completed,title\npro@example.com,2025-01-04,Not mine\n'),
+      { personId: me.person.id },
+    );
+    expect(other).toMatchObject({ committed: false, imported: 0 });
+    expect(other.errors).toEqual([
+      { row: 2, column: 'person', reason: 'this file is imported for another person' },
+    ]);
+  });
+
   it('round-trips completions through CSV, merging rows of one completion', async () => {
     const report = await importCompletionsCsv(ctx, SYSTEM, csv(GOOD), {});
     expect(report).toEqual({ rows: 3, imported: 3, errors: [], committed: true });
