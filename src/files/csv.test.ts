@@ -16,6 +16,22 @@ const plain = (n: number, eol = '\n') =>
   Array.from({ length: n }, (_, i) => `a${i}@x.org, Name ${i} ,r${i}`).join(eol);
 
 describe('readCsv', () => {
+  it('reports a file without a header row as empty, and a header alone as no rows', async () => {
+    for (const text of ['', '\n\r\n', '\uFEFF', '"']) {
+      const { rows, errors } = await read(text, 3);
+      expect(rows, JSON.stringify(text)).toEqual([]);
+      expect(errors.map((e) => e.row)).toEqual([1]);
+      if (text !== '"') {
+        expect(errors[0]).toEqual({
+          row: 1,
+          column: '',
+          reason: 'the file is empty: its first row must name the columns',
+        });
+      }
+    }
+    expect(await read('email,name\n', 4)).toEqual({ rows: [], errors: [] });
+  });
+
   it('reports a cell holding a NUL character (which PostgreSQL cannot store) and reads on', async () => {
     const text = `email,name,external_ref\na@x.org,A\u0000B,r1\nb@x.org,B,r2\n`;
     const { rows, errors } = await read(text, 5);

@@ -163,6 +163,7 @@ export async function* readCsvBatches(
   }
   if (!general) {
     if (records.length > 0) yield batch();
+    else if (!columns) onError(EMPTY_FILE);
     return;
   }
 
@@ -191,7 +192,15 @@ export async function* readCsvBatches(
     return;
   }
   if (records.length > 0) yield batch();
+  else if (!columns) onError(EMPTY_FILE);
 }
+
+/** A file without even a header row: most likely the wrong file, or one cut off. */
+const EMPTY_FILE: RowError = {
+  row: 1,
+  column: '',
+  reason: 'the file is empty: its first row must name the columns',
+};
 
 /** The rows of a CSV stream one by one, as header-keyed records (see readCsvBatches). */
 export async function* readCsv(
