@@ -16,8 +16,24 @@ const plain = (n: number, eol = '\n') =>
   Array.from({ length: n }, (_, i) => `a${i}@x.org, Name ${i} ,r${i}`).join(eol);
 
 describe('readCsv', () => {
+  it('reports an unclosed quote at the end of the file, whichever reader meets it, in its own words', async () => {
+    const text = `email,name,external_ref\n${plain(5)}\nb@x.org,"unterminated,r\nc@x.org,C,r\n`;
+    for (const size of [text.length, 20, 3]) {
+      const { rows, errors } = await read(text, size);
+      expect(rows).toHaveLength(5);
+      expect(errors).toEqual([
+        {
+          row: 8,
+          column: '',
+          reason:
+            'a quoted field is still open at the end of the file: a " opens a field on this row or before it, and no " closes it',
+        },
+      ]);
+    }
+  });
+
   it('reports a file without a header row as empty, and a header alone as no rows', async () => {
-    for (const text of ['', '\n\r\n', '\uFEFF', '"']) {
+    for (const text of ['', '\n\r\n', '\uFEFF']) {
       const { rows, errors } = await read(text, 3);
       expect(rows, JSON.stringify(text)).toEqual([]);
       expect(errors.map((e) => e.row)).toEqual([1]);

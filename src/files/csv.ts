@@ -186,9 +186,18 @@ export async function* readCsvBatches(
       if (full()) yield batch();
     }
   } catch (error) {
-    const e = error as Error & { lines?: number };
+    const e = error as Error & { lines?: number; code?: string };
     if (records.length > 0) yield batch();
-    onError({ row: e.lines === undefined ? row + 1 : e.lines + lines, column: '', reason: e.message });
+    // The parser's own messages count lines from where it took over (after the fast path): the
+    // row given here counts from the file's start, and the message is put in our words.
+    onError({
+      row: e.lines === undefined ? row + 1 : e.lines + lines,
+      column: '',
+      reason:
+        e.code === 'CSV_QUOTE_NOT_CLOSED'
+          ? 'a quoted field is still open at the end of the file: a " opens a field on this row or before it, and no " closes it'
+          : e.message.replace(/ at line \d+/g, ''),
+    });
     return;
   }
   if (records.length > 0) yield batch();
