@@ -95,6 +95,21 @@ describe('storage commands', () => {
     const result = await run(['--data', data, 'import', bad]);
     expect(result.code).toBe(2);
     expect(result.err).toContain('2  completed  "2025-02-30" is not a calendar date YYYY-MM-DD');
+    // With --only-valid the good rows go in; a row with two problems is one row skipped.
+    const mixed = join(dir, 'mixed.csv');
+    writeFileSync(mixed, 'completed,title,hours\n2025-02-30,Bad date,x\n2025-02-03,Good,1\n');
+    const partial = await run([
+      '--data',
+      data,
+      'import',
+      mixed,
+      '--person',
+      'demo5-p0000003',
+      '--only-valid',
+    ]);
+    expect(partial.code).toBe(0);
+    expect(partial.out).toContain('imported 1 completions from 2 rows (1 bad row skipped)');
+    expect(partial.err).toContain('2  hours      "x" is not a number of hours');
     expect((await run(['--data', data, 'demo', '--people', 'many'])).code).toBe(2);
     // Re-evaluation: workers need PostgreSQL; the embedded store says so, and a bad count is named.
     const workers = await run(['--data', data, 'db', 'reevaluate', '--on', '2026-01-01', '--workers', '2']);

@@ -125,9 +125,11 @@ function printReport(cli: CliContext, format: OutputFormat, report: ImportReport
   }
   if (format === 'json') cli.printer.out(render('json', [], [], report));
   else if (report.committed) {
+    // A row can have several problems; the rows left out are counted once each.
+    const skipped = new Set(report.errors.map((e) => e.row)).size;
     cli.printer.out(
       `imported ${report.imported} ${what} from ${report.rows} rows` +
-        (report.errors.length > 0 ? ` (${report.errors.length} bad rows skipped)` : ''),
+        (skipped > 0 ? ` (${skipped} bad row${skipped === 1 ? '' : 's'} skipped)` : ''),
     );
   }
   if (!report.committed) {
