@@ -87,8 +87,6 @@ export interface PersonRepository {
   insertMany(people: Person[]): Promise<void>;
   findById(id: string): Promise<Person | undefined>;
   findByAccount(accountId: string): Promise<Person | undefined>;
-  /** People with this email (case-insensitive) managed by an organisation. */
-  findManagedByEmail(organisationId: string, email: string): Promise<Person | undefined>;
   /** The people an organisation manages with any of these (lower-case) emails, in id order. */
   findManagedByEmails(organisationId: string, emails: readonly string[]): Promise<Person[]>;
   /** Sets the names of several people at once. */

@@ -17,6 +17,7 @@ import {
   evaluationRecordsOf,
   type PersonRecords,
   type PersonWriters,
+  type RosterEntry,
   type StoredCompletion,
   type StoredHolding,
 } from './model.ts';
@@ -132,6 +133,36 @@ export async function bulkInsert<T extends PgTable>(
 /** `column = any($1)`: one array parameter instead of one parameter per id. */
 function anyOf(column: AnyPgColumn, ids: readonly string[]): SQL {
   return sql`${column} = any(${sql.param([...ids])}::text[])`;
+}
+
+/**
+ * The rows of people whose id, or email (case-insensitive), is one of the keys, each once: two
+ * index lookups through `lookup` (an OR of both would scan every person). Only a key with an @
+ * can be an email address.
+ */
+async function rowsByKeys<R extends { id: string }>(
+  keys: readonly string[],
+  lookup: (where: SQL) => Promise<R[]>,
+): Promise<R[]> {
+  if (keys.length === 0) return [];
+  const lower = keys.filter((k) => k.includes('@')).map((k) => k.toLowerCase());
+  const byId = await lookup(anyOf(t.people.id, keys));
+  const byEmail =
+    lower.length === 0 ? [] : await lookup(sql`lower(${t.people.email}) = any(${sql.param(lower)}::text[])`);
+  const seen = new Set(byId.map((r) => r.id));
+  return [...byId, ...byEmail.filter((r) => !seen.has(r.id))];
+}
+
+/** Roster entries inserted, or given their external reference where the person is already on the roster. */
+async function upsertRosterEntries(db: Db, entries: readonly RosterEntry[]): Promise<void> {
+  for (let start = 0; start < entries.length; start += BULK_BATCH) {
+    const batch = entries.slice(start, start + BULK_BATCH);
+    await db.execute(
+      sql`insert into ${t.rosterEntries} (organisation_id, person_id, external_ref, created_at)
+        select * from unnest(${sql.param(batch.map((e) => e.organisationId))}::text[], ${sql.param(batch.map((e) => e.personId))}::text[], ${sql.param(batch.map((e) => e.externalRef ?? null))}::text[], ${sql.param(batch.map((e) => e.createdAt))}::timestamptz[])
+        on conflict (organisation_id, person_id) do update set external_ref = excluded.external_ref`,
+    );
+  }
 }
 
 function tableAccess(db: Db, copy?: CopyDriver): TableAccess {
@@ -323,19 +354,6 @@ export function repositories(db: Db, copy?: CopyDriver): Repositories {
         const [row] = await db.select().from(t.people).where(eq(t.people.accountId, accountId));
         return row && m.personFromRow(row);
       },
-      async findManagedByEmail(organisationId, email) {
-        const [row] = await db
-          .select()
-          .from(t.people)
-          .where(
-            and(
-              eq(t.people.managedBy, organisationId),
-              sql`lower(${t.people.email}) = ${email.toLowerCase()}`,
-            ),
-          )
-          .limit(1);
-        return row && m.personFromRow(row);
-      },
       async findManagedByEmails(organisationId, emails) {
         if (emails.length === 0) return [];
         const rows = await db
@@ -359,45 +377,22 @@ export function repositories(db: Db, copy?: CopyDriver): Repositories {
         }
       },
       async findByKeys(keys) {
-        if (keys.length === 0) return [];
-        // Only a key with an @ can be an email address.
-        const lower = keys.filter((k) => k.includes('@')).map((k) => k.toLowerCase());
-        // Two index lookups; an OR of both would scan every person.
-        const byId = await db.select().from(t.people).where(anyOf(t.people.id, keys));
-        const byEmail =
-          lower.length === 0
-            ? []
-            : await db
-                .select()
-                .from(t.people)
-                .where(sql`lower(${t.people.email}) = any(${sql.param(lower)}::text[])`);
-        const seen = new Set(byId.map((r) => r.id));
-        return [...byId, ...byEmail.filter((r) => !seen.has(r.id))].map(m.personFromRow);
+        const rows = await rowsByKeys(keys, (where) => db.select().from(t.people).where(where));
+        return rows.map(m.personFromRow);
       },
       async findWritersByKeys(keys) {
-        if (keys.length === 0) return [];
         type Row = { id: string; email: string | null; account_id: string | null; managed_by: string | null };
         // Plain rows of four columns: a bulk import resolves 100,000 people this way.
-        const columns = sql`select id, email, account_id, managed_by from ${t.people}`;
-        const lower = keys.filter((k) => k.includes('@')).map((k) => k.toLowerCase());
-        const byId = await queryRows<Row>(
-          db,
-          sql`${columns} where id = any(${sql.param([...keys])}::text[])`,
+        const rows = await rowsByKeys(keys, (where) =>
+          queryRows<Row>(db, sql`select id, email, account_id, managed_by from ${t.people} where ${where}`),
         );
-        const byEmail =
-          lower.length === 0
-            ? []
-            : await queryRows<Row>(db, sql`${columns} where lower(email) = any(${sql.param(lower)}::text[])`);
-        const seen = new Set(byId.map((r) => r.id));
-        const writers: PersonWriters[] = [];
-        for (const r of [...byId, ...byEmail.filter((r) => !seen.has(r.id))]) {
+        return rows.map((r) => {
           const person: PersonWriters = { id: r.id };
           if (r.email !== null) person.email = r.email;
           if (r.account_id !== null) person.accountId = r.account_id;
           if (r.managed_by !== null) person.managedBy = r.managed_by;
-          writers.push(person);
-        }
-        return writers;
+          return person;
+        });
       },
       async update(person) {
         const { id, ...rest } = m.personToRow(person);
@@ -420,13 +415,7 @@ export function repositories(db: Db, copy?: CopyDriver): Repositories {
 
     roster: {
       async add(entry) {
-        await db
-          .insert(t.rosterEntries)
-          .values({ ...entry, externalRef: entry.externalRef ?? null })
-          .onConflictDoUpdate({
-            target: [t.rosterEntries.organisationId, t.rosterEntries.personId],
-            set: { externalRef: entry.externalRef ?? null },
-          });
+        await upsertRosterEntries(db, [entry]);
       },
       async addMany(entries) {
         await bulkInsert(
@@ -436,16 +425,7 @@ export function repositories(db: Db, copy?: CopyDriver): Repositories {
           copy,
         );
       },
-      async upsertMany(entries) {
-        for (let start = 0; start < entries.length; start += BULK_BATCH) {
-          const batch = entries.slice(start, start + BULK_BATCH);
-          await db.execute(
-            sql`insert into roster_entries (organisation_id, person_id, external_ref, created_at)
-              select * from unnest(${sql.param(batch.map((e) => e.organisationId))}::text[], ${sql.param(batch.map((e) => e.personId))}::text[], ${sql.param(batch.map((e) => e.externalRef ?? null))}::text[], ${sql.param(batch.map((e) => e.createdAt))}::timestamptz[])
-              on conflict (organisation_id, person_id) do update set external_ref = excluded.external_ref`,
-          );
-        }
-      },
+      upsertMany: (entries) => upsertRosterEntries(db, entries),
       async find(organisationId, personId) {
         const [row] = await db
           .select()

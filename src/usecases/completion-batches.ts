@@ -93,7 +93,7 @@ export async function* readCompletionBatches(
   const head: (Buffer | string)[] = [];
   let bytes = 0;
   let ended = false;
-  while (bytes < workerFrom || workerFrom === 0) {
+  while (bytes < workerFrom) {
     const next = await chunks.next();
     if (next.done) {
       ended = true;
@@ -101,7 +101,6 @@ export async function* readCompletionBatches(
     }
     head.push(next.value);
     bytes += next.value.length;
-    if (workerFrom === 0) break;
   }
   const all = async function* () {
     yield* head;
@@ -112,7 +111,7 @@ export async function* readCompletionBatches(
       yield next.value;
     }
   };
-  if (ended && workerFrom !== 0) yield* completionBatches(all());
+  if (ended) yield* completionBatches(all());
   else yield* completionBatchesInWorker(all());
 }
 

@@ -8,7 +8,7 @@ import type { Store } from '../../store/port.ts';
 import { SYSTEM, type UseCaseContext } from '../../usecases/context.ts';
 import type { CliContext } from '../context.ts';
 import { formatOption, type OutputFormat, render } from '../output.ts';
-import { progress, withProgress } from './import.ts';
+import { progress, withProgress } from './progress.ts';
 import { parseDateOption } from './status.ts';
 
 function workersOption(value: string): number {

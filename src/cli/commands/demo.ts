@@ -5,7 +5,7 @@ import { SYSTEM } from '../../usecases/context.ts';
 import type { CliContext } from '../context.ts';
 import { formatOption, type OutputFormat, render } from '../output.ts';
 import { withStore } from './db.ts';
-import { progress, withProgress } from './import.ts';
+import { progress, withProgress } from './progress.ts';
 import { parseDateOption } from './status.ts';
 
 function positiveInt(value: string, option: string, min: number): number {

@@ -1,7 +1,7 @@
 /** The progress shown on a log (not a terminal): every 10%, and 100% only for work that finished. */
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { progress, withProgress } from './import.ts';
+import { progress, withProgress } from './progress.ts';
 
 function log(): { stream: NodeJS.WriteStream; text: () => string } {
   const stream = new PassThrough();
