@@ -29,6 +29,7 @@ import type { Store } from '../src/store/port.ts';
 import { openPostgres } from '../src/store/postgres.ts';
 import { registerAccount } from '../src/usecases/accounts.ts';
 import { type Actor, createContext, SYSTEM, type UseCaseContext } from '../src/usecases/context.ts';
+import { timeOrderedIds } from '../src/usecases/ids.ts';
 import { importCompletionsCsv, importRosterCsv } from '../src/usecases/imports.ts';
 import { createOrganisation } from '../src/usecases/organisations.ts';
 import { defaultReevaluationWorkers, getPersonStatus, reevaluate } from '../src/usecases/status.ts';
@@ -98,13 +99,12 @@ async function openBackend(
   return store;
 }
 
+/** The product's own id source (time-ordered UUIDs): ids decide where rows land in the primary keys. */
 function contextFor(store: Store, dir: string): UseCaseContext {
-  let n = 0;
   return createContext({
     store,
     files: localFileStorage(join(dir, 'files')),
     clock: () => new Date('2026-01-01T00:00:00.000Z'),
-    newId: () => `b${(++n).toString(36).padStart(8, '0')}`,
   });
 }
 
@@ -219,6 +219,7 @@ async function databaseCopyTime(
     }
     (globalThis as { gc?: () => void }).gc?.();
     let writing = 0;
+    const newId = timeOrderedIds();
     await store.transaction(async (tx) => {
       const writer = tx.records.completionWriter();
       for (let start = 0; start < args.completions; start += 10_000) {
@@ -226,7 +227,7 @@ async function databaseCopyTime(
         for (let i = start; i < end; i++) {
           const row = importRow(i, people);
           writer.add({
-            id: `db-${i.toString(36).padStart(8, '0')}`,
+            id: newId(),
             personId: row.person,
             position: Math.floor(i / people.length),
             completion: {

@@ -3,11 +3,11 @@
  * source and the rule set — all passed in, so tests fix the clock and ids and
  * nothing reaches for a global.
  */
-import { randomUUID } from 'node:crypto';
 import { shippedRuleSet } from '../catalog/load.ts';
 import type { RuleSet } from '../core/ruleset.ts';
 import type { FileStorage } from '../files/storage.ts';
 import type { Store } from '../store/port.ts';
+import { timeOrderedIds } from './ids.ts';
 
 /** Who is asking. The API maps a session or token to an account actor; the CLI is the system operator. */
 export type Actor = { kind: 'account'; accountId: string } | { kind: 'system'; name: string };
@@ -36,7 +36,7 @@ export function createContext(parts: ContextParts): UseCaseContext {
     store: parts.store,
     files: parts.files,
     clock: parts.clock ?? (() => new Date()),
-    newId: parts.newId ?? randomUUID,
+    newId: parts.newId ?? timeOrderedIds(),
     ruleSet: parts.ruleSet ?? shippedRuleSet,
   };
 }
