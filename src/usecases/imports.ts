@@ -38,7 +38,12 @@ export interface ImportReport {
   rows: number;
   /** Records written: completions, or roster entries. */
   imported: number;
+  /** The problems found, by row: at most the first 1,000 (`problems` counts them all). */
   errors: RowError[];
+  /** Every problem found, listed in `errors` or not. */
+  problems: number;
+  /** Rows with at least one problem, each counted once: the rows left out of an import of the valid rows. */
+  badRows: number;
   /** Whether anything was written (false when errors stopped the import). */
   committed: boolean;
 }
@@ -62,6 +67,9 @@ class RollBack extends Error {}
 function errorCollector() {
   const errors: RowError[] = [];
   let count = 0;
+  // One bit per row number: which rows have a problem, listed or not (a million rows take 125 kB).
+  let bad = new Uint8Array(1024);
+  let badRows = 0;
   return {
     errors,
     get count() {
@@ -70,10 +78,21 @@ function errorCollector() {
     add(e: RowError) {
       count++;
       if (errors.length < MAX_LISTED_ERRORS) errors.push(e);
+      const byte = e.row >>> 3;
+      if (byte >= bad.length) {
+        const grown = new Uint8Array(Math.max(byte + 1, bad.length * 2));
+        grown.set(bad);
+        bad = grown;
+      }
+      const bit = 1 << (e.row & 7);
+      if ((bad[byte]! & bit) === 0) {
+        bad[byte] = bad[byte]! | bit;
+        badRows++;
+      }
     },
-    /** The listed errors by row (a row's own errors keep their order; the sort is stable). */
-    list(): RowError[] {
-      return errors.sort((a, b) => a.row - b.row);
+    /** The report's error fields: the listed errors by row (a row's own keep their order; the sort is stable). */
+    report(): Pick<ImportReport, 'errors' | 'problems' | 'badRows'> {
+      return { errors: errors.sort((a, b) => a.row - b.row), problems: count, badRows };
     },
   };
 }
@@ -213,12 +232,12 @@ export async function importCompletionsCsv(
       options.onProgress?.(rows);
     });
   } catch (error) {
-    if (error instanceof RollBack) return { rows, imported: 0, errors: errors.list(), committed: false };
+    if (error instanceof RollBack) return { rows, imported: 0, ...errors.report(), committed: false };
     throw error;
   }
   // Large imports change the tables' shape enough for the planner to need fresh statistics.
   if (imported >= 10_000) await ctx.store.analyze(['completions', 'auditLog']);
-  return { rows, imported, errors: errors.list(), committed: true };
+  return { rows, imported, ...errors.report(), committed: true };
 }
 
 /** A person an import writes to: the next position in their list, and how many it added. */
@@ -378,10 +397,10 @@ export async function importRosterCsv(
       });
     });
   } catch (error) {
-    if (error instanceof RollBack) return { rows, imported: 0, errors: errors.list(), committed: false };
+    if (error instanceof RollBack) return { rows, imported: 0, ...errors.report(), committed: false };
     throw error;
   }
-  return { rows, imported, errors: errors.list(), committed: true };
+  return { rows, imported, ...errors.report(), committed: true };
 }
 
 async function writeCsv(

@@ -110,6 +110,27 @@ describe('storage commands', () => {
     expect(partial.code).toBe(0);
     expect(partial.out).toContain('imported 1 completions from 2 rows (1 bad row skipped)');
     expect(partial.err).toContain('2  hours      "x" is not a number of hours');
+    // Past the 1,000 problems listed, rows are still counted: 1,200 rows with two problems each.
+    const manyBad = join(dir, 'many-bad.csv');
+    const manyLines = ['completed,title,hours', '2025-02-04,Good,1'];
+    for (let i = 0; i < 1_200; i++) manyLines.push(`2025-02-30,Bad ${i},x`);
+    writeFileSync(manyBad, `${manyLines.join('\n')}\n`);
+    const refused = await run(['--data', data, 'import', manyBad, '--person', 'demo5-p0000003']);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain(
+      'nothing was imported: 2400 problems in 1200 rows of the file, the first 1000 listed (fix them',
+    );
+    const skipped = await run([
+      '--data',
+      data,
+      'import',
+      manyBad,
+      '--person',
+      'demo5-p0000003',
+      '--only-valid',
+    ]);
+    expect(skipped.code).toBe(0);
+    expect(skipped.out).toContain('imported 1 completions from 1201 rows (1200 bad rows skipped)');
     expect((await run(['--data', data, 'demo', '--people', 'many'])).code).toBe(2);
     // Re-evaluation: workers need PostgreSQL; the embedded store says so, and a bad count is named.
     const workers = await run(['--data', data, 'db', 'reevaluate', '--on', '2026-01-01', '--workers', '2']);

@@ -93,7 +93,7 @@ nobody@example.com,2025-03-01,Unknown person,,,,
 `),
       {},
     );
-    expect(report).toMatchObject({ rows: 4, imported: 0, committed: false });
+    expect(report).toMatchObject({ rows: 4, imported: 0, committed: false, problems: 7, badRows: 3 });
     expect(report.errors).toEqual([
       { row: 3, column: 'completed', reason: '"2025-02-30" is not a calendar date YYYY-MM-DD' },
       { row: 4, column: 'title', reason: 'a completion needs a title or an activity id' },
@@ -129,6 +129,45 @@ nobody@example.com,2025-03-01,Unknown person,,,,
     expect(profile.completions.map((c) => [c.title, c.source])).toEqual([['Valid', 'imported']]);
   });
 
+  it('counts every bad row past the 1,000 problems it lists', async () => {
+    // 1,500 bad rows with two problems each (a bad date and bad hours), between two good rows.
+    const lines = ['completed,title,hours', '2025-01-01,First,1'];
+    for (let i = 0; i < 1_500; i++) lines.push(`2025-02-30,Bad ${i},x`);
+    lines.push('2025-01-02,Last,1');
+    const file = `${lines.join('\n')}\n`;
+    const { account, person } = await registerAccount(ctx, {
+      email: 'many-bad-rows@example.com',
+      password: 'long enough password',
+    });
+    const actor = { kind: 'account' as const, accountId: account.id };
+    const refused = await importCompletionsCsv(ctx, actor, csv(file), { personId: person.id });
+    expect(refused).toMatchObject({
+      rows: 1_502,
+      imported: 0,
+      committed: false,
+      problems: 3_000,
+      badRows: 1_500,
+    });
+    expect(refused.errors).toHaveLength(1_000);
+    expect(refused.errors.at(-1)).toMatchObject({ row: 502, column: 'hours' });
+    const valid = await importCompletionsCsv(
+      ctx,
+      actor,
+      csv(file),
+      { personId: person.id },
+      { onlyValid: true },
+    );
+    expect(valid).toMatchObject({
+      rows: 1_502,
+      imported: 2,
+      committed: true,
+      problems: 3_000,
+      badRows: 1_500,
+    });
+    const profile = await exportProfile(ctx, actor, person.id);
+    expect(profile.completions.map((c) => c.title)).toEqual(['First', 'Last']);
+  });
+
   it("imports a person's own file whose rows name them by email or id, and refuses rows naming someone else", async () => {
     const me = await registerAccount(ctx, {
       email: 'Own.File@Example.com',
@@ -143,7 +182,7 @@ nobody@example.com,2025-03-01,Unknown person,,,,
       ),
       { personId: me.person.id },
     );
-    expect(report).toEqual({ rows: 3, imported: 3, errors: [], committed: true });
+    expect(report).toEqual({ rows: 3, imported: 3, errors: [], problems: 0, badRows: 0, committed: true });
     const titles = (await exportProfile(ctx, actor, me.person.id)).completions.map((c) => c.title);
     expect(titles).toEqual(['By email', 'By id', 'Unnamed']);
     const other = await importCompletionsCsv(
@@ -160,7 +199,7 @@ nobody@example.com,2025-03-01,Unknown person,,,,
 
   it('round-trips completions through CSV, merging rows of one completion', async () => {
     const report = await importCompletionsCsv(ctx, SYSTEM, csv(GOOD), {});
-    expect(report).toEqual({ rows: 3, imported: 3, errors: [], committed: true });
+    expect(report).toEqual({ rows: 3, imported: 3, errors: [], problems: 0, badRows: 0, committed: true });
     const multi = await importCompletionsCsv(
       ctx,
       pro.actor,

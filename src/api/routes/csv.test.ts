@@ -61,6 +61,22 @@ describe('CSV imports and exports', () => {
       payload: file.payload,
     });
     expect(partial.json()).toMatchObject({ rows: 2, imported: 1, committed: true });
+    expect(partial.json()).toMatchObject({ problems: 1, badRows: 1 });
+    // Past the 1,000 problems listed, the bad rows are still counted.
+    const lines = ['completed,title,hours'];
+    for (let i = 0; i < 1_001; i++) lines.push(`2025-02-30,Bad ${i},x`);
+    const many = csv(`${lines.join('\n')}\n`);
+    const refused = await t.app.inject({
+      method: 'POST',
+      url: `/people/${user.personId}/completions.csv`,
+      headers: { ...user.headers, ...many.headers },
+      payload: many.payload,
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().detail).toBe(
+      'the file has 1001 bad rows; nothing was imported (2002 problems, the first 1000 listed)',
+    );
+    expect(refused.json().errors).toHaveLength(1_000);
   });
 
   it('imports and exports an organisation’s roster, and refuses other tenants', async () => {

@@ -34,7 +34,16 @@ const Report = z
   .object({
     rows: z.number().int().describe('Data rows read'),
     imported: z.number().int(),
-    errors: z.array(z.object({ row: z.number().int(), column: z.string(), reason: z.string() })),
+    errors: z
+      .array(z.object({ row: z.number().int(), column: z.string(), reason: z.string() }))
+      .describe('The problems found, by row: at most the first 1,000'),
+    problems: z.number().int().describe('Every problem found, listed in errors or not'),
+    badRows: z
+      .number()
+      .int()
+      .describe(
+        'Rows with at least one problem, each counted once (left out when only valid rows are imported)',
+      ),
     committed: z.boolean(),
   })
   .meta({ id: 'ImportReport' });
@@ -51,7 +60,10 @@ const errors = problemResponses(401, 403, 404, 413, 415);
 function reported(report: ImportReport): ImportReport {
   if (report.committed) return report;
   throw AppError.invalid(
-    `the file has ${report.errors.length} bad row${report.errors.length === 1 ? '' : 's'}; nothing was imported`,
+    `the file has ${report.badRows} bad row${report.badRows === 1 ? '' : 's'}; nothing was imported` +
+      (report.problems > report.errors.length
+        ? ` (${report.problems} problems, the first ${report.errors.length} listed)`
+        : ''),
     report.errors.map((e) => ({ field: e.column, message: e.reason, line: e.row, in: 'file' }) as never),
   );
 }

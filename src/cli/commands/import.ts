@@ -79,7 +79,7 @@ function printReport(cli: CliContext, format: OutputFormat, report: ImportReport
   if (format === 'json') cli.printer.out(render('json', [], [], report));
   else if (report.committed) {
     // A row can have several problems; the rows left out are counted once each.
-    const skipped = new Set(report.errors.map((e) => e.row)).size;
+    const skipped = report.badRows;
     cli.printer.out(
       `imported ${report.imported} ${what} from ${report.rows} rows` +
         (skipped > 0 ? ` (${skipped} bad row${skipped === 1 ? '' : 's'} skipped)` : ''),
@@ -87,8 +87,10 @@ function printReport(cli: CliContext, format: OutputFormat, report: ImportReport
   }
   if (!report.committed) {
     throw AppError.invalid(
-      `nothing was imported: ${report.errors.length} problem${report.errors.length === 1 ? '' : 's'} in the file ` +
-        '(fix them, or pass --only-valid to import the valid rows)',
+      `nothing was imported: ${report.problems} problem${report.problems === 1 ? '' : 's'} in ` +
+        `${report.badRows} row${report.badRows === 1 ? '' : 's'} of the file` +
+        (report.problems > report.errors.length ? `, the first ${report.errors.length} listed` : '') +
+        ' (fix them, or pass --only-valid to import the valid rows)',
     );
   }
 }
