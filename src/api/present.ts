@@ -7,6 +7,7 @@ import type { Completion, Profile } from '../core/profile/schema.ts';
 import { formatUnits } from '../core/units.ts';
 import type { HoldingStatusSummary, StoredCompletion } from '../store/model.ts';
 import type { RosterRow } from '../usecases/people.ts';
+import type { RosterLine } from '../usecases/roster-view.ts';
 
 export function completionDocument(completion: Completion) {
   return { ...completion, credits: completion.credits.map((c) => ({ ...c, units: formatUnits(c.units) })) };
@@ -38,6 +39,11 @@ export function holdingStatus(summary: HoldingStatusSummary) {
     ...(counted === undefined ? {} : { counted }),
     ...(missing === undefined ? {} : { missing }),
   };
+}
+
+export function rosterLine(line: RosterLine) {
+  const { holding, ...rest } = line;
+  return holding ? { ...rest, holding: holdingStatus(holding) } : rest;
 }
 
 export function rosterRow(row: RosterRow) {

@@ -7,6 +7,7 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
+import { utcDateOf } from '../core/dates.ts';
 import { AppError } from '../core/errors.ts';
 import { formatUnits } from '../core/units.ts';
 import {
@@ -31,7 +32,7 @@ import {
 import { recordChange } from './audit.ts';
 import { type CompletionBatch, readCompletionBatches } from './completion-batches.ts';
 import { type Actor, actorId, nowIso, type UseCaseContext } from './context.ts';
-import { listRoster } from './people.ts';
+import { type RosterQuery, rosterLinesMatching } from './roster-view.ts';
 
 export interface ImportReport {
   /** Data rows read (the header not counted). */
@@ -506,37 +507,41 @@ export const ROSTER_EXPORT_COLUMNS = [
   'missing',
 ] as const;
 
-/** Writes an organisation's roster with each visible holding's status on a date (default today), one row per holding. */
+/**
+ * Writes an organisation's roster, one row per line of the dashboard (`rosterView`): each visible
+ * holding's status on a date (default today), and one row for a person with none, whose status says
+ * why ("not-shared", "no-status"). The dashboard's filters and sort apply; by default every line, by
+ * deadline.
+ */
 export async function exportRosterCsv(
   ctx: UseCaseContext,
   actor: Actor,
   organisationId: string,
   output: Writable,
-  asOf?: string,
+  query: RosterQuery = {},
 ): Promise<number> {
-  const roster = await listRoster(ctx, actor, organisationId, asOf);
+  const asOf = query.asOf ?? utcDateOf(ctx.clock());
+  const lines = await rosterLinesMatching(ctx, actor, organisationId, { ...query, asOf });
   const units = (m: number | undefined) => (m === undefined ? '' : formatUnits(m));
   const rows = (async function* () {
-    for (const r of roster) {
-      const base = [
-        r.person.id,
-        r.person.name ?? '',
-        r.person.email ?? '',
-        r.externalRef ?? '',
-        r.access ?? 'none',
-      ];
-      yield r.statuses.length === 0
-        ? [[...base, '', '', '', '', '', '', '']]
-        : r.statuses.map((s) => [
-            ...base,
-            s.credential,
-            s.status,
-            s.asOf,
-            s.cycleEnd ?? '',
-            units(s.requiredMilli),
-            units(s.countedMilli),
-            units(s.missingMilli),
-          ]);
+    for (let i = 0; i < lines.length; i += 1000) {
+      yield lines.slice(i, i + 1000).map((l) => {
+        const h = l.holding;
+        return [
+          l.personId,
+          l.name ?? '',
+          l.email ?? '',
+          l.externalRef ?? '',
+          l.access ?? 'none',
+          h?.credential ?? '',
+          l.status,
+          h ? h.asOf : '',
+          h?.cycleEnd ?? '',
+          units(h?.requiredMilli),
+          units(h?.countedMilli),
+          units(h?.missingMilli),
+        ];
+      });
     }
   })();
   return writeCsv(output, ROSTER_EXPORT_COLUMNS, rows);

@@ -395,7 +395,7 @@ coach2@a.example,2025-01-13,Mobility,1,nasm.cpt,0.1
     await addHolding(ctx, pro.actor, pro.personId, { credential: 'nasm.cpt', earned: '2024-03-15' });
     await grantConsent(ctx, pro.actor, pro.personId, organisationId, 'status');
     const out = sink();
-    await exportRosterCsv(ctx, owner, organisationId, out.stream, '2025-06-01');
+    await exportRosterCsv(ctx, owner, organisationId, out.stream, { asOf: '2025-06-01' });
     const lines = out.text().trim().split('\n');
     expect(lines[0]).toBe(
       'person_id,name,email,external_ref,access,credential,status,as_of,cycle_end,required,counted,missing',

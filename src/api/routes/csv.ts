@@ -19,6 +19,7 @@ import {
 import type { RouteGroup } from '../app.ts';
 import { actorOf } from '../plugins/auth.ts';
 import { problemResponses } from '../problem.ts';
+import { RosterQuerySchema, rosterQuery } from './organisations.ts';
 import { Id, PersonParams } from './people.ts';
 
 export const CSV_CONTENT_TYPE = 'text/csv';
@@ -201,14 +202,19 @@ export const csvRoutes: RouteGroup = (app, { uc }) => {
       schema: {
         tags: ['imports and exports'],
         summary: 'Export the roster with each holding’s status, for insurers',
+        description:
+          'One row per line of the roster dashboard; the same filters and sort as /roster/lines narrow it ' +
+          '(offset and limit are ignored: every matching line is written).',
         params: OrgParams,
+        querystring: RosterQuerySchema,
         response: { 200: csvFile, ...errors },
       },
     },
     async (request, reply) => {
       const actor = actorOf(request);
       const { organisationId } = request.params;
-      return sendCsv(reply, 'roster.csv', (out) => exportRosterCsv(uc, actor, organisationId, out));
+      const query = rosterQuery(request.query);
+      return sendCsv(reply, 'roster.csv', (out) => exportRosterCsv(uc, actor, organisationId, out, query));
     },
   );
 };

@@ -4,6 +4,7 @@
  * allows, people the organisation manages itself, and its audit trail.
  */
 import { z } from 'zod';
+import { IsoDateSchema } from '../../core/rules/schema.ts';
 import { listAudit } from '../../usecases/audit.ts';
 import {
   acceptInvitation,
@@ -17,9 +18,10 @@ import {
   removeMember,
 } from '../../usecases/organisations.ts';
 import { addToRoster, createManagedPerson, listRoster, removeFromRoster } from '../../usecases/people.ts';
+import { ROSTER_SORTS, type RosterQuery, rosterView } from '../../usecases/roster-view.ts';
 import type { RouteGroup } from '../app.ts';
 import { actorOf } from '../plugins/auth.ts';
-import { rosterRow } from '../present.ts';
+import { rosterLine, rosterRow } from '../present.ts';
 import { problemResponses } from '../problem.ts';
 import {
   AuditEntrySchema,
@@ -31,6 +33,7 @@ import {
   Role,
   RosterEntrySchema,
   RosterRowSchema,
+  RosterViewSchema,
 } from '../schemas/domain.ts';
 import { AuditQuery, definedOnly, Id } from './people.ts';
 
@@ -39,6 +42,40 @@ const MemberParams = OrgParams.extend({ accountId: Id });
 const RosterParams = OrgParams.extend({ personId: Id });
 const Email = z.string().trim().max(254);
 const errors = problemResponses(401, 403, 404, 409);
+
+/** The roster dashboard's filters, sort and page, as query parameters. */
+export const RosterQuerySchema = z.object({
+  status: z
+    .string()
+    .max(40)
+    .optional()
+    .describe('Only lines with this status (e.g. due-soon, expired, not-shared)'),
+  q: z
+    .string()
+    .max(200)
+    .optional()
+    .describe('Only lines whose person, e-mail, reference or credential contain every word'),
+  sort: z.enum(ROSTER_SORTS).optional().describe('Default deadline; ties go by person, then credential'),
+  order: z
+    .enum(['asc', 'desc'])
+    .optional()
+    .describe('Default asc; lines without a deadline come last either way'),
+  offset: z.coerce.number().int().nonnegative().optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional().describe('Lines per page (default 50)'),
+  on: IsoDateSchema.optional().describe('The as-of date YYYY-MM-DD (default: today)'),
+});
+
+export function rosterQuery(query: z.infer<typeof RosterQuerySchema>): RosterQuery {
+  return definedOnly({
+    status: query.status || undefined,
+    text: query.q,
+    sort: query.sort,
+    descending: query.order === undefined ? undefined : query.order === 'desc',
+    offset: query.offset,
+    limit: query.limit,
+    asOf: query.on,
+  });
+}
 
 export const organisationRoutes: RouteGroup = (app, { uc }) => {
   app.post(
@@ -203,6 +240,36 @@ export const organisationRoutes: RouteGroup = (app, { uc }) => {
     async (request) => ({
       roster: (await listRoster(uc, actorOf(request), request.params.organisationId)).map(rosterRow),
     }),
+  );
+
+  app.get(
+    '/organisations/:organisationId/roster/lines',
+    {
+      schema: {
+        tags: ['roster'],
+        summary:
+          'The roster dashboard: counts over every line, the lines lapsing soon, and one page of lines',
+        description:
+          'One line per person and credential, where consent allows. Counts cover the whole roster; ' +
+          'status and q narrow the lines paged through, sorted by sort and order.',
+        params: OrgParams,
+        querystring: RosterQuerySchema,
+        response: { 200: RosterViewSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const view = await rosterView(
+        uc,
+        actorOf(request),
+        request.params.organisationId,
+        rosterQuery(request.query),
+      );
+      return {
+        ...view,
+        soon: { ...view.soon, lines: view.soon.lines.map(rosterLine) },
+        page: view.page.map(rosterLine),
+      };
+    },
   );
 
   app.put(

@@ -93,6 +93,44 @@ export const RosterRowSchema = z
   })
   .meta({ id: 'RosterRow' });
 
+export const RosterLineSchema = z
+  .object({
+    personId: z.string(),
+    person: z.string().describe('The person’s name, else their e-mail, else "Unnamed"'),
+    name: z.string().optional(),
+    email: z.string().optional(),
+    externalRef: z.string().optional(),
+    access: z.enum(['managed', 'status', 'records']).nullable(),
+    status: z
+      .string()
+      .describe(
+        'The holding’s status; "not-shared" when the person shares nothing, "no-status" when they hold nothing',
+      ),
+    holding: HoldingStatusSchema.optional().describe(
+      'The holding’s status summary, for a line with a status',
+    ),
+  })
+  .meta({ id: 'RosterLine' });
+
+export const RosterViewSchema = z
+  .object({
+    asOf: z.string(),
+    people: z.number().int(),
+    lines: z.number().int().describe('One line per person and credential'),
+    summary: z
+      .object({ current: z.number().int(), lapsed: z.number().int(), unknown: z.number().int() })
+      .describe('People: lapsed when any credential is in grace or expired; unknown when nothing is shown'),
+    counts: z.array(z.object({ status: z.string(), count: z.number().int() })).describe('Lines by status'),
+    soon: z
+      .object({ total: z.number().int(), lines: z.array(RosterLineSchema) })
+      .describe('Lines due within 90 days and not yet met, soonest first: the first 20, and how many in all'),
+    matching: z.number().int().describe('Lines the filters match'),
+    offset: z.number().int(),
+    limit: z.number().int(),
+    page: z.array(RosterLineSchema),
+  })
+  .meta({ id: 'RosterView' });
+
 /** A holding as stored: the profile document's holding with its id. */
 export const StoredHoldingSchema = z
   .object({ id: z.string(), personId: z.string(), position: z.number().int(), holding: Holding })

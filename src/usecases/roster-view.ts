@@ -1,0 +1,248 @@
+/**
+ * The roster dashboard, computed where the data is: one line per person and credential, counted,
+ * filtered, sorted and cut into pages on the server. A certifying body's roster has a hundred
+ * thousand members and a quarter of a million lines; the browser gets the counts and one page.
+ */
+import { utcDateOf } from '../core/dates.ts';
+import { AppError } from '../core/errors.ts';
+import type { HoldingStatusSummary } from '../store/model.ts';
+import type { Actor, UseCaseContext } from './context.ts';
+import { listRoster, type RosterRow } from './people.ts';
+
+/** A line's status: the engine's, or why there is none (the person shares nothing; no holding yet). */
+export type RosterLineStatus = string;
+export const NOT_SHARED = 'not-shared';
+export const NO_STATUS = 'no-status';
+
+export interface RosterLine {
+  personId: string;
+  /** The person's name, else their e-mail, else "Unnamed". */
+  person: string;
+  name?: string;
+  email?: string;
+  externalRef?: string;
+  access: RosterRow['access'];
+  status: RosterLineStatus;
+  /** The holding's summary, for a line with an engine status. */
+  holding?: HoldingStatusSummary;
+}
+
+export const ROSTER_SORTS = ['person', 'credential', 'status', 'deadline'] as const;
+export type RosterSort = (typeof ROSTER_SORTS)[number];
+
+export interface RosterQuery {
+  asOf?: string;
+  /** Only lines with this status. */
+  status?: string;
+  /** Only lines whose person, e-mail, reference or credential contain every word. */
+  text?: string;
+  sort?: RosterSort;
+  descending?: boolean;
+  offset?: number;
+  limit?: number;
+}
+
+export const ROSTER_PAGE_DEFAULT = 50;
+export const ROSTER_PAGE_MAX = 500;
+/** Lines listed under "lapsing in the next 90 days"; the rest are counted. */
+export const ROSTER_SOON_LISTED = 20;
+
+export interface RosterView {
+  asOf: string;
+  /** People on the roster, and their lines. */
+  people: number;
+  lines: number;
+  /** People, not lines: lapsed when any credential is in grace or expired. */
+  summary: { current: number; lapsed: number; unknown: number };
+  /** Lines by status, the urgent first. */
+  counts: { status: string; count: number }[];
+  /** Lines due within 90 days and not yet met ("due-soon"), soonest first. */
+  soon: { total: number; lines: RosterLine[] };
+  /** Lines the filters match, and the page of them asked for. */
+  matching: number;
+  offset: number;
+  limit: number;
+  page: RosterLine[];
+}
+
+const STATUS_ORDER = [
+  'expired',
+  'grace',
+  'due-soon',
+  'in-progress',
+  'complete',
+  'valid',
+  'permanent',
+  'unknown',
+  NO_STATUS,
+  NOT_SHARED,
+];
+const LAPSED = new Set(['grace', 'expired']);
+
+/** The roster's lines: one per visible holding; a person without one has a single line saying why. */
+export function rosterLines(rows: readonly RosterRow[]): RosterLine[] {
+  const lines: RosterLine[] = [];
+  for (const row of rows) {
+    const base = {
+      personId: row.person.id,
+      person: row.person.name ?? row.person.email ?? 'Unnamed',
+      ...(row.person.name ? { name: row.person.name } : {}),
+      ...(row.person.email ? { email: row.person.email } : {}),
+      ...(row.externalRef ? { externalRef: row.externalRef } : {}),
+      access: row.access,
+    };
+    if (row.access === null) lines.push({ ...base, status: NOT_SHARED });
+    else if (row.statuses.length === 0) lines.push({ ...base, status: NO_STATUS });
+    else for (const holding of row.statuses) lines.push({ ...base, status: holding.status, holding });
+  }
+  return lines;
+}
+
+const collator = new Intl.Collator('en');
+const sortValue = (line: RosterLine, key: RosterSort): string =>
+  key === 'person'
+    ? line.person
+    : key === 'credential'
+      ? (line.holding?.credential ?? '')
+      : key === 'status'
+        ? line.status
+        : (line.holding?.cycleEnd ?? '');
+
+/** Sorted by a key, then person and credential; lines without a deadline go last either way. */
+export function sortRosterLines(lines: RosterLine[], key: RosterSort, descending: boolean): RosterLine[] {
+  const sign = descending ? -1 : 1;
+  const keyed = lines.map((line) => ({
+    line,
+    key: sortValue(line, key),
+    person: line.person,
+    credential: line.holding?.credential ?? '',
+  }));
+  keyed.sort((a, b) => {
+    if (key === 'deadline' && (a.key === '') !== (b.key === '')) return a.key === '' ? 1 : -1;
+    // Dates (YYYY-MM-DD) sort as text; names and ids by the collator.
+    const c =
+      key === 'deadline' ? (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) : collator.compare(a.key, b.key);
+    return c !== 0
+      ? sign * c
+      : collator.compare(a.person, b.person) || collator.compare(a.credential, b.credential);
+  });
+  return keyed.map((k) => k.line);
+}
+
+export function filterRosterLines(
+  lines: readonly RosterLine[],
+  status?: string,
+  text?: string,
+): RosterLine[] {
+  const words = (text ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+  if (!status && words.length === 0) return [...lines];
+  return lines.filter((l) => {
+    if (status && l.status !== status) return false;
+    if (words.length === 0) return true;
+    const hay =
+      `${l.person} ${l.email ?? ''} ${l.externalRef ?? ''} ${l.holding?.credential ?? ''}`.toLowerCase();
+    return words.every((w) => hay.includes(w));
+  });
+}
+
+function statusCounts(lines: readonly RosterLine[]): { status: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const l of lines) counts.set(l.status, (counts.get(l.status) ?? 0) + 1);
+  const rank = (s: string) => {
+    const i = STATUS_ORDER.indexOf(s);
+    return i === -1 ? STATUS_ORDER.length : i;
+  };
+  return [...counts]
+    .map(([status, count]) => ({ status, count }))
+    .sort((a, b) => rank(a.status) - rank(b.status) || a.status.localeCompare(b.status));
+}
+
+function peopleSummary(lines: readonly RosterLine[]): RosterView['summary'] {
+  const byPerson = new Map<string, 'current' | 'lapsed' | 'unknown'>();
+  for (const l of lines) {
+    const was = byPerson.get(l.personId);
+    const now = LAPSED.has(l.status)
+      ? 'lapsed'
+      : l.status === NOT_SHARED || l.status === NO_STATUS
+        ? 'unknown'
+        : 'current';
+    // Lapsed outranks current, and current outranks unknown.
+    if (was === 'lapsed' || (was === 'current' && now === 'unknown')) continue;
+    byPerson.set(l.personId, now);
+  }
+  const summary = { current: 0, lapsed: 0, unknown: 0 };
+  for (const s of byPerson.values()) summary[s]++;
+  return summary;
+}
+
+function wholeNumber(value: number | undefined, field: string, fallback: number, min: number, max: number) {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw AppError.invalid(`the roster query's ${field} is not valid`, [
+      { field, message: `must be a whole number from ${min} to ${max}` },
+    ]);
+  }
+  return value;
+}
+
+function checkedQuery(query: RosterQuery) {
+  const sort = query.sort ?? 'deadline';
+  if (!ROSTER_SORTS.includes(sort)) {
+    throw AppError.invalid("the roster query's sort is not valid", [
+      { field: 'sort', message: `must be one of ${ROSTER_SORTS.join(', ')}` },
+    ]);
+  }
+  return {
+    sort,
+    descending: query.descending ?? false,
+    offset: wholeNumber(query.offset, 'offset', 0, 0, Number.MAX_SAFE_INTEGER),
+    limit: wholeNumber(query.limit, 'limit', ROSTER_PAGE_DEFAULT, 1, ROSTER_PAGE_MAX),
+  };
+}
+
+/**
+ * The roster dashboard for an organisation: counts over every line, the lines lapsing soon, and one
+ * page of the lines the filters match. Any member of the organisation may read it; what it shows of
+ * each person follows their consent (listRoster).
+ */
+export async function rosterView(
+  ctx: UseCaseContext,
+  actor: Actor,
+  organisationId: string,
+  query: RosterQuery = {},
+): Promise<RosterView> {
+  const { sort, descending, offset, limit } = checkedQuery(query);
+  const asOf = query.asOf ?? utcDateOf(ctx.clock());
+  const rows = await listRoster(ctx, actor, organisationId, asOf);
+  const lines = rosterLines(rows);
+  const soon = sortRosterLines(
+    lines.filter((l) => l.status === 'due-soon'),
+    'deadline',
+    false,
+  );
+  const matching = sortRosterLines(filterRosterLines(lines, query.status, query.text), sort, descending);
+  return {
+    asOf,
+    people: rows.length,
+    lines: lines.length,
+    summary: peopleSummary(lines),
+    counts: statusCounts(lines),
+    soon: { total: soon.length, lines: soon.slice(0, ROSTER_SOON_LISTED) },
+    matching: matching.length,
+    offset,
+    limit,
+    page: matching.slice(offset, offset + limit),
+  };
+}
+
+/** Every line the filters match, sorted (for a CSV of what the dashboard shows). */
+export async function rosterLinesMatching(
+  ctx: UseCaseContext,
+  actor: Actor,
+  organisationId: string,
+  query: RosterQuery = {},
+): Promise<RosterLine[]> {
+  const { sort, descending } = checkedQuery(query);
+  const rows = await listRoster(ctx, actor, organisationId, query.asOf);
+  return sortRosterLines(filterRosterLines(rosterLines(rows), query.status, query.text), sort, descending);
+}
