@@ -508,6 +508,15 @@ export const ROSTER_EXPORT_COLUMNS = [
 ] as const;
 
 /**
+ * A roster export is read in spreadsheets, where a cell starting with = + - @ (or a tab or CR) runs
+ * as a formula: such a cell gets a leading apostrophe, shown as text. (A completions export is not
+ * changed this way: it must import again exactly as it was.)
+ */
+export function spreadsheetSafeRow(cells: string[]): string[] {
+  return cells.map((c) => (/^[=+\-@\t\r]/.test(c) ? `'${c}` : c));
+}
+
+/**
  * Writes an organisation's roster, one row per line of the dashboard (`rosterView`): each visible
  * holding's status on a date (default today), and one row for a person with none, whose status says
  * why ("not-shared", "no-status"). The dashboard's filters and sort apply; by default every line, by
@@ -527,7 +536,7 @@ export async function exportRosterCsv(
     for (let i = 0; i < lines.length; i += 1000) {
       yield lines.slice(i, i + 1000).map((l) => {
         const h = l.holding;
-        return [
+        return spreadsheetSafeRow([
           l.personId,
           l.name ?? '',
           l.email ?? '',
@@ -540,7 +549,7 @@ export async function exportRosterCsv(
           units(h?.requiredMilli),
           units(h?.countedMilli),
           units(h?.missingMilli),
-        ];
+        ]);
       });
     }
   })();

@@ -145,7 +145,7 @@ export function filterRosterLines(
   });
 }
 
-function statusCounts(lines: readonly RosterLine[]): { status: string; count: number }[] {
+export function statusCounts(lines: readonly RosterLine[]): { status: string; count: number }[] {
   const counts = new Map<string, number>();
   for (const l of lines) counts.set(l.status, (counts.get(l.status) ?? 0) + 1);
   const rank = (s: string) => {
@@ -157,7 +157,7 @@ function statusCounts(lines: readonly RosterLine[]): { status: string; count: nu
     .sort((a, b) => rank(a.status) - rank(b.status) || a.status.localeCompare(b.status));
 }
 
-function peopleSummary(lines: readonly RosterLine[]): RosterView['summary'] {
+export function peopleSummary(lines: readonly RosterLine[]): RosterView['summary'] {
   const byPerson = new Map<string, 'current' | 'lapsed' | 'unknown'>();
   for (const l of lines) {
     const was = byPerson.get(l.personId);

@@ -387,9 +387,9 @@ coach2@a.example,2025-01-13,Mobility,1,nasm.cpt,0.1
       ctx,
       owner,
       organisationId,
-      csv(`email,name,external_ref\nsam@gym.example,Sam,E-1\n`),
+      csv(`email,name,external_ref\nsam@gym.example,Sam,E-1\nhy@gym.example,"=HYPERLINK(""x"")",E-2\n`),
     );
-    expect(ok).toMatchObject({ committed: true, imported: 1 });
+    expect(ok).toMatchObject({ committed: true, imported: 2 });
 
     await addToRoster(ctx, owner, organisationId, pro.personId);
     await addHolding(ctx, pro.actor, pro.personId, { credential: 'nasm.cpt', earned: '2024-03-15' });
@@ -401,6 +401,8 @@ coach2@a.example,2025-01-13,Mobility,1,nasm.cpt,0.1
       'person_id,name,email,external_ref,access,credential,status,as_of,cycle_end,required,counted,missing',
     );
     expect(lines.some((l) => l.includes('sam@gym.example,E-1,managed'))).toBe(true);
+    // A name a spreadsheet would run as a formula is exported as text.
+    expect(lines.some((l) => l.includes(`,"'=HYPERLINK(""x"")",hy@gym.example,E-2,managed,`))).toBe(true);
     expect(
       lines.some((l) => l.includes(',status,nasm.cpt,') && l.includes('2025-06-01,2026-03-15,2.0,')),
     ).toBe(true);
