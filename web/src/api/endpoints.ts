@@ -24,6 +24,7 @@ import type {
   ProfileInput,
   RoleName,
   RosterRow,
+  RosterView,
   StoredCompletion,
   StoredHolding,
 } from './types.ts';
@@ -32,6 +33,17 @@ export interface SignedIn {
   account: Account;
   csrfToken: string;
   expiresAt: string;
+}
+
+/** The roster dashboard's filters, sort and page, as the API takes them. */
+export interface RosterQuery {
+  [key: string]: string | undefined;
+  status?: string;
+  q?: string;
+  sort?: 'person' | 'credential' | 'status' | 'deadline';
+  order?: 'asc' | 'desc';
+  offset?: string;
+  limit?: string;
 }
 
 export const api = {
@@ -83,6 +95,15 @@ export const api = {
     post<{ organisationId: string; accountId: string; role: RoleName }>('/invitations/accept', { token }),
   members: (organisationId: string) => get<{ members: Member[] }>(`/organisations/${organisationId}/members`),
   roster: (organisationId: string) => get<{ roster: RosterRow[] }>(`/organisations/${organisationId}/roster`),
+  rosterView: (organisationId: string, query: RosterQuery) =>
+    get<RosterView>(`/organisations/${organisationId}/roster/lines`, query),
+  /** The roster's lines as CSV, with the dashboard's filters and sort (a download: the session cookie goes along). */
+  rosterCsvUrl: (organisationId: string, query: RosterQuery) => {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v) params.set(k, v);
+    const search = params.toString();
+    return `/organisations/${encodeURIComponent(organisationId)}/roster.csv${search ? `?${search}` : ''}`;
+  },
   consents: (personId: string) => get<{ consents: ConsentGrant[] }>(`/people/${personId}/consents`),
   grantConsent: (personId: string, organisationId: string, scope: 'status' | 'records') =>
     put<ConsentGrant>(`/people/${personId}/consents/${organisationId}`, { scope }),

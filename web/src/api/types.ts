@@ -15,7 +15,9 @@ import type {
   PersonSchema,
   ProfileDocument as ProfileDocumentSchema,
   Role,
+  RosterLineSchema,
   RosterRowSchema,
+  RosterViewSchema,
   StoredCompletionSchema,
   StoredHoldingSchema,
 } from '../../../src/api/schemas/domain.ts';
@@ -35,6 +37,8 @@ export type Invitation = z.infer<typeof InvitationSchema>;
 export type Member = z.infer<typeof MemberSchema>;
 export type ConsentGrant = z.infer<typeof ConsentGrantSchema>;
 export type RosterRow = z.infer<typeof RosterRowSchema>;
+export type RosterView = z.infer<typeof RosterViewSchema>;
+export type ApiRosterLine = z.infer<typeof RosterLineSchema>;
 export type HoldingStatus = z.infer<typeof HoldingStatusSchema>;
 export type StoredHolding = z.infer<typeof StoredHoldingSchema>;
 export type StoredCompletion = z.infer<typeof StoredCompletionSchema>;

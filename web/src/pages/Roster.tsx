@@ -1,65 +1,54 @@
-import { type FormEvent, useMemo, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { ApiProblem } from '../api/client.ts';
-import { api } from '../api/endpoints.ts';
+import { api, type RosterQuery } from '../api/endpoints.ts';
 import { href } from '../router.ts';
 import { Alert, ProblemAlert } from '../ui/Alert.tsx';
 import { formatDate } from '../ui/dates.ts';
 import { Field, SelectField } from '../ui/Field.tsx';
 import { Loading, Page } from '../ui/Page.tsx';
-import {
-  filterLines,
-  lapsingSoon,
-  lineStatusLabel,
-  peopleSummary,
-  type RosterLine,
-  rosterCsv,
-  rosterLines,
-  type SortKey,
-  sortLines,
-  statusCounts,
-} from '../ui/roster.ts';
+import { lineStatusLabel, type RosterLine, rosterLine, type SortKey } from '../ui/roster.ts';
 import { StatusBadge } from '../ui/StatusBadge.tsx';
 import { useAction } from '../ui/useAction.ts';
 import { useLoad } from '../ui/useLoad.ts';
 
+/** Lines per page of the staff table. */
+export const ROSTER_PAGE = 50;
+/** How long typing pauses before the filter is sent. */
+const TYPING_MS = 250;
+
 export function RosterPage({ organisationId }: { organisationId: string }) {
-  const load = useLoad(async () => {
-    const [organisation, roster] = await Promise.all([
-      api.organisation(organisationId),
-      api.roster(organisationId),
-    ]);
-    return { organisation, lines: rosterLines(roster.roster), people: roster.roster.length };
-  }, [organisationId]);
+  const organisation = useLoad(() => api.organisation(organisationId), [organisationId]);
   const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({
     key: 'deadline',
     descending: false,
   });
   const [status, setStatus] = useState('');
   const [text, setText] = useState('');
-  const lines = load.data?.lines ?? [];
-  const shown = useMemo(
-    () => sortLines(filterLines(lines, status, text), sort.key, sort.descending),
-    [lines, status, text, sort],
+  const [q, setQ] = useState('');
+  const [offset, setOffset] = useState(0);
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      setQ(text.trim());
+      setOffset(0);
+    }, TYPING_MS);
+    return () => clearTimeout(timer);
+  }, [text]);
+  const filters: RosterQuery = {
+    status,
+    q,
+    sort: sort.key,
+    order: sort.descending ? 'desc' : 'asc',
+  };
+  const view = useLoad(
+    () => api.rosterView(organisationId, { ...filters, offset: String(offset), limit: String(ROSTER_PAGE) }),
+    [organisationId, status, q, sort.key, sort.descending, offset],
   );
-  const counts = statusCounts(lines);
-  const soon = lapsingSoon(lines);
-  const people = peopleSummary(lines);
-
-  function download() {
-    const blob = new Blob([rosterCsv(shown)], { type: 'text/csv;charset=utf-8' });
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `roster-${load.data?.organisation.name.toLowerCase().replace(/[^a-z0-9]+/g, '-') ?? 'export'}.csv`;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
-  }
+  const data = view.data;
+  const name = organisation.data?.name;
 
   return (
     <Page
-      title={load.data ? `${load.data.organisation.name}: roster` : 'Roster'}
+      title={name ? `${name}: roster` : 'Roster'}
       lead="Who is compliant today, and who lapses in the next 90 days."
       actions={
         <a className="button" href={href('/organisations')}>
@@ -67,65 +56,89 @@ export function RosterPage({ organisationId }: { organisationId: string }) {
         </a>
       }
     >
-      {load.loading && !load.data && <Loading what="the roster" />}
-      <ProblemAlert error={load.error} />
-      {load.data && (
+      {view.loading && !data && <Loading what="the roster" />}
+      <ProblemAlert error={organisation.error ?? view.error} />
+      {data && (
         <>
           <section className="card" aria-labelledby="compliance-title">
             <h2 id="compliance-title">Compliance by status</h2>
-            {counts.length === 0 ? (
+            {data.people === 0 ? (
               <p className="muted">No one is on the roster yet. Invite your staff below.</p>
             ) : (
               <ul className="bars">
-                {counts.map((c) => (
+                {data.counts.map((c) => (
                   <li key={c.status}>
                     <span className="bar-label">{lineStatusLabel(c.status)}</span>
                     <span className="bar-track" aria-hidden="true">
                       <span
                         className={`bar bar-${c.status}`}
-                        style={{ width: `${(c.count * 100) / Math.max(1, lines.length)}%` }}
+                        style={{ width: `${(c.count * 100) / Math.max(1, data.lines)}%` }}
                       />
                     </span>
-                    <span className="bar-count">{c.count}</span>
+                    <span className="bar-count">{c.count.toLocaleString('en')}</span>
                   </li>
                 ))}
               </ul>
             )}
             <p className="people-summary">
-              {load.data.people} {load.data.people === 1 ? 'person' : 'people'}: {people.current} current,{' '}
-              {people.lapsed} lapsed, {people.unknown} without a status to show.
+              {data.people.toLocaleString('en')} {data.people === 1 ? 'person' : 'people'}:{' '}
+              {data.summary.current.toLocaleString('en')} current, {data.summary.lapsed.toLocaleString('en')}{' '}
+              lapsed, {data.summary.unknown.toLocaleString('en')} without a status to show.
             </p>
             <p className="small muted">
-              {lines.length} {lines.length === 1 ? 'line' : 'lines'}, one per credential.
+              {data.lines.toLocaleString('en')} {data.lines === 1 ? 'line' : 'lines'}, one per credential, as
+              of {formatDate(data.asOf)}.
             </p>
           </section>
 
           <section className="card" aria-labelledby="lapsing-title">
             <h2 id="lapsing-title">Lapsing in the next 90 days</h2>
-            {soon.length === 0 ? (
+            {data.soon.total === 0 ? (
               <p>No one lapses in the next 90 days.</p>
             ) : (
-              <ul className="plain">
-                {soon.map((l) => (
-                  <li key={`${l.personId}-${l.credential}`}>
-                    <strong>{l.person}</strong> — {l.credential}, due {formatDate(l.deadline)}
-                    {l.missing ? `, ${l.missing} missing` : ''}
-                  </li>
-                ))}
-              </ul>
+              <>
+                <ul className="plain">
+                  {data.soon.lines.map(rosterLine).map((l) => (
+                    <li key={`${l.personId}-${l.credential}`}>
+                      <strong>{l.person}</strong> — {l.credential}, due {formatDate(l.deadline)}
+                      {l.missing ? `, ${l.missing} missing` : ''}
+                    </li>
+                  ))}
+                </ul>
+                {data.soon.total > data.soon.lines.length && (
+                  <p>
+                    {(data.soon.total - data.soon.lines.length).toLocaleString('en')} more.{' '}
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => {
+                        setStatus('due-soon');
+                        setOffset(0);
+                      }}
+                    >
+                      Show all {data.soon.total.toLocaleString('en')} in the table
+                    </button>
+                  </p>
+                )}
+              </>
             )}
           </section>
 
           <section className="card" aria-labelledby="staff-title">
             <div className="section-head">
               <h2 id="staff-title">Staff</h2>
-              <button type="button" onClick={download} disabled={shown.length === 0}>
+              <a
+                className="button"
+                href={api.rosterCsvUrl(organisationId, filters)}
+                download="roster.csv"
+                aria-disabled={data.matching === 0}
+              >
                 Export CSV
-              </button>
+              </a>
             </div>
             <div className="filters">
               <Field
-                label="Filter by name or credential"
+                label="Filter by name, e-mail, reference or credential"
                 type="search"
                 value={text}
                 onChange={(e) => setText(e.target.value)}
@@ -133,20 +146,53 @@ export function RosterPage({ organisationId }: { organisationId: string }) {
               <SelectField
                 label="Status"
                 value={status}
-                onChange={setStatus}
+                onChange={(value) => {
+                  setStatus(value);
+                  setOffset(0);
+                }}
                 options={[
                   { value: '', label: 'Any status' },
-                  ...counts.map((c) => ({ value: c.status, label: lineStatusLabel(c.status) })),
+                  ...data.counts.map((c) => ({ value: c.status, label: lineStatusLabel(c.status) })),
                 ]}
               />
             </div>
             <p className="small muted" aria-live="polite">
-              Showing {shown.length} of {lines.length}
+              Showing {data.page.length.toLocaleString('en')} of {data.matching.toLocaleString('en')}
             </p>
-            <RosterTable lines={shown} sort={sort} onSort={setSort} />
+            <RosterTable
+              lines={data.page.map(rosterLine)}
+              sort={sort}
+              onSort={(next) => {
+                setSort(next);
+                setOffset(0);
+              }}
+            />
+            {data.matching > data.limit && (
+              <nav className="pager" aria-label="Staff pages">
+                <button
+                  type="button"
+                  disabled={data.offset === 0 || view.loading}
+                  onClick={() => setOffset(Math.max(0, data.offset - data.limit))}
+                >
+                  Previous
+                </button>
+                <span>
+                  Lines {(data.offset + 1).toLocaleString('en')}–
+                  {(data.offset + data.page.length).toLocaleString('en')} of{' '}
+                  {data.matching.toLocaleString('en')}
+                </span>
+                <button
+                  type="button"
+                  disabled={data.offset + data.limit >= data.matching || view.loading}
+                  onClick={() => setOffset(data.offset + data.limit)}
+                >
+                  Next
+                </button>
+              </nav>
+            )}
           </section>
 
-          <InviteStaff organisationId={organisationId} onAdded={load.reload} />
+          <InviteStaff organisationId={organisationId} onAdded={view.reload} />
           <Members organisationId={organisationId} />
         </>
       )}
