@@ -4,7 +4,7 @@ import { localFileStorage } from '../files/storage.ts';
 import { createContext, SYSTEM } from '../usecases/context.ts';
 import { logCompletion } from '../usecases/records.ts';
 import { reevaluate } from '../usecases/status.ts';
-import { createStatusCache, drizzleChangeFeed } from './status-cache.ts';
+import { type Change, type ChangeFeed, createStatusCache, drizzleChangeFeed } from './status-cache.ts';
 import { buildTestApi, signUp, type TestApi, type TestUser } from './testing.ts';
 
 let t: TestApi;
@@ -151,5 +151,98 @@ describe('the status cache', () => {
     } finally {
       cache.close();
     }
+  });
+});
+
+describe('values kept for an organisation (memo)', () => {
+  /** A change feed driven by the test: `write` appends a change, as the audit log would. */
+  function feed() {
+    const log: Change[] = [];
+    return {
+      feed: {
+        latestSeq: async () => log.length,
+        since: async (seq: number, limit: number) => log.slice(seq, seq + limit),
+      } satisfies ChangeFeed,
+      write(personId: string | null, organisationId: string | null, entity = 'completion') {
+        log.push({ seq: log.length + 1, personId, organisationId, entity });
+      },
+    };
+  }
+  const roster = (people: string[]) => async () => ({ value: [...people], personIds: people });
+
+  it('keeps a value until a change names its organisation, one of its people, or no person', async () => {
+    const f = feed();
+    const cache = await createStatusCache(f.feed);
+    let computed = 0;
+    const get = () =>
+      cache.memo('roster:o1', 'o1', async () => {
+        computed++;
+        return roster(['p1', 'p2'])();
+      });
+    expect(await get()).toEqual(['p1', 'p2']);
+    await get();
+    expect(computed).toBe(1);
+
+    // Someone else, another organisation, and re-derived summaries leave it.
+    f.write('p9', null);
+    f.write('p9', 'o2');
+    f.write('p1', null, 'holding-status');
+    await cache.sync();
+    await get();
+    expect(computed).toBe(1);
+
+    for (const [personId, organisationId] of [
+      ['p2', null],
+      ['p9', 'o1'],
+      [null, null],
+    ] as const) {
+      f.write(personId, organisationId);
+      await cache.sync();
+      await get();
+    }
+    expect(computed).toBe(4);
+    expect(cache.memos).toBe(1);
+    cache.close();
+  });
+
+  it('does not keep a value a change touched while it was computed', async () => {
+    const f = feed();
+    const cache = await createStatusCache(f.feed);
+    let computed = 0;
+    const slow = (during: () => void) => () =>
+      cache.memo('roster:o1', 'o1', async () => {
+        computed++;
+        during();
+        await cache.sync();
+        return roster(['p1'])();
+      });
+    await slow(() => f.write('p1', null))();
+    expect(cache.memos).toBe(0);
+    // A change to someone not on the roster does not spoil it.
+    await slow(() => f.write('p7', null))();
+    expect(cache.memos).toBe(1);
+    await slow(() => undefined)();
+    expect(computed).toBe(2);
+    cache.close();
+  });
+
+  it('keeps a bounded number, dropping the least recently used', async () => {
+    const cache = await createStatusCache(feed().feed, { maxMemos: 2 });
+    let computed = 0;
+    const get = (org: string) =>
+      cache.memo(`roster:${org}`, org, async () => {
+        computed++;
+        return roster([])();
+      });
+    await get('a');
+    await get('b');
+    await get('a');
+    await get('c');
+    expect(cache.memos).toBe(2);
+    await get('a');
+    expect(computed).toBe(3);
+    await get('b');
+    expect(computed).toBe(4);
+    cache.close();
   });
 });

@@ -17,6 +17,7 @@ import { auditLog } from '../store/schema.ts';
 export interface Change {
   seq: number;
   personId: string | null;
+  organisationId: string | null;
   entity: string;
 }
 
@@ -37,7 +38,12 @@ export function drizzleChangeFeed(db: Db): ChangeFeed {
     },
     since: (seq, limit) =>
       db
-        .select({ seq: auditLog.seq, personId: auditLog.personId, entity: auditLog.entity })
+        .select({
+          seq: auditLog.seq,
+          personId: auditLog.personId,
+          organisationId: auditLog.organisationId,
+          entity: auditLog.entity,
+        })
         .from(auditLog)
         .where(gt(auditLog.seq, seq))
         .orderBy(asc(auditLog.seq))
@@ -47,6 +53,8 @@ export function drizzleChangeFeed(db: Db): ChangeFeed {
 
 export interface StatusCacheOptions {
   maxEntries?: number;
+  /** Values computed over many people (an organisation's roster) kept at once; the oldest go first. */
+  maxMemos?: number;
   pollMs?: number;
   /** Told when a poll fails (the next poll retries from the same place). */
   onPollError?: (error: unknown) => void;
@@ -54,10 +62,22 @@ export interface StatusCacheOptions {
 
 export interface StatusCache {
   get(accountId: string, personId: string, asOf: string, compute: () => Promise<Buffer>): Promise<Buffer>;
+  /**
+   * A value computed from an organisation's people (its roster), kept until a change names the
+   * organisation, one of those people, or no person at all. The caller authorises first: a hit
+   * skips `compute`.
+   */
+  memo<T>(
+    key: string,
+    organisationId: string,
+    compute: () => Promise<{ value: T; personIds: Iterable<string> }>,
+  ): Promise<T>;
   /** Reads the audit log and drops what changed since the last read. */
   sync(): Promise<void>;
   close(): void;
   readonly size: number;
+  /** Values held by `memo`. */
+  readonly memos: number;
 }
 
 const PAGE = 1000;
@@ -67,6 +87,13 @@ export async function createStatusCache(
   options: StatusCacheOptions = {},
 ): Promise<StatusCache> {
   const maxEntries = options.maxEntries ?? 20_000;
+  const maxMemos = options.maxMemos ?? 8;
+  const memos = new Map<string, { organisationId: string; persons: Set<string>; value: unknown }>();
+  // Memos being computed, with what changed meanwhile: a value is kept only if none of it touched it.
+  const memoFlights = new Map<
+    string,
+    { work?: Promise<unknown>; organisationId: string; spoiled: boolean; changed: Set<string> }
+  >();
   // Insertion order doubles as recency: a hit is moved to the end, the oldest is evicted first.
   const entries = new Map<string, { personId: string; json: Buffer }>();
   const keysByPerson = new Map<string, Set<string>>();
@@ -88,6 +115,22 @@ export async function createStatusCache(
   const dropAll = () => {
     entries.clear();
     keysByPerson.clear();
+    memos.clear();
+    for (const flight of memoFlights.values()) flight.spoiled = true;
+  };
+  const dropMemos = (change: Change) => {
+    for (const flight of memoFlights.values()) {
+      if (flight.organisationId === change.organisationId) flight.spoiled = true;
+      else if (change.personId !== null) flight.changed.add(change.personId);
+    }
+    for (const [key, memo] of memos) {
+      if (
+        memo.organisationId === change.organisationId ||
+        (change.personId !== null && memo.persons.has(change.personId))
+      ) {
+        memos.delete(key);
+      }
+    }
   };
 
   async function readFeed(): Promise<void> {
@@ -99,7 +142,11 @@ export async function createStatusCache(
       if (relevant.length > 0) {
         generation += 1;
         if (changes.length === PAGE || relevant.some((c) => c.personId === null)) dropAll();
-        else for (const c of relevant) dropPerson(c.personId!);
+        else
+          for (const c of relevant) {
+            dropPerson(c.personId!);
+            dropMemos(c);
+          }
       }
       if (changes.length < PAGE) return;
     }
@@ -123,6 +170,9 @@ export async function createStatusCache(
   return {
     get size() {
       return entries.size;
+    },
+    get memos() {
+      return memos.size;
     },
     async get(accountId, personId, asOf, compute) {
       const key = `${accountId}\u0000${personId}\u0000${asOf}`;
@@ -152,6 +202,41 @@ export async function createStatusCache(
         return await work;
       } finally {
         inFlight.delete(flightKey);
+      }
+    },
+    async memo<T>(
+      key: string,
+      organisationId: string,
+      compute: () => Promise<{ value: T; personIds: Iterable<string> }>,
+    ): Promise<T> {
+      const hit = memos.get(key);
+      if (hit) {
+        memos.delete(key);
+        memos.set(key, hit);
+        return hit.value as T;
+      }
+      const joined = memoFlights.get(key);
+      if (joined?.work && !joined.spoiled && joined.changed.size === 0) return joined.work as Promise<T>;
+      const flight: { work?: Promise<T>; organisationId: string; spoiled: boolean; changed: Set<string> } = {
+        organisationId,
+        spoiled: false,
+        changed: new Set(),
+      };
+      const work = compute().then(({ value, personIds }) => {
+        const persons = new Set(personIds);
+        const touched = flight.spoiled || [...flight.changed].some((p) => persons.has(p));
+        if (!touched) {
+          memos.set(key, { organisationId, persons, value });
+          if (memos.size > maxMemos) memos.delete(memos.keys().next().value!);
+        }
+        return value;
+      });
+      flight.work = work;
+      memoFlights.set(key, flight);
+      try {
+        return await work;
+      } finally {
+        if (memoFlights.get(key) === flight) memoFlights.delete(key);
       }
     },
     sync,

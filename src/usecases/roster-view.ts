@@ -6,8 +6,20 @@
 import { utcDateOf } from '../core/dates.ts';
 import { AppError } from '../core/errors.ts';
 import type { HoldingStatusSummary } from '../store/model.ts';
+import { ANY_ROLE, requireOrganisationRole } from './access.ts';
 import type { Actor, UseCaseContext } from './context.ts';
 import { listRoster, type RosterRow } from './people.ts';
+import { checkDate } from './status.ts';
+
+/**
+ * Keeps an organisation's evaluated roster between requests (the API's cache, which drops it when
+ * the organisation or one of its people changes). Called only once the actor is authorised.
+ */
+export type RosterMemo = (
+  organisationId: string,
+  asOf: string,
+  compute: () => Promise<RosterRow[]>,
+) => Promise<RosterRow[]>;
 
 /** A line's status: the engine's, or why there is none (the person shares nothing; no holding yet). */
 export type RosterLineStatus = string;
@@ -210,10 +222,17 @@ export async function rosterView(
   actor: Actor,
   organisationId: string,
   query: RosterQuery = {},
+  memo?: RosterMemo,
 ): Promise<RosterView> {
   const { sort, descending, offset, limit } = checkedQuery(query);
   const asOf = query.asOf ?? utcDateOf(ctx.clock());
-  const rows = await listRoster(ctx, actor, organisationId, asOf);
+  const compute = () => listRoster(ctx, actor, organisationId, asOf);
+  let rows: RosterRow[];
+  if (memo) {
+    await requireOrganisationRole(ctx.store, actor, organisationId, ANY_ROLE);
+    checkDate(asOf);
+    rows = await memo(organisationId, asOf, compute);
+  } else rows = await compute();
   const lines = rosterLines(rows);
   const soon = sortRosterLines(
     lines.filter((l) => l.status === 'due-soon'),

@@ -29,7 +29,7 @@ import type { Actor, UseCaseContext } from './context.ts';
 import { profileOf, profileOfRecords } from './profile.ts';
 import { BATCHES_PER_WORKER, ReevaluationPool } from './reevaluate-pool.ts';
 
-function checkDate(asOf: string): void {
+export function checkDate(asOf: string): void {
   if (!isIsoDate(asOf)) {
     throw AppError.invalid('the as-of date is not valid', [
       { field: 'asOf', message: 'must be a calendar date YYYY-MM-DD' },

@@ -18,7 +18,7 @@ import {
   removeMember,
 } from '../../usecases/organisations.ts';
 import { addToRoster, createManagedPerson, listRoster, removeFromRoster } from '../../usecases/people.ts';
-import { ROSTER_SORTS, type RosterQuery, rosterView } from '../../usecases/roster-view.ts';
+import { ROSTER_SORTS, type RosterMemo, type RosterQuery, rosterView } from '../../usecases/roster-view.ts';
 import type { RouteGroup } from '../app.ts';
 import { actorOf } from '../plugins/auth.ts';
 import { rosterLine, rosterRow } from '../present.ts';
@@ -77,7 +77,7 @@ export function rosterQuery(query: z.infer<typeof RosterQuerySchema>): RosterQue
   });
 }
 
-export const organisationRoutes: RouteGroup = (app, { uc }) => {
+export const organisationRoutes: RouteGroup = (app, { uc, statusCache }) => {
   app.post(
     '/organisations',
     {
@@ -258,11 +258,20 @@ export const organisationRoutes: RouteGroup = (app, { uc }) => {
       },
     },
     async (request) => {
+      // The evaluated roster is kept between pages (statusCache drops it when the roster changes).
+      const memo: RosterMemo | undefined = statusCache
+        ? (organisationId, asOf, compute) =>
+            statusCache.memo(`roster\u0000${organisationId}\u0000${asOf}`, organisationId, async () => {
+              const rows = await compute();
+              return { value: rows, personIds: rows.map((r) => r.person.id) };
+            })
+        : undefined;
       const view = await rosterView(
         uc,
         actorOf(request),
         request.params.organisationId,
         rosterQuery(request.query),
+        memo,
       );
       return {
         ...view,

@@ -190,4 +190,23 @@ describe('the roster dashboard', () => {
     expect(everyone.body.trim().split('\n')).toHaveLength(65);
     expect(everyone.body).toContain(',none,,not-shared,');
   });
+
+  it('shows a change to the roster or to a member at once, though it keeps the roster between pages', async () => {
+    const before = (await lines('limit=1')).json();
+    expect(before).toMatchObject({ people: 61, lines: 64 });
+    const member = (await lines('q=member%2000')).json().page[0].personId as string;
+    await call(owner, 'POST', `/people/${member}/holdings`, { credential: 'nasm.cpt', earned: '2025-01-10' });
+    const afterHolding = (await lines('limit=1')).json();
+    expect(afterHolding).toMatchObject({ people: 61, lines: 64 });
+    expect(afterHolding.counts).toContainEqual({ status: 'in-progress', count: 4 });
+    expect(afterHolding.counts).toContainEqual({ status: 'no-status', count: 56 });
+    const newcomer = await signUp(t.app, 'roster-newcomer');
+    await call(owner, 'PUT', `/organisations/${organisationId}/roster/${newcomer.personId}`, {});
+    expect((await lines('limit=1')).json()).toMatchObject({ people: 62, lines: 65 });
+    // Consent shared by a member changes what the organisation sees.
+    await call(newcomer, 'PUT', `/people/${newcomer.personId}/consents/${organisationId}`, {
+      scope: 'status',
+    });
+    expect((await lines('limit=1')).json().counts).toContainEqual({ status: 'no-status', count: 57 });
+  });
 });
