@@ -20,6 +20,12 @@ const SUITES: Record<string, () => Promise<BenchSuite>> = {
       'bench/store.ts',
       'Bulk import, whole-population re-evaluation and status reads on each backend',
     ),
+  roster: async () =>
+    scriptSuite(
+      'roster',
+      'bench/roster.ts',
+      "A certifying body's roster dashboard through the API: first view, further pages, after a change",
+    ),
   planner: async () =>
     scriptSuite('planner', 'bench/planner.ts', 'Planner solve times on generated catalogs'),
   cli: async () =>

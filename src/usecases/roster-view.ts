@@ -18,8 +18,8 @@ import { checkDate } from './status.ts';
 export type RosterMemo = (
   organisationId: string,
   asOf: string,
-  compute: () => Promise<RosterRow[]>,
-) => Promise<RosterRow[]>;
+  compute: () => Promise<RosterIndex>,
+) => Promise<RosterIndex>;
 
 /** A line's status: the engine's, or why there is none (the person shares nothing; no holding yet). */
 export type RosterLineStatus = string;
@@ -217,6 +217,53 @@ function checkedQuery(query: RosterQuery) {
  * page of the lines the filters match. Any member of the organisation may read it; what it shows of
  * each person follows their consent (listRoster).
  */
+/**
+ * An evaluated roster with what every view of it shares: its lines, counts and the lines due soon,
+ * and each sort order once asked for (sorting a quarter of a million lines is most of a page's
+ * work). Kept between requests by `RosterMemo`.
+ */
+export class RosterIndex {
+  readonly people: number;
+  readonly lines: RosterLine[];
+  readonly summary: RosterView['summary'];
+  readonly counts: RosterView['counts'];
+  readonly soon: RosterLine[];
+  private readonly sorted = new Map<string, RosterLine[]>();
+
+  constructor(rows: readonly RosterRow[]) {
+    this.people = rows.length;
+    this.lines = rosterLines(rows);
+    this.summary = peopleSummary(this.lines);
+    this.counts = statusCounts(this.lines);
+    this.soon = sortRosterLines(
+      this.lines.filter((l) => l.status === 'due-soon'),
+      'deadline',
+      false,
+    );
+  }
+
+  /** Every person on the roster (what a change must name to drop a kept index). */
+  personIds(): string[] {
+    return [...new Set(this.lines.map((l) => l.personId))];
+  }
+
+  sortedBy(key: RosterSort, descending: boolean): RosterLine[] {
+    const name = `${key}:${descending}`;
+    let lines = this.sorted.get(name);
+    if (!lines) {
+      lines = sortRosterLines(this.lines, key, descending);
+      this.sorted.set(name, lines);
+    }
+    return lines;
+  }
+
+  /** The lines a status and text filter match, in a sort order. */
+  matching(query: { status?: string; text?: string; sort: RosterSort; descending: boolean }): RosterLine[] {
+    const sorted = this.sortedBy(query.sort, query.descending);
+    return query.status || query.text?.trim() ? filterRosterLines(sorted, query.status, query.text) : sorted;
+  }
+}
+
 export async function rosterView(
   ctx: UseCaseContext,
   actor: Actor,
@@ -226,27 +273,26 @@ export async function rosterView(
 ): Promise<RosterView> {
   const { sort, descending, offset, limit } = checkedQuery(query);
   const asOf = query.asOf ?? utcDateOf(ctx.clock());
-  const compute = () => listRoster(ctx, actor, organisationId, asOf);
-  let rows: RosterRow[];
+  const compute = async () => new RosterIndex(await listRoster(ctx, actor, organisationId, asOf));
+  let index: RosterIndex;
   if (memo) {
     await requireOrganisationRole(ctx.store, actor, organisationId, ANY_ROLE);
     checkDate(asOf);
-    rows = await memo(organisationId, asOf, compute);
-  } else rows = await compute();
-  const lines = rosterLines(rows);
-  const soon = sortRosterLines(
-    lines.filter((l) => l.status === 'due-soon'),
-    'deadline',
-    false,
-  );
-  const matching = sortRosterLines(filterRosterLines(lines, query.status, query.text), sort, descending);
+    index = await memo(organisationId, asOf, compute);
+  } else index = await compute();
+  const matching = index.matching({
+    sort,
+    descending,
+    ...(query.status ? { status: query.status } : {}),
+    ...(query.text ? { text: query.text } : {}),
+  });
   return {
     asOf,
-    people: rows.length,
-    lines: lines.length,
-    summary: peopleSummary(lines),
-    counts: statusCounts(lines),
-    soon: { total: soon.length, lines: soon.slice(0, ROSTER_SOON_LISTED) },
+    people: index.people,
+    lines: index.lines.length,
+    summary: index.summary,
+    counts: index.counts,
+    soon: { total: index.soon.length, lines: index.soon.slice(0, ROSTER_SOON_LISTED) },
     matching: matching.length,
     offset,
     limit,

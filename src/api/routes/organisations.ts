@@ -262,8 +262,8 @@ export const organisationRoutes: RouteGroup = (app, { uc, statusCache }) => {
       const memo: RosterMemo | undefined = statusCache
         ? (organisationId, asOf, compute) =>
             statusCache.memo(`roster\u0000${organisationId}\u0000${asOf}`, organisationId, async () => {
-              const rows = await compute();
-              return { value: rows, personIds: rows.map((r) => r.person.id) };
+              const index = await compute();
+              return { value: index, personIds: index.personIds() };
             })
         : undefined;
       const view = await rosterView(
