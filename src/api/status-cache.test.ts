@@ -226,6 +226,48 @@ describe('values kept for an organisation (memo)', () => {
     cache.close();
   });
 
+  it('brings a kept value up to date for the people who changed, when it can', async () => {
+    const f = feed();
+    const cache = await createStatusCache(f.feed);
+    const calls: string[] = [];
+    let version = 0;
+    const get = (during?: () => void) =>
+      cache.memo(
+        'roster:o1',
+        'o1',
+        async () => {
+          calls.push('compute');
+          return { value: `v${++version}`, personIds: ['p1', 'p2', 'p3'] };
+        },
+        async (kept, changed) => {
+          calls.push(`refresh ${kept} ${[...changed].sort().join(',')}`);
+          during?.();
+          await cache.sync();
+          return { value: `v${++version}`, personIds: ['p1', 'p2', 'p3'] };
+        },
+      );
+    expect(await get()).toBe('v1');
+    f.write('p2', null);
+    f.write('p3', null);
+    f.write('p9', null);
+    await cache.sync();
+    expect(await get()).toBe('v2');
+    expect(await get()).toBe('v2');
+    expect(calls).toEqual(['compute', 'refresh v1 p2,p3']);
+    // A change while it refreshes: the answer is given, the kept value stays marked for next time.
+    f.write('p1', null);
+    await cache.sync();
+    expect(await get(() => f.write('p3', null))).toBe('v3');
+    expect(await get()).toBe('v4');
+    expect(calls.slice(2)).toEqual(['refresh v2 p1', 'refresh v2 p1,p3']);
+    // A change naming the organisation (someone joins the roster) computes it again.
+    f.write('p4', 'o1');
+    await cache.sync();
+    expect(await get()).toBe('v5');
+    expect(calls.at(-1)).toBe('compute');
+    cache.close();
+  });
+
   it('keeps a bounded number, dropping the least recently used', async () => {
     const cache = await createStatusCache(feed().feed, { maxMemos: 2 });
     let computed = 0;

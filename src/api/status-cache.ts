@@ -64,13 +64,15 @@ export interface StatusCache {
   get(accountId: string, personId: string, asOf: string, compute: () => Promise<Buffer>): Promise<Buffer>;
   /**
    * A value computed from an organisation's people (its roster), kept until a change names the
-   * organisation, one of those people, or no person at all. The caller authorises first: a hit
-   * skips `compute`.
+   * organisation or no person at all. A change naming one of its people drops it too, unless
+   * `refresh` is given: the next call then brings the kept value up to date for the people who
+   * changed. The caller authorises first: a hit skips `compute`.
    */
   memo<T>(
     key: string,
     organisationId: string,
     compute: () => Promise<{ value: T; personIds: Iterable<string> }>,
+    refresh?: (value: T, changed: string[]) => Promise<{ value: T; personIds: Iterable<string> }>,
   ): Promise<T>;
   /** Reads the audit log and drops what changed since the last read. */
   sync(): Promise<void>;
@@ -88,7 +90,15 @@ export async function createStatusCache(
 ): Promise<StatusCache> {
   const maxEntries = options.maxEntries ?? 20_000;
   const maxMemos = options.maxMemos ?? 8;
-  const memos = new Map<string, { organisationId: string; persons: Set<string>; value: unknown }>();
+  interface Memo {
+    organisationId: string;
+    persons: Set<string>;
+    value: unknown;
+    /** People who changed since the value was computed, for `refresh` to bring up to date. */
+    dirty: Set<string>;
+    refreshable: boolean;
+  }
+  const memos = new Map<string, Memo>();
   // Memos being computed, with what changed meanwhile: a value is kept only if none of it touched it.
   const memoFlights = new Map<
     string,
@@ -124,11 +134,10 @@ export async function createStatusCache(
       else if (change.personId !== null) flight.changed.add(change.personId);
     }
     for (const [key, memo] of memos) {
-      if (
-        memo.organisationId === change.organisationId ||
-        (change.personId !== null && memo.persons.has(change.personId))
-      ) {
-        memos.delete(key);
+      if (memo.organisationId === change.organisationId) memos.delete(key);
+      else if (change.personId !== null && memo.persons.has(change.personId)) {
+        if (memo.refreshable) memo.dirty.add(change.personId);
+        else memos.delete(key);
       }
     }
   };
@@ -208,9 +217,10 @@ export async function createStatusCache(
       key: string,
       organisationId: string,
       compute: () => Promise<{ value: T; personIds: Iterable<string> }>,
+      refresh?: (value: T, changed: string[]) => Promise<{ value: T; personIds: Iterable<string> }>,
     ): Promise<T> {
       const hit = memos.get(key);
-      if (hit) {
+      if (hit && hit.dirty.size === 0) {
         memos.delete(key);
         memos.set(key, hit);
         return hit.value as T;
@@ -222,11 +232,21 @@ export async function createStatusCache(
         spoiled: false,
         changed: new Set(),
       };
-      const work = compute().then(({ value, personIds }) => {
+      const changed = hit && refresh ? [...hit.dirty] : undefined;
+      const run = changed ? refresh!(hit!.value as T, changed) : compute();
+      const work = run.then(({ value, personIds }) => {
         const persons = new Set(personIds);
         const touched = flight.spoiled || [...flight.changed].some((p) => persons.has(p));
+        // A value something changed under is not kept; a kept one stays, with those people marked.
         if (!touched) {
-          memos.set(key, { organisationId, persons, value });
+          memos.delete(key);
+          memos.set(key, {
+            organisationId,
+            persons,
+            value,
+            dirty: new Set(),
+            refreshable: refresh !== undefined,
+          });
           if (memos.size > maxMemos) memos.delete(memos.keys().next().value!);
         }
         return value;

@@ -174,6 +174,42 @@ export async function listRoster(
   await requireOrganisationRole(ctx.store, actor, organisationId, ANY_ROLE);
   const entries = await ctx.store.roster.list(organisationId);
   const consents = await ctx.store.consents.activeForOrganisation(organisationId);
+  return rosterRowsOf(ctx, organisationId, asOf, entries, consents);
+}
+
+/**
+ * The roster rows of these people only, as `listRoster` gives them: how a roster kept between
+ * requests is brought up to date when some of its people change. People no longer on the roster
+ * are left out.
+ */
+export async function rosterRowsFor(
+  ctx: UseCaseContext,
+  actor: Actor,
+  organisationId: string,
+  personIds: readonly string[],
+  asOf: string = utcDateOf(ctx.clock()),
+): Promise<RosterRow[]> {
+  await requireOrganisationRole(ctx.store, actor, organisationId, ANY_ROLE);
+  const entries: (RosterEntry & { person: Person })[] = [];
+  const consents = new Map<string, ConsentScope>();
+  for (const personId of personIds) {
+    const entry = await ctx.store.roster.find(organisationId, personId);
+    const person = entry && (await ctx.store.people.findById(personId));
+    if (!entry || !person) continue;
+    entries.push({ ...entry, person });
+    const grant = await ctx.store.consents.findActive(personId, organisationId);
+    if (grant) consents.set(personId, grant.scope);
+  }
+  return rosterRowsOf(ctx, organisationId, asOf, entries, consents);
+}
+
+async function rosterRowsOf(
+  ctx: UseCaseContext,
+  organisationId: string,
+  asOf: string,
+  entries: readonly (RosterEntry & { person: Person })[],
+  consents: ReadonlyMap<string, ConsentScope>,
+): Promise<RosterRow[]> {
   const access = (p: Person): RosterRow['access'] =>
     p.managedBy === organisationId && p.accountId === undefined ? 'managed' : (consents.get(p.id) ?? null);
   const visible = entries.filter((e) => access(e.person) !== null);

@@ -8,7 +8,7 @@ import { AppError } from '../core/errors.ts';
 import type { HoldingStatusSummary } from '../store/model.ts';
 import { ANY_ROLE, requireOrganisationRole } from './access.ts';
 import type { Actor, UseCaseContext } from './context.ts';
-import { listRoster, type RosterRow } from './people.ts';
+import { listRoster, type RosterRow, rosterRowsFor } from './people.ts';
 import { checkDate } from './status.ts';
 
 /**
@@ -19,6 +19,8 @@ export type RosterMemo = (
   organisationId: string,
   asOf: string,
   compute: () => Promise<RosterIndex>,
+  /** Brings a kept index up to date for the people who changed since it was built. */
+  refresh: (index: RosterIndex, changed: string[]) => Promise<RosterIndex>,
 ) => Promise<RosterIndex>;
 
 /** A line's status: the engine's, or why there is none (the person shares nothing; no holding yet). */
@@ -230,7 +232,7 @@ export class RosterIndex {
   readonly soon: RosterLine[];
   private readonly sorted = new Map<string, RosterLine[]>();
 
-  constructor(rows: readonly RosterRow[]) {
+  constructor(private readonly rows: readonly RosterRow[]) {
     this.people = rows.length;
     this.lines = rosterLines(rows);
     this.summary = peopleSummary(this.lines);
@@ -240,6 +242,21 @@ export class RosterIndex {
       'deadline',
       false,
     );
+  }
+
+  /** The index with these people's rows put in place of theirs (people without a row left out). */
+  withRows(people: readonly string[], rows: readonly RosterRow[]): RosterIndex {
+    const fresh = new Map(rows.map((r) => [r.person.id, r]));
+    const replaced = new Set(people);
+    const next: RosterRow[] = [];
+    for (const row of this.rows) {
+      if (!replaced.has(row.person.id)) next.push(row);
+      else {
+        const now = fresh.get(row.person.id);
+        if (now) next.push(now);
+      }
+    }
+    return new RosterIndex(next);
   }
 
   /** Every person on the roster (what a change must name to drop a kept index). */
@@ -278,7 +295,9 @@ export async function rosterView(
   if (memo) {
     await requireOrganisationRole(ctx.store, actor, organisationId, ANY_ROLE);
     checkDate(asOf);
-    index = await memo(organisationId, asOf, compute);
+    index = await memo(organisationId, asOf, compute, async (kept, changed) =>
+      kept.withRows(changed, await rosterRowsFor(ctx, actor, organisationId, changed, asOf)),
+    );
   } else index = await compute();
   const matching = index.matching({
     sort,

@@ -18,7 +18,13 @@ import {
   removeMember,
 } from '../../usecases/organisations.ts';
 import { addToRoster, createManagedPerson, listRoster, removeFromRoster } from '../../usecases/people.ts';
-import { ROSTER_SORTS, type RosterMemo, type RosterQuery, rosterView } from '../../usecases/roster-view.ts';
+import {
+  ROSTER_SORTS,
+  type RosterIndex,
+  type RosterMemo,
+  type RosterQuery,
+  rosterView,
+} from '../../usecases/roster-view.ts';
 import type { RouteGroup } from '../app.ts';
 import { actorOf } from '../plugins/auth.ts';
 import { rosterLine, rosterRow } from '../present.ts';
@@ -260,11 +266,15 @@ export const organisationRoutes: RouteGroup = (app, { uc, statusCache }) => {
     async (request) => {
       // The evaluated roster is kept between pages (statusCache drops it when the roster changes).
       const memo: RosterMemo | undefined = statusCache
-        ? (organisationId, asOf, compute) =>
-            statusCache.memo(`roster\u0000${organisationId}\u0000${asOf}`, organisationId, async () => {
-              const index = await compute();
-              return { value: index, personIds: index.personIds() };
-            })
+        ? (organisationId, asOf, compute, refresh) => {
+            const kept = async (index: RosterIndex) => ({ value: index, personIds: index.personIds() });
+            return statusCache.memo(
+              `roster\u0000${organisationId}\u0000${asOf}`,
+              organisationId,
+              async () => kept(await compute()),
+              async (index, changed) => kept(await refresh(index, changed)),
+            );
+          }
         : undefined;
       const view = await rosterView(
         uc,

@@ -200,6 +200,17 @@ describe('the roster dashboard', () => {
     expect(afterHolding).toMatchObject({ people: 61, lines: 64 });
     expect(afterHolding.counts).toContainEqual({ status: 'in-progress', count: 4 });
     expect(afterHolding.counts).toContainEqual({ status: 'no-status', count: 56 });
+    // A member's new name shows too (the kept roster is brought up to date for that member).
+    const renamed = await t.app.inject({
+      method: 'PATCH',
+      url: `/people/${member}`,
+      headers: owner.headers,
+      payload: { name: 'Member 00 (renamed)' },
+    });
+    expect(renamed.statusCode).toBe(200);
+    expect((await lines('q=renamed')).json().page.map((l: { person: string }) => l.person)).toEqual([
+      'Member 00 (renamed)',
+    ]);
     const newcomer = await signUp(t.app, 'roster-newcomer');
     await call(owner, 'PUT', `/organisations/${organisationId}/roster/${newcomer.personId}`, {});
     expect((await lines('limit=1')).json()).toMatchObject({ people: 62, lines: 65 });
