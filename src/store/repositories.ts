@@ -15,6 +15,7 @@ import {
   type CompletionFacts,
   type EvaluationRecords,
   evaluationRecordsOf,
+  type Person,
   type PersonRecords,
   type PersonWriters,
   type RosterEntry,
@@ -436,6 +437,9 @@ export function repositories(db: Db, copy?: CopyDriver): Repositories {
         return row && m.rosterFromRow(row);
       },
       async list(organisationId) {
+        // A certifying body's roster is a hundred thousand people: read as COPY text where the
+        // store has it (1.8-2.2 s through the driver's rows at that size).
+        if (copy) return rosterByCopy(db, copy, organisationId);
         const rows = await db
           .select({ entry: t.rosterEntries, person: t.people })
           .from(t.rosterEntries)
@@ -998,6 +1002,46 @@ function textLiteral(value: string): string {
 function textArrayLiteral(values: readonly string[]): string {
   const array = `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
   return `'${array.replace(/'/g, "''")}'::text[]`;
+}
+
+/** `roster.list` through COPY: the same entries and people, in the same order. */
+async function rosterByCopy(
+  db: Db,
+  copy: CopyDriver,
+  organisationId: string,
+): Promise<(RosterEntry & { person: Person })[]> {
+  const rows = new CopyCursor(
+    await copy.copyOut(
+      db,
+      `select r.person_id, r.external_ref, r.created_at, p.account_id, p.managed_by, p.name, p.email, p.created_at from roster_entries r join people p on p.id = r.person_id where r.organisation_id = ${textLiteral(organisationId)} order by p.name, p.id`,
+    ),
+  );
+  const out: (RosterEntry & { person: Person })[] = [];
+  while (rows.nextRow()) {
+    const personId = rows.field()!;
+    const externalRef = rows.field();
+    const createdAt = m.isoTimestamp(rows.field()!);
+    const accountId = rows.field();
+    const managedBy = rows.field();
+    const name = rows.field();
+    const email = rows.field();
+    const personCreatedAt = m.isoTimestamp(rows.field()!);
+    out.push({
+      organisationId,
+      personId,
+      ...(externalRef === null ? {} : { externalRef }),
+      createdAt,
+      person: {
+        id: personId,
+        ...(accountId === null ? {} : { accountId }),
+        ...(managedBy === null ? {} : { managedBy }),
+        ...(name === null ? {} : { name }),
+        ...(email === null ? {} : { email }),
+        createdAt: personCreatedAt,
+      },
+    });
+  }
+  return out;
 }
 
 /** Rows by a key, each list in the rows' order. */

@@ -176,19 +176,50 @@ async function summariesOfFacts(
   return rows;
 }
 
+/** People per read when a long list is evaluated (currentSummaries). */
+const SUMMARY_BATCH = 2000;
+
 /**
  * The summaries of these people as of a date, read and evaluated now (a roster): only the facts
  * of completions that can still count are read, and the kernel compiled for this rule set is kept
- * for the next call.
+ * for the next call. A long list is read in batches, the next READ_AHEAD batches read while one is
+ * evaluated (on PostgreSQL the reads run on other connections beside the evaluation).
  */
 export async function currentSummaries(
   store: Repositories,
   personIds: readonly string[],
   ruleSet: RuleSet,
   asOf: string,
+  options: { batchSize?: number } = {},
 ): Promise<HoldingStatusSummary[]> {
   checkDate(asOf);
-  return batchEvaluator(store, ruleSet, asOf, { contiguous: false })(personIds);
+  const batch = options.batchSize ?? SUMMARY_BATCH;
+  const evaluateBatch = batchEvaluator(store, ruleSet, asOf, { contiguous: false });
+  if (personIds.length <= batch) return evaluateBatch(personIds);
+  const summaries: HoldingStatusSummary[] = [];
+  const reads: Promise<HoldingStatusSummary[]>[] = [];
+  let next = 0;
+  const readAhead = () => {
+    while (reads.length < READ_AHEAD && next < personIds.length) {
+      const read = evaluateBatch(personIds.slice(next, next + batch));
+      read.catch(() => undefined); // surfaced when awaited
+      reads.push(read);
+      next += batch;
+    }
+  };
+  try {
+    readAhead();
+    while (reads.length > 0) {
+      const rows = await reads.shift()!;
+      readAhead();
+      for (const row of rows) summaries.push(row);
+    }
+  } catch (error) {
+    // Nothing is left running when the error is thrown.
+    await Promise.allSettled(reads);
+    throw error;
+  }
+  return summaries;
 }
 
 /** The object engine's summaries of these people, one by one. */

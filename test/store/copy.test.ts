@@ -10,7 +10,7 @@ import { completionFacts } from '../../src/store/model.ts';
 import { pgliteCopy } from '../../src/store/pglite.ts';
 import type { Store } from '../../src/store/port.ts';
 import { postgresCopy } from '../../src/store/postgres.ts';
-import { queryRows } from '../../src/store/repositories.ts';
+import { queryRows, repositories } from '../../src/store/repositories.ts';
 import { BACKENDS, reportSkippedBackends } from './backends.ts';
 
 reportSkippedBackends();
@@ -130,6 +130,47 @@ describe.each(BACKENDS)('COPY round trip on $name', (backend) => {
     );
     // … and every connection still answers, with its own rows only.
     for (let i = 0; i < 6; i++) expect(await read('select 42')).toBe('42\n');
+  });
+
+  it('reads a roster by COPY as the driver reads it: awkward names, absent fields, fractions of seconds', async () => {
+    const organisationId = 'org\t"1"';
+    await store.organisations.insert({
+      id: organisationId,
+      name: 'Body',
+      createdAt: '2026-01-01T00:00:00.000Z',
+    });
+    const members = AWKWARD.map((text, i) => ({
+      id: `member-${i}`,
+      ...(i % 3 === 0 ? {} : { name: text }),
+      ...(i % 2 === 0 ? { email: `m${i}@example.test` } : {}),
+      ...(i % 4 === 1 ? { managedBy: organisationId } : {}),
+      createdAt: `2026-01-0${1 + i}T10:20:30.${String(i * 111).padStart(3, '0')}Z`,
+    }));
+    await store.people.insertMany(members);
+    await store.roster.addMany(
+      members.map((p, i) => ({
+        organisationId,
+        personId: p.id,
+        ...(i % 2 === 1 ? { externalRef: AWKWARD[(i + 1) % AWKWARD.length]! } : {}),
+        createdAt: `2026-02-0${1 + i}T00:00:00.${String(i).padStart(3, '0')}Z`,
+      })),
+    );
+    const byCopy = await store.roster.list(organisationId);
+    const byDriver = await store.repositoriesFor((db) => repositories(db).roster.list(organisationId));
+    expect(byCopy).toHaveLength(AWKWARD.length);
+    expect(byCopy).toEqual(byDriver);
+    expect(byCopy.find((e) => e.personId === 'member-1')).toEqual({
+      organisationId,
+      personId: 'member-1',
+      externalRef: AWKWARD[2],
+      createdAt: '2026-02-02T00:00:00.001Z',
+      person: {
+        id: 'member-1',
+        managedBy: organisationId,
+        name: AWKWARD[1],
+        createdAt: '2026-01-02T10:20:30.111Z',
+      },
+    });
   });
 
   it('refreshes statistics of the tables named, and refuses a name it does not know', async () => {

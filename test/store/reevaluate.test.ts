@@ -115,6 +115,9 @@ describe.each(BACKENDS)('re-evaluation on $name', (backend) => {
       const current = await currentSummaries(store, ids, ruleSet, asOf);
       expect(byHolding(current)).toEqual(byHolding(object));
       expect(current.length).toBeGreaterThan(ids.length);
+      // Read in batches of 10, two ahead of the one evaluated: the same summaries.
+      const batched = await currentSummaries(store, ids, ruleSet, asOf, { batchSize: 10 });
+      expect(byHolding(batched)).toEqual(byHolding(current));
     }
     await expect(currentSummaries(store, ids, ruleSet, '2026-02-30')).rejects.toMatchObject({
       code: 'invalid-input',
