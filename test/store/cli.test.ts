@@ -66,6 +66,52 @@ describe('storage commands', () => {
       'person,id,completed,title,activity,provider,hours,format,type,event,source,credential,units,category,topic,status',
     );
 
+    // A roster as of a date, all of it and only the rows of one status.
+    const roster = (...extra: string[]) =>
+      run([
+        '--data',
+        data,
+        'export',
+        '--roster',
+        'demo5-org00001',
+        '--format',
+        'csv',
+        '--on',
+        '2026-01-01',
+        ...extra,
+      ]);
+    const whole = (await roster()).out.trim().split('\n');
+    expect(whole[0]).toBe(
+      'person_id,name,email,external_ref,access,credential,status,as_of,cycle_end,required,counted,missing',
+    );
+    expect(whole.length).toBeGreaterThan(2);
+    const statusOf = (row: string) => row.split(',')[6]!;
+    const first = statusOf(whole[1]!);
+    const only = (await roster('--status', first)).out.trim().split('\n');
+    expect(only.slice(1).map(statusOf)).toEqual(
+      whole
+        .slice(1)
+        .map(statusOf)
+        .filter((s) => s === first),
+    );
+    expect(only.slice(1).every((row) => row.split(',')[7] === '2026-01-01' || row.split(',')[7] === '')).toBe(
+      true,
+    );
+    const badDate = await roster('--on', '2026-02-30');
+    expect(badDate.code).toBe(2);
+    expect(badDate.err).toContain('--on');
+    const notRoster = await run([
+      '--data',
+      data,
+      'export',
+      '--person',
+      'demo5-p0000002',
+      '--status',
+      'expired',
+    ]);
+    expect(notRoster.code).toBe(2);
+    expect(notRoster.err).toContain('--status applies to a roster export');
+
     const backup = join(dir, 'all.jsonl.gz');
     expect((await run(['--data', data, 'backup', backup])).code).toBe(0);
     expect(readFileSync(backup).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));

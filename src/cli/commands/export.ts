@@ -12,10 +12,13 @@ import type { CliContext } from '../context.ts';
 import { renderJson } from '../output.ts';
 import { withStore } from './db.ts';
 import { findPersonByKey } from './import.ts';
+import { parseDateOption } from './status.ts';
 
 interface ExportOptions {
   person?: string;
   roster?: string;
+  status?: string;
+  on?: string;
   format: 'json' | 'csv';
   out?: string;
 }
@@ -53,8 +56,13 @@ export function registerExport(program: Command, cli: CliContext): void {
     .option('--person <id|email>', 'whose records to export (csv: default everyone)')
     .option(
       '--roster <organisation-id>',
-      "export this organisation's roster with each holding's stored status (csv)",
+      "export this organisation's roster, one row per person and credential with its status (csv)",
     )
+    .option(
+      '--status <status>',
+      'roster: only the rows with this status (e.g. due-soon, expired, not-shared)',
+    )
+    .option('--on <date>', 'roster: statuses as of this date (YYYY-MM-DD); default today')
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv']).default('json'))
     .option('--out <file>', 'write to a file instead of stdout')
     .action((opts: ExportOptions) =>
@@ -66,8 +74,22 @@ export function registerExport(program: Command, cli: CliContext): void {
             throw AppError.invalid('a roster exports as --format csv', [
               { field: 'format', message: 'use csv' },
             ]);
-          await toOutput(cli, opts.out, (s) => exportRosterCsv(ctx, SYSTEM, opts.roster!, s));
+          const query = {
+            ...(opts.status ? { status: opts.status } : {}),
+            ...(opts.on ? { asOf: parseDateOption(opts.on, '--on') } : {}),
+          };
+          await toOutput(cli, opts.out, (s) => exportRosterCsv(ctx, SYSTEM, opts.roster!, s, query));
           return;
+        }
+        for (const [option, value] of [
+          ['--status', opts.status],
+          ['--on', opts.on],
+        ] as const) {
+          if (value !== undefined) {
+            throw AppError.invalid(`${option} applies to a roster export`, [
+              { field: option.slice(2), message: 'use it with --roster' },
+            ]);
+          }
         }
         const person = opts.person ? await findPersonByKey(store, opts.person) : undefined;
         if (opts.format === 'json') {
