@@ -287,4 +287,18 @@ describe('values kept for an organisation (memo)', () => {
     expect(computed).toBe(4);
     cache.close();
   });
+
+  it('keeps the people they cover within a bound, and always the newest', async () => {
+    const cache = await createStatusCache(feed().feed, { maxMemoPeople: 5 });
+    const people = (n: number, org: string) => Array.from({ length: n }, (_, i) => `${org}-${i}`);
+    const get = (org: string, n: number) => cache.memo(`roster:${org}`, org, roster(people(n, org)));
+    await get('a', 2);
+    await get('b', 3);
+    expect(cache.memos).toBe(2);
+    await get('c', 1);
+    expect(cache.memos).toBe(2); // a (the oldest) went to make room
+    await get('d', 9);
+    expect(cache.memos).toBe(1); // over the bound alone, the newest is kept
+    cache.close();
+  });
 });

@@ -55,6 +55,11 @@ export interface StatusCacheOptions {
   maxEntries?: number;
   /** Values computed over many people (an organisation's roster) kept at once; the oldest go first. */
   maxMemos?: number;
+  /**
+   * People those values may cover in all (default 400,000): a certifying body's roster of 100,000
+   * is 100-150 MB kept, so a few large ones fill the bound where many gyms' would not.
+   */
+  maxMemoPeople?: number;
   pollMs?: number;
   /** Told when a poll fails (the next poll retries from the same place). */
   onPollError?: (error: unknown) => void;
@@ -90,6 +95,7 @@ export async function createStatusCache(
 ): Promise<StatusCache> {
   const maxEntries = options.maxEntries ?? 20_000;
   const maxMemos = options.maxMemos ?? 8;
+  const maxMemoPeople = options.maxMemoPeople ?? 400_000;
   interface Memo {
     organisationId: string;
     persons: Set<string>;
@@ -247,7 +253,14 @@ export async function createStatusCache(
             dirty: new Set(),
             refreshable: refresh !== undefined,
           });
-          if (memos.size > maxMemos) memos.delete(memos.keys().next().value!);
+          // The least recently used go first; the newest stays, however large.
+          let people = 0;
+          for (const memo of memos.values()) people += memo.persons.size;
+          for (const [oldest, memo] of memos) {
+            if (oldest === key || (memos.size <= maxMemos && people <= maxMemoPeople)) break;
+            memos.delete(oldest);
+            people -= memo.persons.size;
+          }
         }
         return value;
       });
