@@ -124,7 +124,7 @@ export function RosterPage({ organisationId }: { organisationId: string }) {
             )}
           </section>
 
-          <section className="card" aria-labelledby="staff-title">
+          <section className="card" aria-labelledby="staff-title" aria-busy={view.loading}>
             <div className="section-head">
               <h2 id="staff-title">Staff</h2>
               <a
@@ -157,7 +157,9 @@ export function RosterPage({ organisationId }: { organisationId: string }) {
               />
             </div>
             <p className="small muted" aria-live="polite">
-              Showing {data.page.length.toLocaleString('en')} of {data.matching.toLocaleString('en')}
+              {view.loading
+                ? 'Updating…'
+                : `Showing ${data.page.length.toLocaleString('en')} of ${data.matching.toLocaleString('en')}`}
             </p>
             <RosterTable
               lines={data.page.map(rosterLine)}
