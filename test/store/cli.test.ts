@@ -97,6 +97,12 @@ describe('storage commands', () => {
     expect(only.slice(1).every((row) => row.split(',')[7] === '2026-01-01' || row.split(',')[7] === '')).toBe(
       true,
     );
+    // Without --format a roster is CSV; asked for as JSON it is refused, naming the option.
+    const plain = await run(['--data', data, 'export', '--roster', 'demo5-org00001', '--on', '2026-01-01']);
+    expect(plain.out.trim().split('\n')).toEqual(whole);
+    const json = await run(['--data', data, 'export', '--roster', 'demo5-org00001', '--format', 'json']);
+    expect(json.code).toBe(2);
+    expect(json.err).toContain('a roster exports as --format csv');
     const badDate = await roster('--on', '2026-02-30');
     expect(badDate.code).toBe(2);
     expect(badDate.err).toContain('--on');

@@ -63,10 +63,16 @@ export function registerExport(program: Command, cli: CliContext): void {
       'roster: only the rows with this status (e.g. due-soon, expired, not-shared)',
     )
     .option('--on <date>', 'roster: statuses as of this date (YYYY-MM-DD); default today')
-    .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv']).default('json'))
+    .addOption(
+      new Option('--format <format>', 'output format (a roster: csv)')
+        .choices(['json', 'csv'])
+        .default('json'),
+    )
     .option('--out <file>', 'write to a file instead of stdout')
-    .action((opts: ExportOptions) =>
+    .action((opts: ExportOptions, command: Command) =>
       withStore(cli, async (store, ctx) => {
+        // A roster is CSV: without --format, --roster means csv rather than an error.
+        if (opts.roster && command.getOptionValueSource('format') === 'default') opts.format = 'csv';
         const [{ exportCompletionsCsv, exportRosterCsv }, { exportProfile, profileToDocument }] =
           await Promise.all([import('../../usecases/imports.ts'), import('../../usecases/profile.ts')]);
         if (opts.roster) {
