@@ -12,8 +12,9 @@ import { listRoster, type RosterRow, rosterRowsFor } from './people.ts';
 import { checkDate } from './status.ts';
 
 /**
- * Keeps an organisation's evaluated roster between requests (the API's cache, which drops it when
- * the organisation or one of its people changes). Called only once the actor is authorised.
+ * Keeps an organisation's evaluated roster between requests (the API's cache: it computes the
+ * roster again when the organisation changes, and refreshes the people who changed). Called only
+ * once the actor is authorised.
  */
 export type RosterMemo = (
   organisationId: string,
