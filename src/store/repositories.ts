@@ -1016,30 +1016,24 @@ async function rosterByCopy(
       `select r.person_id, r.external_ref, r.created_at, p.account_id, p.managed_by, p.name, p.email, p.created_at from roster_entries r join people p on p.id = r.person_id where r.organisation_id = ${textLiteral(organisationId)} order by p.name, p.id`,
     ),
   );
+  // Rows become the drizzle row shapes the mappers take, so both paths give equal entries.
   const out: (RosterEntry & { person: Person })[] = [];
   while (rows.nextRow()) {
-    const personId = rows.field()!;
-    const externalRef = rows.field();
-    const createdAt = m.isoTimestamp(rows.field()!);
-    const accountId = rows.field();
-    const managedBy = rows.field();
-    const name = rows.field();
-    const email = rows.field();
-    const personCreatedAt = m.isoTimestamp(rows.field()!);
-    out.push({
+    const entry = {
       organisationId,
-      personId,
-      ...(externalRef === null ? {} : { externalRef }),
-      createdAt,
-      person: {
-        id: personId,
-        ...(accountId === null ? {} : { accountId }),
-        ...(managedBy === null ? {} : { managedBy }),
-        ...(name === null ? {} : { name }),
-        ...(email === null ? {} : { email }),
-        createdAt: personCreatedAt,
-      },
-    });
+      personId: rows.field()!,
+      externalRef: rows.field(),
+      createdAt: rows.field()!,
+    };
+    const person = {
+      id: entry.personId,
+      accountId: rows.field(),
+      managedBy: rows.field(),
+      name: rows.field(),
+      email: rows.field(),
+      createdAt: rows.field()!,
+    };
+    out.push({ ...m.rosterFromRow(entry), person: m.personFromRow(person) });
   }
   return out;
 }

@@ -7,7 +7,6 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import { utcDateOf } from '../core/dates.ts';
 import { AppError } from '../core/errors.ts';
 import { formatUnits } from '../core/units.ts';
 import {
@@ -529,8 +528,7 @@ export async function exportRosterCsv(
   output: Writable,
   query: RosterQuery = {},
 ): Promise<number> {
-  const asOf = query.asOf ?? utcDateOf(ctx.clock());
-  const lines = await rosterLinesMatching(ctx, actor, organisationId, { ...query, asOf });
+  const lines = await rosterLinesMatching(ctx, actor, organisationId, query);
   const units = (m: number | undefined) => (m === undefined ? '' : formatUnits(m));
   const rows = (async function* () {
     for (let i = 0; i < lines.length; i += 1000) {

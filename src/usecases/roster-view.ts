@@ -9,7 +9,6 @@ import type { HoldingStatusSummary } from '../store/model.ts';
 import { ANY_ROLE, requireOrganisationRole } from './access.ts';
 import type { Actor, UseCaseContext } from './context.ts';
 import { listRoster, type RosterRow, rosterRowsFor } from './people.ts';
-import { checkDate } from './status.ts';
 
 /**
  * Keeps an organisation's evaluated roster between requests (the API's cache: it computes the
@@ -216,17 +215,11 @@ function checkedQuery(query: RosterQuery) {
 }
 
 /**
- * The roster dashboard for an organisation: counts over every line, the lines lapsing soon, and one
- * page of the lines the filters match. Any member of the organisation may read it; what it shows of
- * each person follows their consent (listRoster).
- */
-/**
  * An evaluated roster with what every view of it shares: its lines, counts and the lines due soon,
  * and each sort order once asked for (sorting a quarter of a million lines is most of a page's
  * work). Kept between requests by `RosterMemo`.
  */
 export class RosterIndex {
-  readonly people: number;
   readonly lines: RosterLine[];
   readonly summary: RosterView['summary'];
   readonly counts: RosterView['counts'];
@@ -234,7 +227,6 @@ export class RosterIndex {
   private readonly sorted = new Map<string, RosterLine[]>();
 
   constructor(private readonly rows: readonly RosterRow[]) {
-    this.people = rows.length;
     this.lines = rosterLines(rows);
     this.summary = peopleSummary(this.lines);
     this.counts = statusCounts(this.lines);
@@ -260,9 +252,14 @@ export class RosterIndex {
     return new RosterIndex(next);
   }
 
+  /** People on the roster. */
+  get people(): number {
+    return this.rows.length;
+  }
+
   /** Every person on the roster (what a change must name to drop a kept index). */
   personIds(): string[] {
-    return [...new Set(this.lines.map((l) => l.personId))];
+    return this.rows.map((r) => r.person.id);
   }
 
   sortedBy(key: RosterSort, descending: boolean): RosterLine[] {
@@ -282,6 +279,11 @@ export class RosterIndex {
   }
 }
 
+/**
+ * The roster dashboard for an organisation: counts over every line, the lines lapsing soon, and one
+ * page of the lines the filters match. Any member of the organisation may read it; what it shows of
+ * each person follows their consent (listRoster).
+ */
 export async function rosterView(
   ctx: UseCaseContext,
   actor: Actor,
@@ -294,8 +296,8 @@ export async function rosterView(
   const compute = async () => new RosterIndex(await listRoster(ctx, actor, organisationId, asOf));
   let index: RosterIndex;
   if (memo) {
+    // A kept index skips listRoster, and with it the authorisation: it is done here first.
     await requireOrganisationRole(ctx.store, actor, organisationId, ANY_ROLE);
-    checkDate(asOf);
     index = await memo(organisationId, asOf, compute, async (kept, changed) =>
       kept.withRows(changed, await rosterRowsFor(ctx, actor, organisationId, changed, asOf)),
     );

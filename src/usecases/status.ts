@@ -29,7 +29,7 @@ import type { Actor, UseCaseContext } from './context.ts';
 import { profileOf, profileOfRecords } from './profile.ts';
 import { BATCHES_PER_WORKER, ReevaluationPool } from './reevaluate-pool.ts';
 
-export function checkDate(asOf: string): void {
+function checkDate(asOf: string): void {
   if (!isIsoDate(asOf)) {
     throw AppError.invalid('the as-of date is not valid', [
       { field: 'asOf', message: 'must be a calendar date YYYY-MM-DD' },
@@ -196,30 +196,52 @@ export async function currentSummaries(
   const batch = options.batchSize ?? SUMMARY_BATCH;
   const evaluateBatch = batchEvaluator(store, ruleSet, asOf, { contiguous: false });
   if (personIds.length <= batch) return evaluateBatch(personIds);
+  const pages = function* () {
+    for (let i = 0; i < personIds.length; i += batch) yield personIds.slice(i, i + batch);
+  };
   const summaries: HoldingStatusSummary[] = [];
-  const reads: Promise<HoldingStatusSummary[]>[] = [];
-  let next = 0;
-  const readAhead = () => {
-    while (reads.length < READ_AHEAD && next < personIds.length) {
-      const read = evaluateBatch(personIds.slice(next, next + batch));
-      read.catch(() => undefined); // surfaced when awaited
-      reads.push(read);
-      next += batch;
+  for await (const { rows } of evaluatedAhead(pages(), evaluateBatch)) {
+    for (const row of rows) summaries.push(row);
+  }
+  return summaries;
+}
+
+/**
+ * Each batch of people with its summaries, in order, the next READ_AHEAD batches read and
+ * evaluated while the caller works on the one it was given. A read takes several round trips
+ * (holdings, renewals, then the completions that can still count), each advancing only when
+ * evaluation yields, so one batch of lead left the caller waiting on the server. On an error, or
+ * when the caller stops early, nothing is left running.
+ */
+async function* evaluatedAhead(
+  source: Iterable<readonly string[]> | AsyncIterable<readonly string[]>,
+  evaluate: (ids: readonly string[]) => Promise<HoldingStatusSummary[]>,
+): AsyncGenerator<{ ids: readonly string[]; rows: HoldingStatusSummary[] }> {
+  const batches = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
+  const reads: { ids: readonly string[]; rows: Promise<HoldingStatusSummary[]> }[] = [];
+  let exhausted = false;
+  const readAhead = async () => {
+    while (!exhausted && reads.length < READ_AHEAD) {
+      const next = await batches.next();
+      if (next.done) exhausted = true;
+      else {
+        const rows = evaluate(next.value);
+        rows.catch(() => undefined); // surfaced when awaited
+        reads.push({ ids: next.value, rows });
+      }
     }
   };
   try {
-    readAhead();
+    await readAhead();
     while (reads.length > 0) {
-      const rows = await reads.shift()!;
-      readAhead();
-      for (const row of rows) summaries.push(row);
+      const batch = reads.shift()!;
+      const rows = await batch.rows;
+      await readAhead();
+      yield { ids: batch.ids, rows };
     }
-  } catch (error) {
-    // Nothing is left running when the error is thrown.
-    await Promise.allSettled(reads);
-    throw error;
+  } finally {
+    for (const pending of reads) await pending.rows.catch(() => undefined);
   }
-  return summaries;
 }
 
 /** The object engine's summaries of these people, one by one. */
@@ -410,35 +432,16 @@ async function inThisThread(
     contiguous: !options.personIds,
     ...(options.engine ? { engine: options.engine } : {}),
   });
-  // A read takes several round trips (holdings, renewals, then the completions that can still
-  // count), and each step only advances when evaluation yields, so one batch of lead left the loop
-  // waiting on the server: batches are read READ_AHEAD ahead, as promises of their summaries.
-  const reads: { ids: string[]; rows: Promise<HoldingStatusSummary[]> }[] = [];
-  let exhausted = false;
-  const readAhead = async () => {
-    while (!exhausted && reads.length < READ_AHEAD) {
-      const next = await source.next();
-      if (next.done) exhausted = true;
-      else {
-        const rows = evaluateBatch(next.value);
-        rows.catch(() => undefined); // surfaced when awaited
-        reads.push({ ids: next.value, rows });
-      }
-    }
-  };
-  const write = (ids: string[], rows: HoldingStatusSummary[]) =>
+  const write = (ids: readonly string[], rows: HoldingStatusSummary[]) =>
     rebuild ? rebuild.add(rows) : store.transaction((tx) => tx.statuses.replaceFor(ids, rows));
-  // One batch's summaries are written while the next is evaluated; at most one write is in flight.
+  // One batch's summaries are written while the next are read and evaluated; at most one write is
+  // in flight.
   let writing: Promise<void> | undefined;
   try {
-    await readAhead();
-    while (reads.length > 0) {
-      const batch = reads.shift()!;
-      const rows = await batch.rows;
-      await readAhead();
+    for await (const { ids, rows } of evaluatedAhead(source, evaluateBatch)) {
       await writing;
-      writing = write(batch.ids, rows).then(() => {
-        people += batch.ids.length;
+      writing = write(ids, rows).then(() => {
+        people += ids.length;
         holdings += rows.length;
         options.onProgress?.(people);
       });
@@ -447,7 +450,6 @@ async function inThisThread(
     await writing;
   } catch (error) {
     await writing?.catch(() => undefined);
-    for (const pending of reads) await pending.rows.catch(() => undefined);
     throw error;
   }
   return { people, holdings };

@@ -8,6 +8,9 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const csv = (text: string) => ({ payload: text, headers: { 'content-type': 'text/csv' } });
+/** POSTs a CSV file as this user. */
+const upload = (user: { headers: Record<string, string> }, url: string, file: ReturnType<typeof csv>) =>
+  t.app.inject({ method: 'POST', url, headers: { ...user.headers, ...file.headers }, payload: file.payload });
 
 describe('CSV imports and exports', () => {
   it('imports a person’s completions and exports them again', async () => {
@@ -15,12 +18,7 @@ describe('CSV imports and exports', () => {
     const file = csv(
       'completed,title,provider,hours,credential,units\n2025-02-02,Kettlebell Fundamentals,Local Workshop Co,8,nasm.cpt,0.8\n2025-03-01,Mobility,Online CE Hub,4,nasm.cpt,0.4\n',
     );
-    const res = await t.app.inject({
-      method: 'POST',
-      url: `/people/${user.personId}/completions.csv`,
-      headers: { ...user.headers, ...file.headers },
-      payload: file.payload,
-    });
+    const res = await upload(user, `/people/${user.personId}/completions.csv`, file);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ rows: 2, imported: 2, committed: true, errors: [] });
     const out = await t.app.inject({
@@ -40,12 +38,7 @@ describe('CSV imports and exports', () => {
     const file = csv(
       'completed,title,credential,units\n2025-02-02,Good,nasm.cpt,0.8\n2025-02-30,Bad date,nasm.cpt,0.8\n',
     );
-    const res = await t.app.inject({
-      method: 'POST',
-      url: `/people/${user.personId}/completions.csv`,
-      headers: { ...user.headers, ...file.headers },
-      payload: file.payload,
-    });
+    const res = await upload(user, `/people/${user.personId}/completions.csv`, file);
     expect(res.statusCode).toBe(400);
     expect(res.json().errors).toEqual([expect.objectContaining({ field: 'completed', line: 3, in: 'file' })]);
     const list = await t.app.inject({
@@ -54,24 +47,14 @@ describe('CSV imports and exports', () => {
       headers: user.headers,
     });
     expect(list.json().completions).toHaveLength(0);
-    const partial = await t.app.inject({
-      method: 'POST',
-      url: `/people/${user.personId}/completions.csv?onlyValid=true`,
-      headers: { ...user.headers, ...file.headers },
-      payload: file.payload,
-    });
+    const partial = await upload(user, `/people/${user.personId}/completions.csv?onlyValid=true`, file);
     expect(partial.json()).toMatchObject({ rows: 2, imported: 1, committed: true });
     expect(partial.json()).toMatchObject({ problems: 1, badRows: 1 });
     // Past the 1,000 problems listed, the bad rows are still counted.
     const lines = ['completed,title,hours'];
     for (let i = 0; i < 1_001; i++) lines.push(`2025-02-30,Bad ${i},x`);
     const many = csv(`${lines.join('\n')}\n`);
-    const refused = await t.app.inject({
-      method: 'POST',
-      url: `/people/${user.personId}/completions.csv`,
-      headers: { ...user.headers, ...many.headers },
-      payload: many.payload,
-    });
+    const refused = await upload(user, `/people/${user.personId}/completions.csv`, many);
     expect(refused.statusCode).toBe(400);
     expect(refused.json().detail).toBe(
       'the file has 1001 bad rows; nothing was imported (2002 problems, the first 1000 listed)',
@@ -91,12 +74,7 @@ describe('CSV imports and exports', () => {
       })
     ).json();
     const file = csv('email,name,external_ref\nsam@example.test,Sam,E-1\nkim@example.test,Kim,E-2\n');
-    const res = await t.app.inject({
-      method: 'POST',
-      url: `/organisations/${org.id}/roster.csv`,
-      headers: { ...owner.headers, ...file.headers },
-      payload: file.payload,
-    });
+    const res = await upload(owner, `/organisations/${org.id}/roster.csv`, file);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ rows: 2, imported: 2, committed: true });
     const roster = await t.app.inject({
@@ -162,12 +140,7 @@ describe('CSV imports and exports', () => {
     const good = csv(
       `person,completed,title,credential,units\nsam.many@example.test,2025-02-02,Workshop,nasm.cpt,0.8\n${owner.personId},2025-03-03,Own course,nasm.cpt,0.5\n`,
     );
-    const ok = await t.app.inject({
-      method: 'POST',
-      url: '/imports/completions.csv',
-      headers: { ...owner.headers, ...good.headers },
-      payload: good.payload,
-    });
+    const ok = await upload(owner, '/imports/completions.csv', good);
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ rows: 2, imported: 2, committed: true });
     const samCompletions = await t.app.inject({
@@ -178,12 +151,7 @@ describe('CSV imports and exports', () => {
     expect(samCompletions.json().completions).toHaveLength(1);
 
     const foreign = csv(`person,completed,title\n${stranger.personId},2025-02-02,Planted\n`);
-    const refused = await t.app.inject({
-      method: 'POST',
-      url: '/imports/completions.csv',
-      headers: { ...owner.headers, ...foreign.headers },
-      payload: foreign.payload,
-    });
+    const refused = await upload(owner, '/imports/completions.csv', foreign);
     expect(refused.statusCode).toBe(400);
     expect(refused.json().errors).toEqual([expect.objectContaining({ field: 'person', line: 2 })]);
     const strangers = await t.app.inject({

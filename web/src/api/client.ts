@@ -55,6 +55,13 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** A path with these query parameters (empty and absent ones left out). */
+export function withQuery(path: string, query: Record<string, string | undefined> = {}): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, v);
+  return params.size > 0 ? `${path}?${params}` : path;
+}
+
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
   let body: BodyInit | undefined;
@@ -68,9 +75,7 @@ export async function request<T>(method: string, path: string, options: RequestO
     const csrf = readCookie(CSRF_COOKIE);
     if (csrf) headers[CSRF_HEADER] = csrf;
   }
-  const query = new URLSearchParams();
-  for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined && v !== '') query.set(k, v);
-  const url = query.size > 0 ? `${path}?${query}` : path;
+  const url = withQuery(path, options.query);
   const init: RequestInit = { method, headers, credentials: 'same-origin' };
   if (body !== undefined) init.body = body;
   if (options.signal) init.signal = options.signal;

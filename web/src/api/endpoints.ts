@@ -2,7 +2,7 @@
  * Every API call the web app makes, typed with the server's schemas. Pages
  * call these and nothing else, so a route's path or shape lives in one place.
  */
-import { del, get, post, put, request } from './client.ts';
+import { del, get, post, put, request, withQuery } from './client.ts';
 import type {
   Account,
   CompletionInput,
@@ -98,12 +98,8 @@ export const api = {
   rosterView: (organisationId: string, query: RosterQuery) =>
     get<RosterView>(`/organisations/${organisationId}/roster/lines`, query),
   /** The roster's lines as CSV, with the dashboard's filters and sort (a download: the session cookie goes along). */
-  rosterCsvUrl: (organisationId: string, query: RosterQuery) => {
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(query)) if (v) params.set(k, v);
-    const search = params.toString();
-    return `/organisations/${encodeURIComponent(organisationId)}/roster.csv${search ? `?${search}` : ''}`;
-  },
+  rosterCsvUrl: (organisationId: string, query: RosterQuery) =>
+    withQuery(`/organisations/${encodeURIComponent(organisationId)}/roster.csv`, query),
   consents: (personId: string) => get<{ consents: ConsentGrant[] }>(`/people/${personId}/consents`),
   grantConsent: (personId: string, organisationId: string, scope: 'status' | 'records') =>
     put<ConsentGrant>(`/people/${personId}/consents/${organisationId}`, { scope }),
