@@ -1,6 +1,14 @@
 import { Readable } from 'node:stream';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type CsvRow, ROSTER_SPEC, type RowError, readCsv } from './csv.ts';
+import {
+  type CsvRow,
+  ROSTER_SPEC,
+  type RowError,
+  readCsv,
+  spreadsheetPlain,
+  spreadsheetSafe,
+} from './csv.ts';
 
 async function read(text: string, chunkSize: number): Promise<{ rows: CsvRow[]; errors: RowError[] }> {
   const bytes = Buffer.from(text);
@@ -94,5 +102,57 @@ describe('readCsv', () => {
     const { rows, errors } = await read(`email,nope\n${plain(3)}`, 5);
     expect(rows).toEqual([]);
     expect(errors.map((e) => e.column)).toEqual(['nope']);
+  });
+});
+
+describe('spreadsheet guard', () => {
+  it('writes a cell a spreadsheet would run as a formula as text, and nothing else', () => {
+    expect(spreadsheetSafe('=HYPERLINK("http://x.example","y")')).toBe(`'=HYPERLINK("http://x.example","y")`);
+    for (const start of ['=', '+', '-', '@', '\t', '\r'])
+      expect(spreadsheetSafe(`${start}1`)).toBe(`'${start}1`);
+    // Already apostrophes before a formula: one more, so that reading takes exactly one off.
+    expect(spreadsheetSafe("'=1")).toBe("''=1");
+    expect(spreadsheetSafe("''-2")).toBe("'''-2");
+    for (const kept of [
+      '',
+      'Kettlebell Fundamentals',
+      "'quoted",
+      "O'Brien",
+      '2025-01-12',
+      '0.5',
+      ' =1',
+      'a=b',
+    ])
+      expect(spreadsheetSafe(kept)).toBe(kept);
+  });
+
+  it('takes exactly one guard off, and gives back every value it guarded', () => {
+    expect(spreadsheetPlain("'=1")).toBe('=1');
+    expect(spreadsheetPlain("''=1")).toBe("'=1");
+    expect(spreadsheetPlain("'plain")).toBe("'plain");
+    expect(spreadsheetPlain("'")).toBe("'");
+    const cell = fc.stringMatching(/^['=+\-@\t\ra ]{0,6}$/);
+    fc.assert(
+      fc.property(fc.oneof(cell, fc.string()), (value) => {
+        expect(spreadsheetPlain(spreadsheetSafe(value))).toBe(value);
+        // What is written never starts a formula.
+        expect(spreadsheetSafe(value)).not.toMatch(/^[=+\-@\t\r]/);
+      }),
+      { seed: 7, numRuns: 2000 },
+    );
+  });
+
+  it('reads guarded cells without their guard, in both readers', async () => {
+    const fast = "email,name,external_ref\na@x.org,'=1+1,'-7\nb@x.org,''@x,'plain\n";
+    const general = `${fast}c@x.org,"'=SUM(A1,A2)",x\n`;
+    for (const text of [fast, general]) {
+      const { rows, errors } = await read(text, text.length);
+      expect(errors).toEqual([]);
+      expect(rows.slice(0, 2).map((r) => [r.values.name, r.values.external_ref])).toEqual([
+        ['=1+1', '-7'],
+        ["'@x", "'plain"],
+      ]);
+      if (text === general) expect(rows[2]!.values.name).toBe('=SUM(A1,A2)');
+    }
   });
 });

@@ -30,6 +30,26 @@ export interface CsvSpec {
   required: readonly string[];
 }
 
+/**
+ * Spreadsheets run a cell that starts with = + - @ (or a tab or carriage return) as a formula: a
+ * title typed as `=HYPERLINK(…)` into a shared record could act when someone opens an export. Such a
+ * cell is written with a leading apostrophe, which spreadsheets take as "text" and do not show. A
+ * value that already starts with apostrophes before one of those characters gets one more, so that
+ * reading (`spreadsheetPlain`) takes exactly one off and every value comes back as it was written.
+ */
+export function spreadsheetSafe(value: string): string {
+  return FORMULA_LIKE.test(value) ? `'${value}` : value;
+}
+
+/** A cell as `spreadsheetSafe` (or a person typing into a spreadsheet) guarded it, without the guard. */
+export function spreadsheetPlain(value: string): string {
+  return value.charCodeAt(0) === APOSTROPHE && GUARDED.test(value) ? value.slice(1) : value;
+}
+
+const FORMULA_LIKE = /^'*[=+\-@\t\r]/;
+const GUARDED = /^'+[=+\-@\t\r]/;
+const APOSTROPHE = 39;
+
 /** One record of a CSV file: its fields (trimmed) in the order of the file's header. */
 export interface CsvRecord {
   /** Line of the record in the file; the header is row 1. */
@@ -110,7 +130,7 @@ export async function* readCsvBatches(
         onError({ row, column: names[i]!, reason: 'contains a NUL character (\\0), which cannot be stored' });
         return;
       }
-      fields[i] = field;
+      fields[i] = spreadsheetPlain(field);
     }
     records.push({ row, fields });
   };

@@ -17,6 +17,7 @@ import {
   type RowError,
   readCsv,
   rosterFromCsv,
+  spreadsheetSafe,
 } from '../files/csv.ts';
 import { mergeCompletionTails } from '../store/completion-line.ts';
 import type { Membership, Person, PersonWriters, RosterEntry } from '../store/model.ts';
@@ -422,7 +423,9 @@ async function writeCsv(
   let count = 0;
   for await (const chunk of rows) {
     for (const row of chunk) {
-      await write(row);
+      // Exports are opened in spreadsheets: no cell may run as a formula (csv.ts `spreadsheetSafe`;
+      // the import takes the guard off again, so a completions export re-imports as it was).
+      await write(row.map(spreadsheetSafe));
       count++;
     }
   }
@@ -507,15 +510,6 @@ export const ROSTER_EXPORT_COLUMNS = [
 ] as const;
 
 /**
- * A roster export is read in spreadsheets, where a cell starting with = + - @ (or a tab or CR) runs
- * as a formula: such a cell gets a leading apostrophe, shown as text. (A completions export is not
- * changed this way: it must import again exactly as it was.)
- */
-export function spreadsheetSafeRow(cells: string[]): string[] {
-  return cells.map((c) => (/^[=+\-@\t\r]/.test(c) ? `'${c}` : c));
-}
-
-/**
  * Writes an organisation's roster, one row per line of the dashboard (`rosterView`): each visible
  * holding's status on a date (default today), and one row for a person with none, whose status says
  * why ("not-shared", "no-status"). The dashboard's filters and sort apply; by default every line, by
@@ -534,7 +528,7 @@ export async function exportRosterCsv(
     for (let i = 0; i < lines.length; i += 1000) {
       yield lines.slice(i, i + 1000).map((l) => {
         const h = l.holding;
-        return spreadsheetSafeRow([
+        return [
           l.personId,
           l.name ?? '',
           l.email ?? '',
@@ -547,7 +541,7 @@ export async function exportRosterCsv(
           units(h?.requiredMilli),
           units(h?.countedMilli),
           units(h?.missingMilli),
-        ]);
+        ];
       });
     }
   })();

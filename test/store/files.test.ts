@@ -19,7 +19,7 @@ import {
 import { addMember, changeMemberRole, createOrganisation } from '../../src/usecases/organisations.ts';
 import { addToRoster, listRoster } from '../../src/usecases/people.ts';
 import { exportProfile } from '../../src/usecases/profile.ts';
-import { addHolding } from '../../src/usecases/records.ts';
+import { addHolding, logCompletion } from '../../src/usecases/records.ts';
 import { BACKENDS, reportSkippedBackends } from './backends.ts';
 import { testContext } from './context.ts';
 
@@ -232,6 +232,53 @@ nobody@example.com,2025-03-01,Unknown person,,,,
     expect(back.errors).toEqual([]);
     const copy = await exportProfile(ctx, SYSTEM, second.person.id);
     expect(copy.completions).toEqual(profile.completions);
+  });
+
+  it('exports cells a spreadsheet would run as formulas as text, and re-imports them as they were', async () => {
+    const [from, to] = await Promise.all(
+      ['formula-from', 'formula-to'].map((name) =>
+        registerAccount(ctx, { email: `${name}@example.com`, password: 'long enough password' }),
+      ),
+    );
+    const titles = [
+      '=HYPERLINK("http://x.example","claim")',
+      '+1 day',
+      '-20% workshop',
+      "'=kept as typed",
+      'Plain',
+    ];
+    for (const [i, title] of titles.entries()) {
+      await logCompletion(ctx, SYSTEM, from!.person.id, {
+        title,
+        provider: i === 0 ? '@provider' : 'Provider',
+        completed: `2025-0${i + 1}-10`,
+        credits: [{ credential: 'nasm.cpt', units: '0.1', status: 'approved' }],
+      });
+    }
+    const out = sink();
+    await exportCompletionsCsv(ctx, SYSTEM, { personId: from!.person.id }, out.stream);
+    const cells = out
+      .text()
+      .trim()
+      .split('\n')
+      .slice(1)
+      .flatMap((line) => line.split(','));
+    // Every cell of the export opens as text; none starts a formula.
+    expect(cells.filter((c) => /^"?[=+\-@]/.test(c))).toEqual([]);
+    expect(out.text()).toContain(`"'=HYPERLINK(""http://x.example"",""claim"")",,'@provider,`);
+    expect(out.text()).toContain(",''=kept as typed,");
+    const back = await importCompletionsCsv(
+      ctx,
+      SYSTEM,
+      csv(out.text().replaceAll(from!.person.id, to!.person.id)),
+      {},
+    );
+    expect(back).toMatchObject({ imported: titles.length, errors: [] });
+    const [original, copy] = await Promise.all(
+      [from, to].map(async (r) => (await exportProfile(ctx, SYSTEM, r!.person.id)).completions),
+    );
+    expect(copy!.map((c) => c.title)).toEqual(titles);
+    expect(copy).toEqual(original);
   });
 
   it('keeps one list per person when a file names them by id and by email', async () => {
