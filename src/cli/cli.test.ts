@@ -90,6 +90,17 @@ describe('recert status', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--on');
   });
+
+  it('takes whole-number options as digits only, naming the option and the value it refuses', async () => {
+    for (const value of ['1e2', '0x10', '-1', '1.5', ' 9', '']) {
+      const { code, stderr } = await run('status', 'examples/profile.yaml', '--due-soon-days', value);
+      expect(code).toBe(2);
+      expect(stderr).toContain(`"${value}" is not a whole number of at least 0`);
+    }
+    expect(
+      (await run('status', 'examples/profile.yaml', '--due-soon-days', '30', '--on', '2025-01-01')).code,
+    ).toBe(0);
+  });
 });
 
 describe('recert rules', () => {

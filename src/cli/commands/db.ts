@@ -3,23 +3,13 @@
  * PostgreSQL when DATABASE_URL is set, otherwise PGlite in --data <dir>.
  */
 import type { Command } from 'commander';
-import { AppError } from '../../core/errors.ts';
 import type { Store } from '../../store/port.ts';
 import { SYSTEM, type UseCaseContext } from '../../usecases/context.ts';
 import type { CliContext } from '../context.ts';
+import { wholeNumberOption } from '../options.ts';
 import { formatOption, type OutputFormat, render } from '../output.ts';
 import { progress, withProgress } from './progress.ts';
 import { parseDateOption } from './status.ts';
-
-function workersOption(value: string): number {
-  const n = /^\d{1,2}$/.test(value) ? Number(value) : Number.NaN;
-  if (!(n >= 0 && n <= 64)) {
-    throw AppError.invalid('--workers must be a whole number from 0 to 64', [
-      { field: '--workers', message: `"${value}" is not a whole number from 0 to 64` },
-    ]);
-  }
-  return n;
-}
 
 /** Opens the configured store (migrating it unless told not to), runs fn, and always closes it. */
 export async function withStore<T>(
@@ -103,7 +93,10 @@ export function registerDb(program: Command, cli: CliContext): void {
         const asOf = opts.on ? parseDateOption(opts.on, '--on') : cli.today();
         const { reevaluate } = await import('../../usecases/status.ts');
         const bar = progress('re-evaluating people', await store.people.count());
-        const workers = opts.workers === undefined ? undefined : workersOption(opts.workers);
+        const workers =
+          opts.workers === undefined
+            ? undefined
+            : wholeNumberOption(opts.workers, '--workers', { min: 0, max: 64 });
         const result = await withProgress(
           bar,
           reevaluate(ctx, SYSTEM, asOf, {

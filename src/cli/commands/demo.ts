@@ -1,22 +1,12 @@
 /** `recert demo --people N --seed S`: loads a deterministic synthetic population. */
 import type { Command } from 'commander';
-import { AppError } from '../../core/errors.ts';
 import { SYSTEM } from '../../usecases/context.ts';
 import type { CliContext } from '../context.ts';
+import { wholeNumberOption } from '../options.ts';
 import { formatOption, type OutputFormat, render } from '../output.ts';
 import { withStore } from './db.ts';
 import { progress, withProgress } from './progress.ts';
 import { parseDateOption } from './status.ts';
-
-function positiveInt(value: string, option: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    throw AppError.invalid(`${option} must be a whole number of at least ${min}`, [
-      { field: option, message: `"${value}"` },
-    ]);
-  }
-  return n;
-}
 
 export function registerDemo(program: Command, cli: CliContext): void {
   program
@@ -29,8 +19,8 @@ export function registerDemo(program: Command, cli: CliContext): void {
     .option('--base-date <date>', 'the population\'s "today"; nothing is dated after it', '2026-01-01')
     .addOption(formatOption())
     .action((opts: { people: string; seed: string; baseDate: string; format: OutputFormat }) => {
-      const people = positiveInt(opts.people, '--people', 1);
-      const seed = positiveInt(opts.seed, '--seed', 0);
+      const people = wholeNumberOption(opts.people, '--people', { min: 1 });
+      const seed = wholeNumberOption(opts.seed, '--seed', { min: 0 });
       const baseDate = parseDateOption(opts.baseDate, '--base-date');
       return withStore(cli, async (_store, ctx) => {
         const { DEMO_PASSWORD, loadDemo } = await import('../../demo/load.ts');

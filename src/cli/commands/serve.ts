@@ -6,8 +6,8 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { shippedRuleSet } from '../../catalog/load.ts';
-import { AppError } from '../../core/errors.ts';
 import type { CliContext } from '../context.ts';
+import { wholeNumberOption } from '../options.ts';
 
 const WEB_ROOT = resolve(fileURLToPath(new URL('../../../web/dist', import.meta.url)));
 
@@ -19,12 +19,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--host <address>', 'address to bind (env HOST)', '')
     .action(async (opts: { port: string; host: string }) => {
       const portText = opts.port || ctx.env.PORT || '3000';
-      const port = Number(portText);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) {
-        throw AppError.invalid(`--port must be a port number, not "${portText}"`, [
-          { field: 'port', message: 'must be an integer from 0 to 65535' },
-        ]);
-      }
+      const port = wholeNumberOption(portText, opts.port ? '--port' : 'PORT', { min: 0, max: 65535 });
       // Loaded here, not at start-up: the API is the heaviest part of the CLI.
       const { startServer } = await import('../../api/server.ts');
       const server = await startServer({

@@ -10,6 +10,7 @@ import type { HoldingResult } from '../../core/engine/result.ts';
 import { AppError } from '../../core/errors.ts';
 import { readProfileFile } from '../../io/profile-file.ts';
 import type { CliContext } from '../context.ts';
+import { wholeNumberOption } from '../options.ts';
 import { formatOption, type OutputFormat, render, renderJson } from '../output.ts';
 
 export function parseDateOption(value: string, option: string): string {
@@ -55,12 +56,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     .action(
       (file: string, opts: { on?: string; catalog?: string; dueSoonDays: string; format: OutputFormat }) => {
         const asOf = opts.on ? parseDateOption(opts.on, '--on') : ctx.today();
-        const dueSoonDays = Number(opts.dueSoonDays);
-        if (!Number.isInteger(dueSoonDays) || dueSoonDays < 0) {
-          throw AppError.invalid('--due-soon-days must be a whole number of days', [
-            { field: '--due-soon-days', message: `"${opts.dueSoonDays}" is not a whole number` },
-          ]);
-        }
+        const dueSoonDays = wholeNumberOption(opts.dueSoonDays, '--due-soon-days', { min: 0 });
         const profile = readProfileFile(file);
         const { ruleSet } = loadCatalog(opts.catalog);
         const evaluation = evaluate(profile, ruleSet, asOf, { dueSoonDays });
