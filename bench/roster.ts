@@ -10,6 +10,7 @@
  *   first         the first view: every member evaluated as of today
  *   nextPages     K further pages, filters and sorts, from the roster the API keeps (p50 and max)
  *   afterChange   the view after a member logs a completion (the kept roster brought up to date for them)
+ *   afterJoin     the view after someone joins the roster (the organisation adds a person it manages)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -134,6 +135,18 @@ async function main() {
       });
       await new Promise((resolve) => setTimeout(resolve, 1_200));
       const afterChange = await view('limit=50');
+      // Someone joins: the change names the organisation and the person, and the kept roster takes
+      // them in (before 2026-11-22 this evaluated every member again).
+      const joined = await app.inject({
+        method: 'POST',
+        url: `/organisations/${org.id}/people`,
+        headers,
+        payload: { name: 'Joined during the benchmark', externalRef: 'BENCH-1' },
+      });
+      if (joined.statusCode !== 201) throw new Error(`joining: ${joined.statusCode} ${joined.body}`);
+      const afterJoin = await view('limit=50');
+      if (afterJoin.body.people !== first.body.people + 1)
+        throw new Error('the newcomer is not on the roster');
       const result = {
         benchmark: 'roster',
         date: new Date().toISOString().slice(0, 10),
@@ -146,12 +159,14 @@ async function main() {
         firstViewBytes: first.bytes,
         nextPages: { count: next.length, p50Ms: round(median(next), 1), maxMs: round(Math.max(...next), 1) },
         afterChangeMs: round(afterChange.ms, 0),
+        afterJoinMs: round(afterJoin.ms, 0),
         peakRssMb: peakRssMB(),
         headline: {
           members: first.body.people,
           firstViewMs: round(first.ms, 0),
           nextPageP50Ms: round(median(next), 1),
           afterChangeMs: round(afterChange.ms, 0),
+          afterJoinMs: round(afterJoin.ms, 0),
         },
       };
       console.log(JSON.stringify(result.headline));

@@ -260,11 +260,30 @@ describe('values kept for an organisation (memo)', () => {
     expect(await get(() => f.write('p3', null))).toBe('v3');
     expect(await get()).toBe('v4');
     expect(calls.slice(2)).toEqual(['refresh v2 p1', 'refresh v2 p1,p3']);
-    // A change naming the organisation (someone joins the roster) computes it again.
+    // Someone joining (a change naming the organisation and a person not in the value) is brought in
+    // by a refresh too; a change naming the organisation and nobody computes it again.
     f.write('p4', 'o1');
     await cache.sync();
     expect(await get()).toBe('v5');
+    expect(calls.at(-1)).toBe('refresh v4 p4');
+    f.write(null, 'o1');
+    await cache.sync();
+    expect(await get()).toBe('v6');
     expect(calls.at(-1)).toBe('compute');
+    // Someone joining while the value is computed: that value is not kept.
+    f.write(null, null);
+    await cache.sync();
+    await cache.memo(
+      'roster:o1',
+      'o1',
+      async () => {
+        f.write('p5', 'o1');
+        await cache.sync();
+        return { value: 'without p5', personIds: ['p1'] };
+      },
+      async () => ({ value: 'unused', personIds: [] }),
+    );
+    expect(cache.memos).toBe(0);
     cache.close();
   });
 

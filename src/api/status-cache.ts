@@ -69,10 +69,11 @@ export interface StatusCacheOptions {
 export interface StatusCache {
   get(accountId: string, personId: string, asOf: string, compute: () => Promise<Buffer>): Promise<Buffer>;
   /**
-   * A value computed from an organisation's people (its roster), kept until a change names the
-   * organisation or no person at all. A change naming one of its people drops it too, unless
-   * `refresh` is given: the next call then brings the kept value up to date for the people who
-   * changed. The caller authorises first: a hit skips `compute`.
+   * A value computed from an organisation's people (its roster), kept until a change names no
+   * person, or names one of its people or the organisation with a person (someone joining, leaving,
+   * or changing consent). With `refresh`, a change naming a person does not drop it: the next call
+   * brings the kept value up to date for the people who changed. The caller authorises first: a hit
+   * skips `compute`.
    */
   memo<T>(
     key: string,
@@ -135,17 +136,19 @@ export async function createStatusCache(
     memos.clear();
     for (const flight of memoFlights.values()) flight.spoiled = true;
   };
-  const dropMemos = (change: Change) => {
+  /** A change naming a person (one naming nobody drops everything). */
+  const dropMemos = (change: Change, personId: string) => {
     for (const flight of memoFlights.values()) {
+      // Someone joining meanwhile may be missing from the value being computed: it is not kept.
       if (flight.organisationId === change.organisationId) flight.spoiled = true;
-      else if (change.personId !== null) flight.changed.add(change.personId);
+      else flight.changed.add(personId);
     }
     for (const [key, memo] of memos) {
-      if (memo.organisationId === change.organisationId) memos.delete(key);
-      else if (change.personId !== null && memo.persons.has(change.personId)) {
-        if (memo.refreshable) memo.dirty.add(change.personId);
-        else memos.delete(key);
-      }
+      // Joining, leaving and consent name the person and the organisation: bringing the value up to
+      // date for that person reads their place on the roster again.
+      if (memo.organisationId !== change.organisationId && !memo.persons.has(personId)) continue;
+      if (memo.refreshable) memo.dirty.add(personId);
+      else memos.delete(key);
     }
   };
 
@@ -161,7 +164,7 @@ export async function createStatusCache(
         else
           for (const c of relevant) {
             dropPerson(c.personId!);
-            dropMemos(c);
+            dropMemos(c, c.personId!);
           }
       }
       if (changes.length < PAGE) return;

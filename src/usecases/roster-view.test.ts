@@ -4,6 +4,8 @@ import type { RosterRow } from './people.ts';
 import {
   filterRosterLines,
   peopleSummary,
+  ROSTER_SORTS,
+  RosterIndex,
   rosterLines,
   sortRosterLines,
   statusCounts,
@@ -112,5 +114,38 @@ describe('roster lines', () => {
       },
     ]);
     expect(peopleSummary(more)).toEqual({ current: 2, lapsed: 1, unknown: 2 });
+  });
+});
+
+describe('a kept roster index brought up to date', () => {
+  const echo: RosterRow = {
+    person: person('p5', 'Alpha', 'e@example.com'),
+    access: 'status',
+    statuses: [status('p5', 'nasm.cpt', 'in-progress', '2027-01-10')],
+  };
+  // Every sort, both ways, and the dashboard's other parts, as a fresh index of the same rows has them.
+  const seen = (index: RosterIndex) => ({
+    summary: index.summary,
+    counts: index.counts,
+    soon: index.soon,
+    sorted: ROSTER_SORTS.flatMap((key) => [false, true].map((d) => index.sortedBy(key, d))),
+  });
+
+  it('takes in a newcomer, drops a leaver and replaces a changed row, as a fresh index would', () => {
+    const kept = new RosterIndex(rows);
+    const bravo: RosterRow = {
+      ...rows[1]!,
+      access: 'status',
+      statuses: [status('p2', 'ace.cpt', 'expired')],
+    };
+    // p5 joins (with the same name and credential as p1: the order still may not depend on the rows'),
+    // p3 leaves, p2 shares their status now, p9 was named but is on no roster.
+    const updated = kept.withRows(['p5', 'p3', 'p2', 'p9'], [echo, bravo]);
+    const fresh = new RosterIndex([rows[0]!, bravo, rows[3]!, echo]);
+    expect(updated.people).toBe(4);
+    expect(updated.personIds().sort()).toEqual(['p1', 'p2', 'p4', 'p5']);
+    expect(seen(updated)).toEqual(seen(fresh));
+    // In another order of rows, a fresh index still sorts the same.
+    expect(seen(new RosterIndex([echo, rows[3]!, bravo, rows[0]!]))).toEqual(seen(fresh));
   });
 });

@@ -131,6 +131,9 @@ export function sortRosterLines(lines: RosterLine[], key: RosterSort, descending
     person: line.person,
     credential: line.holding?.credential ?? '',
   }));
+  // The last keys make the order total, so that it does not depend on the order of the roster's
+  // rows (a kept index brought up to date puts a newcomer's rows last).
+  const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   keyed.sort((a, b) => {
     if (key === 'deadline' && (a.key === '') !== (b.key === '')) return a.key === '' ? 1 : -1;
     // Dates (YYYY-MM-DD) sort as text; names and ids by the collator.
@@ -138,7 +141,10 @@ export function sortRosterLines(lines: RosterLine[], key: RosterSort, descending
       key === 'deadline' ? (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) : collator.compare(a.key, b.key);
     return c !== 0
       ? sign * c
-      : collator.compare(a.person, b.person) || collator.compare(a.credential, b.credential);
+      : collator.compare(a.person, b.person) ||
+          collator.compare(a.credential, b.credential) ||
+          byId(a.line.personId, b.line.personId) ||
+          byId(a.line.holding?.holdingId ?? '', b.line.holding?.holdingId ?? '');
   });
   return keyed.map((k) => k.line);
 }
@@ -237,7 +243,10 @@ export class RosterIndex {
     );
   }
 
-  /** The index with these people's rows put in place of theirs (people without a row left out). */
+  /**
+   * The index with these people's rows put in place of theirs: people without a row now (who left
+   * the roster) are left out, and people with a row new to it (who joined) come last.
+   */
   withRows(people: readonly string[], rows: readonly RosterRow[]): RosterIndex {
     const fresh = new Map(rows.map((r) => [r.person.id, r]));
     const replaced = new Set(people);
@@ -247,8 +256,10 @@ export class RosterIndex {
       else {
         const now = fresh.get(row.person.id);
         if (now) next.push(now);
+        fresh.delete(row.person.id);
       }
     }
+    for (const row of fresh.values()) next.push(row);
     return new RosterIndex(next);
   }
 
