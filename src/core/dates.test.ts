@@ -36,13 +36,19 @@ describe('calendar dates', () => {
     expect(toIsoDate(endOfMonth(toEpochDay(day)))).toBe(expected);
   });
 
-  it.each(['2024-02-30', '2023-02-29', '2024-13-01', '2024-1-01', 'not a date', '2024-00-10'])(
-    'rejects %s',
-    (text) => {
-      expect(isIsoDate(text)).toBe(false);
-      expect(() => toEpochDay(text)).toThrow(RangeError);
-    },
-  );
+  it.each([
+    '2024-02-30',
+    '2023-02-29',
+    '2024-13-01',
+    '2024-1-01',
+    'not a date',
+    '2024-00-10',
+    '0000-01-01',
+    '0000-12-31',
+  ])('rejects %s', (text) => {
+    expect(isIsoDate(text)).toBe(false);
+    expect(() => toEpochDay(text)).toThrow(RangeError);
+  });
 
   it('reads exactly the strings isIsoDate accepts', () => {
     const near = fc

@@ -22,7 +22,8 @@ function readIsoDate(text: string): EpochDay | undefined {
   const year = digitsAt(text, 0, 4);
   const month = digitsAt(text, 5, 7);
   const day = digitsAt(text, 8, 10);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  // Year 0 does not exist in the calendar PostgreSQL stores (1 BC is followed by AD 1).
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   return epochDayOf(year, month, day);
 }
 

@@ -54,6 +54,13 @@ describe.each(BACKENDS)('on %s', (backend) => {
       });
       expect(badHolding.statusCode).toBe(400);
       expect(badHolding.json().errors).toEqual([expect.objectContaining({ field: 'earned', in: 'body' })]);
+      // Year 0 is no calendar year (PostgreSQL refuses it): named, not a server error.
+      const yearZero = await call(user, 'POST', `/people/${p}/completions`, {
+        title: 'Time travel',
+        completed: '0000-01-01',
+      });
+      expect(yearZero.statusCode).toBe(400);
+      expect(yearZero.json().errors).toEqual([expect.objectContaining({ field: 'completed', in: 'body' })]);
 
       const cpt = await call(user, 'POST', `/people/${p}/holdings`, {
         credential: 'nasm.cpt',
@@ -245,6 +252,30 @@ describe.each(BACKENDS)('on %s', (backend) => {
       expect(tooBig.json().code).toBe('payload-too-large');
       const json = await call(user, 'POST', url, { file: 'x' });
       expect(json.statusCode).toBe(415);
+      // Bodies the multipart parser cannot read, and a form without its file: 400 naming the file.
+      const cut = pdf.payload.subarray(0, pdf.payload.length - 30);
+      for (const [contentType, payload] of [
+        ['multipart/form-data; boundary=xyz', Buffer.from('garbage')],
+        ['multipart/form-data', pdf.payload],
+        [pdf.headers['content-type']!, cut],
+        [
+          pdf.headers['content-type']!,
+          Buffer.from(
+            `${pdf.payload.toString('latin1').split('\r\n')[0]}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n${pdf.payload.toString('latin1').split('\r\n')[0]}--\r\n`,
+            'latin1',
+          ),
+        ],
+      ] as const) {
+        const res = await t.app.inject({
+          method: 'POST',
+          url,
+          headers: { ...user.headers, 'content-type': contentType },
+          payload,
+        });
+        expect(res.statusCode, contentType).toBe(400);
+        expect(res.headers['content-type']).toContain('application/problem+json');
+        expect(res.json().errors).toEqual([expect.objectContaining({ field: 'file' })]);
+      }
 
       expect((await call(user, 'DELETE', `/evidence/${up.json().id}`)).statusCode).toBe(204);
       expect((await call(user, 'GET', `/evidence/${up.json().id}`)).statusCode).toBe(404);

@@ -24,6 +24,25 @@ const UploadForm = z
 const multipartValidator: FastifySchemaCompiler<z.ZodType> = (route) =>
   route.httpPart === 'body' ? () => ({ value: undefined }) : validatorCompiler(route);
 
+/**
+ * What reading the form can fail with, said as a problem: a file over the limit stays 413; a form
+ * of fields without a file, and a body the multipart parser cannot read (no boundary, cut off
+ * part way), are the client's mistake, not the server's.
+ */
+function unreadableForm(error: unknown): never {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'FST_FIELDS_LIMIT')
+    throw AppError.invalid("send the certificate as the form's one file part, with no other fields", [
+      { field: 'file', message: 'is required; the form had other fields' },
+    ]);
+  const status = (error as { statusCode?: unknown }).statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) throw error;
+  const reason = error instanceof Error ? error.message : String(error);
+  throw AppError.invalid(`the multipart/form-data body could not be read (${reason})`, [
+    { field: 'file', message: 'send one complete file part' },
+  ]);
+}
+
 export const evidenceRoutes: RouteGroup = (app, { uc }) => {
   app.post(
     '/completions/:completionId/evidence',
@@ -41,11 +60,11 @@ export const evidenceRoutes: RouteGroup = (app, { uc }) => {
     async (request, reply) => {
       if (!request.isMultipart())
         throw new AppError('unsupported-media-type', 'send the file as multipart/form-data');
-      const part = await request.file({
-        limits: { fileSize: MAX_EVIDENCE_BYTES, files: 1, fields: 0, parts: 2 },
-      });
+      const part = await request
+        .file({ limits: { fileSize: MAX_EVIDENCE_BYTES, files: 1, fields: 0, parts: 2 } })
+        .catch(unreadableForm);
       if (!part) throw AppError.invalid('no file was sent', [{ field: 'file', message: 'is required' }]);
-      const bytes = await part.toBuffer();
+      const bytes = await part.toBuffer().catch(unreadableForm);
       const file = await uploadEvidence(uc, actorOf(request), request.params.completionId, {
         name: part.filename || 'certificate',
         mediaType: part.mimetype,
