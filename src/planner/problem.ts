@@ -198,11 +198,29 @@ function renewalFees(policy: PolicyVersion, member: boolean | undefined, lifetim
   return fee ? [{ kind: 'renewal' as const, amount: fee.amount }] : [];
 }
 
+/**
+ * How far ahead a plan may reach. Rules and prices change well within it, and the model grows with
+ * every cycle: a plan through the year 9999 took the API's thread for most of a minute.
+ */
+export const MAX_PLAN_YEARS = 20;
+
 /** Reads the problem; throws AppError('invalid-input') for goals that name unknown credentials. */
 export function readProblem(profile: Profile, ruleSet: RuleSet, request: PlanRequest): Problem {
   const asOf = toEpochDay(request.asOf);
   const until = toEpochDay(request.goals.until);
-  if (until < asOf) throw AppError.invalid(`--until ${request.goals.until} is before --on ${request.asOf}`);
+  if (until < asOf) {
+    throw AppError.invalid(
+      `the plan's end (until) ${request.goals.until} is before its start ${request.asOf}`,
+      [{ field: 'goals.until', message: `must be on or after ${request.asOf}` }],
+    );
+  }
+  const latest = addMonths(asOf, MAX_PLAN_YEARS * 12);
+  if (until > latest) {
+    throw AppError.invalid(
+      `the plan's end (until) ${request.goals.until} is more than ${MAX_PLAN_YEARS} years after its start ${request.asOf}`,
+      [{ field: 'goals.until', message: `must be on or before ${toIsoDate(latest)}` }],
+    );
+  }
   const constraints = request.constraints ?? {};
   const letLapse = new Set(request.goals.letLapse ?? []);
   for (const id of [...letLapse, ...(request.goals.earn ?? [])]) {

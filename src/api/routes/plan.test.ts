@@ -76,6 +76,17 @@ describe('planning', () => {
     expect(bad.json().errors.map((e: { field: string }) => e.field)).toEqual(
       expect.arrayContaining(['goals.until', 'goals.earn[0]']),
     );
+    // A plan through a far year is refused at once (it held the server's thread for most of a minute).
+    for (const until of ['9999-12-31', '2000-01-01']) {
+      const far = await t.app.inject({
+        method: 'POST',
+        url: '/plan',
+        headers: user.headers,
+        payload: { profile: SEED, ...GOALS, goals: { ...GOALS.goals, until } },
+      });
+      expect(far.statusCode, until).toBe(400);
+      expect(far.json().errors).toEqual([expect.objectContaining({ field: 'goals.until' })]);
+    }
     const broke = await t.app.inject({
       method: 'POST',
       url: '/plan',
