@@ -50,6 +50,33 @@ export async function main(
   }
 }
 
+/**
+ * Errors that are the user's to fix (exit 2): bad input, something not found, goals that cannot be
+ * met, and conflicts with what is there (a demo loaded twice, a restore into a store that has data,
+ * a data folder another process holds).
+ */
+const USER_MISTAKES = new Set<AppError['code']>([
+  'invalid-input',
+  'not-found',
+  'infeasible',
+  'conflict',
+  'payload-too-large',
+  'unsupported-media-type',
+]);
+
+/**
+ * Output piped into a program that stops reading (`recert export | head -1`) ends the command
+ * quietly, as other command-line tools do, instead of with an unhandled EPIPE error and its trace.
+ */
+export function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_OK);
+      throw error;
+    });
+  }
+}
+
 export function reportError(error: unknown, printer: Printer): number {
   if (error instanceof CommanderError) {
     if (
@@ -72,9 +99,7 @@ export function reportError(error: unknown, printer: Printer): number {
       lines.push(`  ${where}${issue.field ? `${issue.field}: ` : ''}${issue.message}`);
     }
     printer.err(lines.join('\n'));
-    return error.code === 'invalid-input' || error.code === 'not-found' || error.code === 'infeasible'
-      ? EXIT_BAD_INPUT
-      : EXIT_FAILURE;
+    return USER_MISTAKES.has(error.code) ? EXIT_BAD_INPUT : EXIT_FAILURE;
   }
   printer.err(`error: ${(error as Error)?.message ?? String(error)}`);
   return EXIT_FAILURE;

@@ -3,7 +3,8 @@
  * db migrate/status, demo, export, import, backup and restore, and the exit
  * code 2 for bad input.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,7 +41,9 @@ describe('storage commands', () => {
     const demo = await run(['--data', data, 'demo', '--people', '60', '--seed', '5', '--format', 'json']);
     expect(demo.code).toBe(0);
     expect(JSON.parse(demo.out)).toMatchObject({ people: 60, organisations: 2, seed: 5 });
-    expect((await run(['--data', data, 'demo', '--people', '60', '--seed', '5'])).code).toBe(1);
+    // Loaded twice: a conflict with what is there, the user's to fix (exit 2).
+    const twice = await run(['--data', data, 'demo', '--people', '60', '--seed', '5']);
+    expect(twice.code).toBe(2);
 
     const profile = await run([
       '--data',
@@ -118,6 +121,23 @@ describe('storage commands', () => {
     expect(notRoster.code).toBe(2);
     expect(notRoster.err).toContain('--status applies to a roster export');
 
+    // A failed export leaves a file already there as it was, and nothing half-written beside it.
+    const kept = join(dir, 'kept.csv');
+    writeFileSync(kept, 'keep me\n');
+    const refused = await run(['--data', data, 'export', '--roster', 'no-such-org', '--out', kept]);
+    expect(refused.code).toBe(2);
+    expect(readFileSync(kept, 'utf8')).toBe('keep me\n');
+    expect(readdirSync(dir).filter((f) => f.includes('partial'))).toEqual([]);
+    for (const args of [
+      ['export', '--format', 'csv', '--out', join(dir, 'no-such-folder', 'x.csv')],
+      ['export', '--format', 'csv', '--out', dir],
+      ['backup', join(dir, 'no-such-folder', 'b.jsonl')],
+    ]) {
+      const unwritable = await run(['--data', data, ...args]);
+      expect(unwritable.code, args.join(' ')).toBe(2);
+      expect(unwritable.err).toMatch(/cannot write .*(there is no folder|it is a folder)/);
+    }
+
     const backup = join(dir, 'all.jsonl.gz');
     expect((await run(['--data', data, 'backup', backup])).code).toBe(0);
     expect(readFileSync(backup).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
@@ -129,11 +149,28 @@ describe('storage commands', () => {
     // Each command opens the embedded database afresh (seconds each on a busy machine).
   }, 300_000);
 
+  it('ends quietly when the program reading its output stops early', () => {
+    // The demo's completions as CSV are far more than a pipe holds, so the write meets a closed pipe.
+    const piped = spawnSync(
+      'bash',
+      [
+        '-c',
+        'node bin/recert.mjs --data "$1" export --format csv | head -c 10 >/dev/null; echo "$PIPESTATUS"',
+        'sh',
+        data,
+      ],
+      { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } },
+    );
+    expect(piped.stderr).not.toContain('EPIPE');
+    expect(piped.stdout.trim()).toBe('0');
+  }, 60_000);
+
   it('refuses a data folder another open store is using', async () => {
     const store = await openStore({ dataDir: data });
     try {
       const busy = await run(['--data', data, 'db', 'status']);
-      expect(busy.code).toBe(1);
+      // A conflict the user resolves (stop the other process): exit 2, as for bad input.
+      expect(busy.code).toBe(2);
       expect(busy.err).toContain(`is in use by process ${process.pid}`);
     } finally {
       await store.close();

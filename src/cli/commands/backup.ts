@@ -1,12 +1,8 @@
 /** `recert backup <file>`: every table to one JSON-lines file, gzip'd when the name ends in .gz. */
-import { createWriteStream } from 'node:fs';
-import { rename } from 'node:fs/promises';
-import { PassThrough } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
 import type { Command } from 'commander';
 import { SYSTEM } from '../../usecases/context.ts';
 import type { CliContext } from '../context.ts';
+import { writeFileWhole } from '../files.ts';
 import { withStore } from './db.ts';
 
 export function registerBackup(program: Command, cli: CliContext): void {
@@ -19,15 +15,10 @@ export function registerBackup(program: Command, cli: CliContext): void {
     .action((file: string) =>
       withStore(cli, async (_store, ctx) => {
         // Written to a temporary name and renamed at the end, so a failed backup never looks complete.
-        const partial = `${file}.partial`;
-        const lines = new PassThrough();
-        const out = createWriteStream(partial);
-        const written = file.endsWith('.gz') ? pipeline(lines, createGzip(), out) : pipeline(lines, out);
         const { backup } = await import('../../usecases/backup.ts');
-        const result = await backup(ctx, SYSTEM, lines);
-        lines.end();
-        await written;
-        await rename(partial, file);
+        const result = await writeFileWhole(file, '<file>', (lines) => backup(ctx, SYSTEM, lines), {
+          gzip: file.endsWith('.gz'),
+        });
         const total = Object.values(result.tables).reduce((a, b) => a + b, 0);
         cli.printer.out(
           `backed up ${total} rows from ${Object.keys(result.tables).length} tables to ${file}`,

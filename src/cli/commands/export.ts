@@ -2,13 +2,13 @@
  * `recert export`: a person's profile document as JSON, or CSV of
  * completions (one person's, or everyone's) or of an organisation's roster.
  */
-import { createWriteStream } from 'node:fs';
 import { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { AppError } from '../../core/errors.ts';
 import { SYSTEM } from '../../usecases/context.ts';
 import type { CliContext } from '../context.ts';
+import { writeFileWhole } from '../files.ts';
 import { renderJson } from '../output.ts';
 import { withStore } from './db.ts';
 import { findPersonByKey } from './import.ts';
@@ -29,11 +29,8 @@ async function toOutput(
   write: (stream: Writable) => Promise<unknown>,
 ) {
   if (out) {
-    const stream = createWriteStream(out);
-    await write(stream);
-    await new Promise<void>((resolve, reject) =>
-      stream.end((error?: Error | null) => (error ? reject(error) : resolve())),
-    );
+    // A failed export leaves a file already at --out as it was.
+    await writeFileWhole(out, '--out', write);
     return;
   }
   // Collected through the printer so that in-process callers (tests) capture it too.
