@@ -35,6 +35,7 @@ describe('readCsv', () => {
           column: '',
           reason:
             'a quoted field is still open at the end of the file: a " opens a field on this row or before it, and no " closes it',
+          fatal: true,
         },
       ]);
     }
@@ -50,6 +51,7 @@ describe('readCsv', () => {
           row: 1,
           column: '',
           reason: 'the file is empty: its first row must name the columns',
+          fatal: true,
         });
       }
     }
@@ -96,6 +98,20 @@ describe('readCsv', () => {
     expect(rows).toHaveLength(6);
     expect(errors).toHaveLength(1);
     expect(errors[0]!.row).toBeGreaterThanOrEqual(9);
+  });
+
+  it('refuses a header naming a column twice, and marks what stops the reading as fatal', async () => {
+    const twice = await read('email,name,email\na@x.org,A,b@x.org\n', 100);
+    expect(twice.rows).toEqual([]);
+    expect(twice.errors).toEqual([
+      { row: 1, column: 'email', reason: 'the column appears more than once', fatal: true },
+    ]);
+    expect((await read('', 10)).errors.every((e) => e.fatal)).toBe(true);
+    expect((await read('email,name\na@x.org,"open\n', 100)).errors.at(-1)?.fatal).toBe(true);
+    // A bad row is not fatal: the rows after it are read.
+    const bad = await read('email,name\na@x.org\nb@x.org,B\n', 100);
+    expect(bad.errors.map((e) => e.fatal)).toEqual([undefined]);
+    expect(bad.rows).toHaveLength(1);
   });
 
   it('stops at a bad header', async () => {

@@ -17,6 +17,11 @@ export interface RowError {
   row: number;
   column: string;
   reason: string;
+  /**
+   * The file cannot be read on from here (its header, an empty file, broken quoting): no import of
+   * only the valid rows goes ahead, since the rows past it were never read.
+   */
+  fatal?: true;
 }
 
 export interface CsvRow {
@@ -101,13 +106,20 @@ export async function* readCsvBatches(
             row: 1,
             column: name,
             reason: `unknown column; expected some of: ${spec.columns.join(', ')}`,
+            fatal: true,
           });
+          ok = false;
+        }
+      }
+      for (const [i, name] of names.entries()) {
+        if (names.indexOf(name) !== i) {
+          onError({ row: 1, column: name, reason: 'the column appears more than once', fatal: true });
           ok = false;
         }
       }
       for (const name of spec.required) {
         if (!names.includes(name)) {
-          onError({ row: 1, column: name, reason: 'required column is missing' });
+          onError({ row: 1, column: name, reason: 'required column is missing', fatal: true });
           ok = false;
         }
       }
@@ -217,6 +229,7 @@ export async function* readCsvBatches(
         e.code === 'CSV_QUOTE_NOT_CLOSED'
           ? 'a quoted field is still open at the end of the file: a " opens a field on this row or before it, and no " closes it'
           : e.message.replace(/ at line \d+/g, ''),
+      fatal: true,
     });
     return;
   }
@@ -229,6 +242,7 @@ const EMPTY_FILE: RowError = {
   row: 1,
   column: '',
   reason: 'the file is empty: its first row must name the columns',
+  fatal: true,
 };
 
 /** The rows of a CSV stream one by one, as header-keyed records (see readCsvBatches). */

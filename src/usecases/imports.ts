@@ -50,7 +50,10 @@ export interface ImportReport {
 }
 
 export interface ImportOptions {
-  /** Import the valid rows even when some rows are bad. */
+  /**
+   * Import the valid rows even when some rows are bad. Not when the file cannot be read through (a
+   * bad header, an empty file, broken quoting): then nothing is imported.
+   */
   onlyValid?: boolean;
   /** Called as rows are read; `bytes`, where given, is how much of the file they took. */
   onProgress?: (rows: number, bytes?: number) => void;
@@ -71,13 +74,19 @@ function errorCollector() {
   // One bit per row number: which rows have a problem, listed or not (a million rows take 125 kB).
   let bad = new Uint8Array(1024);
   let badRows = 0;
+  let fatal = false;
   return {
     errors,
     get count() {
       return count;
     },
-    add(e: RowError) {
+    /** Whether a problem stopped the file being read (then even the valid rows are not imported). */
+    get fatal() {
+      return fatal;
+    },
+    add({ fatal: stops, ...e }: RowError) {
       count++;
+      if (stops) fatal = true;
       if (errors.length < MAX_LISTED_ERRORS) errors.push(e);
       const byte = e.row >>> 3;
       if (byte >= bad.length) {
@@ -207,7 +216,7 @@ export async function importCompletionsCsv(
       }
       if (pending) emit(pending.target, pending.tail);
       await flushWrites();
-      if (errors.count > 0 && !options.onlyValid) {
+      if (errors.count > 0 && (!options.onlyValid || errors.fatal)) {
         await inflight;
         throw new RollBack();
       }
@@ -388,7 +397,7 @@ export async function importRosterCsv(
       }
       await writeBatch();
       options.onProgress?.(rows);
-      if (errors.count > 0 && !options.onlyValid) throw new RollBack();
+      if (errors.count > 0 && (!options.onlyValid || errors.fatal)) throw new RollBack();
       await recordChange(ctx, tx, actor, {
         action: 'roster.import',
         entity: 'organisation',

@@ -11,7 +11,7 @@ import type { Person, PersonRecords, StoredCompletion, StoredHolding } from '../
 import type { Repositories } from '../store/port.ts';
 import { requirePersonRead, requirePersonWrite } from './access.ts';
 import { recordChange } from './audit.ts';
-import type { Actor, UseCaseContext } from './context.ts';
+import { type Actor, nowIso, type UseCaseContext } from './context.ts';
 import { compact, parseInput } from './validate.ts';
 
 export type ImportMode = 'replace' | 'append';
@@ -35,24 +35,67 @@ export async function importProfile(
   options: { mode?: ImportMode } = {},
 ): Promise<ProfileImportResult> {
   const mode = options.mode ?? 'replace';
+  storable(profile);
+  return ctx.store.transaction(async (tx) => {
+    const person = await requirePersonWrite(tx, actor, personId);
+    return importInto(ctx, tx, actor, person, profile, mode);
+  });
+}
+
+/**
+ * importProfile for someone the store does not have yet (the operator importing a document whose
+ * person it does not know): the person is made in the same transaction as their records, so a
+ * document that fails leaves nobody behind.
+ */
+export async function importProfileAsNewPerson(
+  ctx: UseCaseContext,
+  actor: Actor,
+  profile: Profile,
+): Promise<ProfileImportResult & { personId: string }> {
+  if (actor.kind !== 'system') throw AppError.forbidden('only the operator creates people from a document');
+  storable(profile);
+  return ctx.store.transaction(async (tx) => {
+    const email = profile.person?.email;
+    const person: Person = { id: ctx.newId(), ...(email ? { email } : {}), createdAt: nowIso(ctx) };
+    await tx.people.insert(person);
+    await recordChange(ctx, tx, actor, {
+      action: 'person.create',
+      entity: 'person',
+      entityId: person.id,
+      personId: person.id,
+      after: person,
+    });
+    return { personId: person.id, ...(await importInto(ctx, tx, actor, person, profile, 'replace')) };
+  });
+}
+
+/** Refuses a document with text the database cannot store (before anything is written). */
+function storable(profile: Profile): void {
   const nul = nulPath(profile);
   if (nul) {
     throw AppError.invalid('the profile document is not valid', [
       { field: nul.join('.'), message: 'contains a NUL character (\\0), which cannot be stored' },
     ]);
   }
-  return ctx.store.transaction(async (tx) => {
-    const person = await requirePersonWrite(tx, actor, personId);
-    await writeProfile(ctx, tx, person, profile, mode);
-    await recordChange(ctx, tx, actor, {
-      action: 'profile.import',
-      entity: 'person',
-      entityId: personId,
-      personId,
-      after: { mode, holdings: profile.holdings.length, completions: profile.completions.length },
-    });
-    return { holdings: profile.holdings.length, completions: profile.completions.length };
+}
+
+async function importInto(
+  ctx: UseCaseContext,
+  tx: Repositories,
+  actor: Actor,
+  person: Person,
+  profile: Profile,
+  mode: ImportMode,
+): Promise<ProfileImportResult> {
+  await writeProfile(ctx, tx, person, profile, mode);
+  await recordChange(ctx, tx, actor, {
+    action: 'profile.import',
+    entity: 'person',
+    entityId: person.id,
+    personId: person.id,
+    after: { mode, holdings: profile.holdings.length, completions: profile.completions.length },
   });
+  return { holdings: profile.holdings.length, completions: profile.completions.length };
 }
 
 /** The transaction body of importProfile, shared with bulk loaders that audit once for many people. */

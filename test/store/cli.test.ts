@@ -179,6 +179,42 @@ describe('storage commands', () => {
   }, 120_000);
 
   it('exits with 2 and names the problem for bad input', async () => {
+    // A document for someone the store does not know, refused: nobody is left behind.
+    const nul = join(dir, 'nul.json');
+    const document = (title: string) =>
+      JSON.stringify({
+        person: { email: 'nul@x.example' },
+        holdings: [],
+        completions: [{ title, completed: '2025-01-01' }],
+      });
+    writeFileSync(nul, document('Bad\u0000title'));
+    const refusedNul = await run(['--data', data, 'import', nul]);
+    expect(refusedNul.code).toBe(2);
+    expect(refusedNul.err).toContain('NUL');
+    expect(
+      (await run(['--data', data, 'export', '--person', 'nul@x.example', '--format', 'json'])).code,
+    ).toBe(2);
+    writeFileSync(nul, document('Good title'));
+    const made = await run(['--data', data, 'import', nul]);
+    expect(made.code).toBe(0);
+    expect(made.out).toMatch(/imported 0 holdings and 1 completions into a new person, \S+/);
+    expect(
+      (await run(['--data', data, 'export', '--person', 'nul@x.example', '--format', 'json'])).code,
+    ).toBe(0);
+    // Options that would be ignored: the header cannot be read, so --only-valid imports nothing.
+    const header = join(dir, 'header.csv');
+    writeFileSync(header, 'foo,bar\n1,2\n');
+    const unreadable = await run([
+      '--data',
+      data,
+      'import',
+      header,
+      '--person',
+      'demo5-p0000003',
+      '--only-valid',
+    ]);
+    expect(unreadable.code).toBe(2);
+    expect(unreadable.err).toContain('the file cannot be read through');
     const bad = join(dir, 'bad.csv');
     writeFileSync(bad, 'person,completed,title\nperson1@demo5.example,2025-02-30,Bad date\n');
     const result = await run(['--data', data, 'import', bad]);

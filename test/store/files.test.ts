@@ -129,6 +129,36 @@ nobody@example.com,2025-03-01,Unknown person,,,,
     expect(profile.completions.map((c) => [c.title, c.source])).toEqual([['Valid', 'imported']]);
   });
 
+  it('imports nothing, even of the valid rows, from a file it cannot read through', async () => {
+    const before = (await exportProfile(ctx, pro.actor, pro.personId)).completions;
+    for (const [text, problem] of [
+      ['foo,bar\n1,2\n', { row: 1, column: 'foo' }],
+      ['', { row: 1, column: '' }],
+      ['completed,title,completed\n2025-01-01,Twice,2025-01-02\n', { row: 1, column: 'completed' }],
+      // Valid rows before broken quoting: the rows after it were never read.
+      ['completed,title\n2025-01-01,Read\n2025-01-02,"open\n2025-01-03,Unread\n', { row: 4, column: '' }],
+    ] as const) {
+      for (const workerFrom of [Number.POSITIVE_INFINITY, 0]) {
+        const report = await importCompletionsCsv(
+          ctx,
+          pro.actor,
+          csv(text),
+          { personId: pro.personId },
+          { onlyValid: true, workerFrom },
+        );
+        expect(report, text).toMatchObject({ imported: 0, committed: false });
+        expect(report.errors[0]).toMatchObject(problem);
+        // The report keeps its documented shape.
+        expect(Object.keys(report.errors[0]!).sort()).toEqual(['column', 'reason', 'row']);
+      }
+    }
+    const roster = await importRosterCsv(ctx, owner, organisationId, csv('mail,name\na@b.example,A\n'), {
+      onlyValid: true,
+    });
+    expect(roster).toMatchObject({ imported: 0, committed: false });
+    expect((await exportProfile(ctx, pro.actor, pro.personId)).completions).toEqual(before);
+  });
+
   it('counts every bad row past the 1,000 problems it lists', async () => {
     // 1,500 bad rows with two problems each (a bad date and bad hours), between two good rows.
     const lines = ['completed,title,hours', '2025-01-01,First,1'];

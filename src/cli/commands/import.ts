@@ -33,40 +33,27 @@ export async function findPersonByKey(store: Store, key: string): Promise<Person
 }
 
 /** The person a profile document goes to: --person, else the document's email, else a new person. */
-async function targetPerson(
+/** Whom a profile document is imported into: --person, else the one person with its email; else nobody yet. */
+async function existingPerson(
   ctx: UseCaseContext,
   key: string | undefined,
   email: string | undefined,
-): Promise<Person> {
+): Promise<Person | undefined> {
   if (key) return findPersonByKey(ctx.store, key);
   if (email) {
     const found = await ctx.store.people.findByKeys([email]);
     if (found.length === 1) return found[0]!;
   }
-  const person: Person = {
-    id: ctx.newId(),
-    ...(email ? { email } : {}),
-    createdAt: ctx.clock().toISOString(),
-  };
-  await ctx.store.transaction(async (tx) => {
-    await tx.people.insert(person);
-    await tx.audit.append([
-      {
-        at: person.createdAt,
-        actorKind: 'system',
-        actorId: 'system:cli',
-        action: 'person.create',
-        entity: 'person',
-        entityId: person.id,
-        personId: person.id,
-        after: person,
-      },
-    ]);
-  });
-  return person;
+  return undefined;
 }
 
-function printReport(cli: CliContext, format: OutputFormat, report: ImportReport, what: string): void {
+function printReport(
+  cli: CliContext,
+  format: OutputFormat,
+  report: ImportReport,
+  what: string,
+  onlyValid: boolean,
+): void {
   if (report.errors.length > 0) {
     cli.printer.err(
       render(format === 'json' ? 'table' : format, report.errors, [
@@ -90,7 +77,9 @@ function printReport(cli: CliContext, format: OutputFormat, report: ImportReport
       `nothing was imported: ${report.problems} problem${report.problems === 1 ? '' : 's'} in ` +
         `${report.badRows} row${report.badRows === 1 ? '' : 's'} of the file` +
         (report.problems > report.errors.length ? `, the first ${report.errors.length} listed` : '') +
-        ' (fix them, or pass --only-valid to import the valid rows)',
+        (onlyValid
+          ? ' (the file cannot be read through, so even its valid rows were left: fix it)'
+          : ' (fix them, or pass --only-valid to import the valid rows)'),
     );
   }
 }
@@ -129,14 +118,20 @@ export function registerImport(program: Command, cli: CliContext): void {
         const ext = extname(file).toLowerCase();
         if (ext === '.yaml' || ext === '.yml' || ext === '.json') {
           const profile = readProfileFile(file);
-          const person = await targetPerson(ctx, opts.person, profile.person?.email);
-          const { importProfile } = await import('../../usecases/profile.ts');
-          const result = await importProfile(ctx, SYSTEM, person.id, profile, { mode: opts.mode });
-          const json = { person: person.id, ...result };
+          const person = await existingPerson(ctx, opts.person, profile.person?.email);
+          const { importProfile, importProfileAsNewPerson } = await import('../../usecases/profile.ts');
+          // Someone the store does not know is made with their records, in one transaction.
+          const { personId, ...result } = person
+            ? {
+                personId: person.id,
+                ...(await importProfile(ctx, SYSTEM, person.id, profile, { mode: opts.mode })),
+              }
+            : await importProfileAsNewPerson(ctx, SYSTEM, profile);
+          const json = { person: personId, created: !person, ...result };
           cli.printer.out(
             opts.format === 'json'
               ? render('json', [], [], json)
-              : `imported ${result.holdings} holdings and ${result.completions} completions into person ${person.id}`,
+              : `imported ${result.holdings} holdings and ${result.completions} completions into ${person ? 'person' : 'a new person,'} ${personId}`,
           );
           return;
         }
@@ -166,7 +161,13 @@ export function registerImport(program: Command, cli: CliContext): void {
             return importCompletionsCsv(ctx, SYSTEM, input, target, options);
           })(),
         );
-        printReport(cli, opts.format, report, opts.roster ? 'roster entries' : 'completions');
+        printReport(
+          cli,
+          opts.format,
+          report,
+          opts.roster ? 'roster entries' : 'completions',
+          !!opts.onlyValid,
+        );
       }),
     );
 }
