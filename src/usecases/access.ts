@@ -20,14 +20,16 @@ export async function findPerson(repos: Repositories, personId: string): Promise
 export async function personAccess(repos: Repositories, actor: Actor, person: Person): Promise<PersonAccess> {
   if (actor.kind === 'system') return 'owner';
   if (person.accountId === actor.accountId) return 'owner';
-  const organisations = (await repos.organisations.listForAccount(actor.accountId)).map(
-    (m) => m.organisation.id,
-  );
-  const managed = managedAccess(person, organisations);
-  if (managed) return managed;
-  const scopes: (ConsentScope | undefined)[] = [];
-  for (const id of organisations) scopes.push((await repos.consents.findActive(person.id, id))?.scope);
-  return consentAccess(scopes);
+  const memberships = await repos.organisations.listForAccount(actor.accountId);
+  let access: PersonAccess = 'none';
+  for (const { organisation, role } of memberships) {
+    const granted =
+      person.accountId === undefined
+        ? undefined
+        : (await repos.consents.findActive(person.id, organisation.id))?.scope;
+    access = wider(access, organisationAccess(person, organisation.id, role, granted));
+  }
+  return access;
 }
 
 /**
@@ -40,32 +42,41 @@ export async function personAccessOf(
   actor: Actor,
 ): Promise<(person: Person) => PersonAccess> {
   if (actor.kind === 'system') return () => 'owner';
-  const organisations = (await repos.organisations.listForAccount(actor.accountId)).map(
-    (m) => m.organisation.id,
+  const memberships = await repos.organisations.listForAccount(actor.accountId);
+  const consents = await Promise.all(
+    memberships.map((m) => repos.consents.activeForOrganisation(m.organisation.id)),
   );
-  const consents = await Promise.all(organisations.map((id) => repos.consents.activeForOrganisation(id)));
   return (person) => {
     if (person.accountId === actor.accountId) return 'owner';
-    return (
-      managedAccess(person, organisations) ??
-      consentAccess(consents.map((byPerson) => byPerson.get(person.id)))
-    );
+    let access: PersonAccess = 'none';
+    for (const [i, { organisation, role }] of memberships.entries()) {
+      const granted = person.accountId === undefined ? undefined : consents[i]!.get(person.id);
+      access = wider(access, organisationAccess(person, organisation.id, role, granted));
+    }
+    return access;
   };
 }
 
-/** 'managed' when one of these organisations keeps the records of a person without an account. */
-function managedAccess(person: Person, organisations: readonly string[]): 'managed' | undefined {
-  return person.accountId === undefined &&
-    person.managedBy !== undefined &&
-    organisations.includes(person.managedBy)
-    ? 'managed'
-    : undefined;
+/**
+ * What one of the actor's organisations may see of a person: all of a person without an account it
+ * manages, else what the person granted it. A viewer (staff who follow the roster) sees at most
+ * the status: a colleague's CE records and certificates are for those who run the organisation.
+ */
+function organisationAccess(
+  person: Person,
+  organisationId: string,
+  role: Role,
+  granted: ConsentScope | undefined,
+): PersonAccess {
+  const access: PersonAccess =
+    person.accountId === undefined && person.managedBy === organisationId ? 'managed' : (granted ?? 'none');
+  return role === 'viewer' && access !== 'none' ? 'status' : access;
 }
 
-/** The widest of the scopes the person granted to the actor's organisations. */
-function consentAccess(scopes: readonly (ConsentScope | undefined)[]): PersonAccess {
-  if (scopes.includes('records')) return 'records';
-  return scopes.includes('status') ? 'status' : 'none';
+const WIDTH: Record<PersonAccess, number> = { none: 0, status: 1, records: 2, managed: 3, owner: 4 };
+
+function wider(a: PersonAccess, b: PersonAccess): PersonAccess {
+  return WIDTH[b] > WIDTH[a] ? b : a;
 }
 
 const SATISFIES: Record<PersonAccess, readonly ConsentScope[]> = {

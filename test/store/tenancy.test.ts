@@ -136,11 +136,15 @@ describe.each(BACKENDS)('tenancy on $name', (backend) => {
     await expect(listHoldings(ctx, gymViewer.actor, pro.person.id)).resolves.toHaveLength(1);
     await rejects(listCompletions(ctx, gymViewer.actor, pro.person.id), 'forbidden');
 
-    // Records consent: completions too — but still no writes.
+    // Records consent: completions too for those who run the gym — but still no writes. Staff who
+    // follow the roster (viewers) still see the status only: a colleague's CE is not theirs to read.
     await grantConsent(ctx, pro.actor, pro.person.id, gymA.id, 'records');
-    await expect(listCompletions(ctx, gymViewer.actor, pro.person.id)).resolves.toHaveLength(1);
-    const full = await getPersonStatus(ctx, gymViewer.actor, pro.person.id, '2025-06-01');
+    await expect(listCompletions(ctx, gymOwner.actor, pro.person.id)).resolves.toHaveLength(1);
+    const full = await getPersonStatus(ctx, gymOwner.actor, pro.person.id, '2025-06-01');
     expect(full.holdings[0]?.allocations.length).toBeGreaterThan(0);
+    await rejects(listCompletions(ctx, gymViewer.actor, pro.person.id), 'forbidden');
+    const asStaff = await getPersonStatus(ctx, gymViewer.actor, pro.person.id, '2025-06-01');
+    expect(asStaff.holdings[0]?.allocations).toEqual([]);
     await rejects(removeCompletion(ctx, gymOwner.actor, logged.id), 'forbidden');
     await rejects(
       addHolding(ctx, gymOwner.actor, pro.person.id, { credential: 'ace.cpt', earned: '2024-01-01' }),
@@ -310,5 +314,10 @@ describe.each(BACKENDS)('tenancy on $name', (backend) => {
     }
     // Every kind of answer was compared.
     expect([...seen].sort()).toEqual(['managed', 'none', 'owner', 'records', 'status']);
+    // As a viewer of the second organisation, the first owner sees only the status of the people
+    // who shared their records with it, and of the people it manages.
+    expect(await personAccess(store, owners[0]!.actor, pros[1]!.person)).toBe('status');
+    expect(await personAccess(store, owners[0]!.actor, managed[1]!)).toBe('status');
+    expect(await personAccess(store, owners[1]!.actor, pros[1]!.person)).toBe('records');
   });
 });
