@@ -321,10 +321,19 @@ export function statusToRow(s: HoldingStatusSummary): Insert<typeof t.holdingSta
     status: s.status,
     cycleStart: s.cycleStart ?? null,
     cycleEnd: s.cycleEnd ?? null,
-    requiredMilli: s.requiredMilli ?? null,
-    countedMilli: s.countedMilli ?? null,
-    missingMilli: s.missingMilli ?? null,
+    requiredMilli: storableMilli(s.requiredMilli),
+    countedMilli: storableMilli(s.countedMilli),
+    missingMilli: storableMilli(s.missingMilli),
   };
+}
+
+/**
+ * A summary's units for its integer column: past the column's range (more than two million units,
+ * which only an absurd record reaches) the summary says "not known" rather than failing the whole
+ * population's re-evaluation. Statuses read live (the API, the CLI) are exact at any size.
+ */
+function storableMilli(milli: number | undefined): number | null {
+  return milli === undefined || Math.abs(milli) > 2 ** 31 - 1 ? null : milli;
 }
 
 export function auditFromRow(row: Row<typeof t.auditLog>): AuditEntry {

@@ -7,6 +7,7 @@ import { shippedRuleSet } from '../catalog/load.ts';
 import { toEpochDay } from '../core/dates.ts';
 import { earliestCountingDay } from '../core/engine/window.ts';
 import { generateDemo } from '../demo/generate.ts';
+import { statusToRow } from '../store/mappers.ts';
 import type { PersonRecords } from '../store/model.ts';
 import { columnsOf, factsOf, kernelRules } from './columns.ts';
 import { statusSummaries } from './status.ts';
@@ -140,5 +141,58 @@ describe('one course crediting two holdings that accept each other', () => {
       rules,
     );
     expect(fallback).toEqual([id]);
+  });
+});
+
+describe('credit past what the kernel counts exactly', () => {
+  const ruleSet = shippedRuleSet();
+  const rules = kernelRules(ruleSet);
+  const one = (units: number, completions: number): Map<string, PersonRecords> => {
+    const holding = {
+      id: 'h1',
+      personId: 'p1',
+      position: 0,
+      holding: { credential: 'nasm.cpt', earned: '2024-03-15', renewals: [] },
+    };
+    return new Map([
+      [
+        'p1',
+        {
+          holdings: [holding],
+          completions: Array.from({ length: completions }, (_, i) => ({
+            id: `c${i}`,
+            personId: 'p1',
+            position: i,
+            completion: {
+              title: `Course ${i}`,
+              completed: '2025-06-01',
+              credits: [{ credential: 'nasm.cpt', units, status: 'approved' as const }],
+              source: 'self-reported' as const,
+              evidence: [],
+            },
+          })),
+        },
+      ],
+    ]);
+  };
+
+  it('goes to the object engine, which counts it exactly', () => {
+    // 40 completions of 1,000 units: 40,000 units, past the kernel's 32-bit columns with room for conversions.
+    const large = one(1_000_000, 40);
+    expect(columnsOf(factsOf(large), rules).fallback).toEqual(['p1']);
+    const [summary] = statusSummaries(large, ruleSet, '2026-01-01', rules);
+    expect(summary?.countedMilli).toBe(40_000_000);
+    expect(statusSummaries(large, ruleSet, '2026-01-01', rules)).toEqual(
+      statusSummaries(large, ruleSet, '2026-01-01'),
+    );
+    // Past 2^31 milli-units (a 32-bit column would wrap to a negative count): still exact, and a
+    // stored summary says "not known" rather than failing the write.
+    const huge = one(1_000_000, 2_200);
+    const [exact] = statusSummaries(huge, ruleSet, '2026-01-01', rules);
+    expect(exact?.countedMilli).toBe(2_200_000_000);
+    expect(statusToRow(exact!).countedMilli).toBeNull();
+    expect(statusToRow(summary!).countedMilli).toBe(40_000_000);
+    // An ordinary amount stays in the kernel.
+    expect(columnsOf(factsOf(one(1_000, 40)), rules).fallback).toEqual([]);
   });
 });

@@ -352,6 +352,7 @@ function recordsOf(
   const { activityCodes, eventCodes, directCi, directAt, foreignCi, byHoursCi, byHoursUnits } = out;
   activityCodes.clear();
   eventCodes.clear();
+  let total = 0;
   for (const completion of records.completions) {
     if (completion.college) return false;
     const offering = completion.activity ? ruleSet.offerings.get(completion.activity) : undefined;
@@ -428,6 +429,11 @@ function recordsOf(
       eventCodes.set(completion.event, event);
     }
     const day = completion.day;
+    for (let i = 0; i < nd; i++) total += resolved.credit[directAt[i]!]!.units;
+    for (let i = 0; i < nh; i++) total += byHoursUnits[i]!;
+    // The kernel counts in 32-bit integers of milli-units, and a conversion may multiply credit:
+    // a person with more than this much CE in the window (none real) is left to the object engine.
+    if (total > KERNEL_MAX_MILLI) return false;
     for (let i = 0; i < nd; i++) {
       const k = directAt[i]!;
       const category = resolved.category[k]!;
@@ -470,6 +476,9 @@ function recordsOf(
 }
 
 const APPROVED = CREDIT_STATUS.indexOf('approved');
+
+/** The most milli-units of credit the kernel takes for one person: 2^31 / 64, room for conversions. */
+const KERNEL_MAX_MILLI = 2 ** 25;
 
 /** Whether a policy of `credential` accepts CE approved for `from` (any version: the cautious answer). */
 function accepts(ruleSet: RuleSet, credential: string, from: string): boolean {

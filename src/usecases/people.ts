@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { utcDateOf } from '../core/dates.ts';
 import { AppError } from '../core/errors.ts';
+import { EmailAddress } from '../core/profile/schema.ts';
 import type { ConsentScope, HoldingStatusSummary, Person, RosterEntry } from '../store/model.ts';
 import {
   ANY_ROLE,
@@ -24,7 +25,7 @@ import { compact, parseInput } from './validate.ts';
 const PersonFields = z
   .object({
     name: z.string().trim().min(1).max(200).optional(),
-    email: z.string().trim().toLowerCase().max(254).optional(),
+    email: EmailAddress.optional(),
   })
   .strict();
 

@@ -22,9 +22,11 @@ reportSkippedBackends();
 const text = fc.string({ minLength: 1, maxLength: 12 }).filter((s) => !s.includes('\u0000'));
 const date = fc.integer({ min: 16000, max: 21000 }).map(toIsoDate);
 const credential = fc.constantFrom('nasm.cpt', 'nasm.ces', 'ace.cpt', 'nsca.cscs', 'aha.bls', 'acsm.cpt');
-const decimal = fc
-  .double({ min: 0, max: 1e6, noNaN: true, noDefaultInfinity: true })
-  .filter((n) => !Object.is(n, -0));
+// Within the document's limits (hours up to 10,000, college hours up to 1,000).
+const decimal = (max: number) =>
+  fc.double({ min: 0, max, noNaN: true, noDefaultInfinity: true }).filter((n) => !Object.is(n, -0));
+// A name as the document keeps it: trimmed, not empty.
+const name = text.map((s) => s.trim()).filter((s) => s.length > 0);
 const units = fc.oneof(fc.integer({ min: 0, max: 99_999 }).map(formatUnits), fc.integer({ min: 0, max: 50 }));
 
 const holding = fc.record(
@@ -53,11 +55,14 @@ const completion = fc.record(
     title: text,
     provider: text,
     completed: date,
-    hours: decimal,
+    hours: decimal(10_000),
     format: fc.constantFrom('live', 'online', 'self-study'),
     type: fc.constantFrom('course', 'workshop', 'college', 'volunteering'),
     event: text,
-    college: fc.record({ semesterHours: decimal, quarterHours: decimal, grade: text }, { requiredKeys: [] }),
+    college: fc.record(
+      { semesterHours: decimal(1000), quarterHours: decimal(1000), grade: text },
+      { requiredKeys: [] },
+    ),
     credits: fc.array(
       fc.record(
         {
@@ -85,7 +90,7 @@ const completion = fc.record(
 
 const profileDocument: fc.Arbitrary<ProfileInput> = fc.record(
   {
-    person: fc.record({ name: text, email: text }, { requiredKeys: ['name'] }),
+    person: fc.record({ name, email: fc.emailAddress() }, { requiredKeys: ['name'] }),
     holdings: fc.array(holding, { maxLength: 4 }),
     completions: fc.array(completion, { maxLength: 6 }),
   },

@@ -10,13 +10,19 @@ import { ActivityType, CredentialId, IsoDateSchema, Money, NonNegativeUnits } fr
 export const CreditStatus = z.enum(['approved', 'pending', 'denied']);
 export type CreditStatus = z.infer<typeof CreditStatus>;
 
+/** The most one credit may be worth, in milli-units (1,000 units). */
+export const MAX_CREDIT_MILLI = 1_000_000;
+
 /** What one activity is worth toward one credential, in that credential's units. */
 export const Credit = z
   .object({
     credential: CredentialId,
-    units: NonNegativeUnits,
-    category: z.string().optional(),
-    topic: z.string().optional(),
+    // Far above any real activity's worth, and within what the evaluation's columns count exactly.
+    units: NonNegativeUnits.refine((milli) => milli <= MAX_CREDIT_MILLI, {
+      message: `must be at most ${MAX_CREDIT_MILLI / 1000} units`,
+    }),
+    category: z.string().max(100).optional(),
+    topic: z.string().max(100).optional(),
     status: CreditStatus.default('approved'),
   })
   .strict();

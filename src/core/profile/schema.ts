@@ -6,6 +6,20 @@ import { z } from 'zod';
 import { Credit, Format } from '../offerings/schema.ts';
 import { ActivityType, CredentialId, IsoDateSchema } from '../rules/schema.ts';
 
+/** Text a person types: a name, a title, a provider. Bounded, so one record cannot be megabytes. */
+const Text = (max: number) => z.string().max(max, { message: `must be at most ${max} characters` });
+
+/** An e-mail address, as people are found by (trimmed, lower case). */
+export const EmailAddress = z
+  .string()
+  .trim()
+  .max(254)
+  .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { message: 'must be an email address' })
+  .transform((e) => e.toLowerCase());
+
+/** The most hours one completion may carry (a year of full-time study is about 2,000). */
+export const MAX_COMPLETION_HOURS = 10_000;
+
 export const RenewalEntry = z.union([
   IsoDateSchema,
   z
@@ -22,7 +36,7 @@ export const Holding = z
     earned: IsoDateSchema,
     /** The expiry printed on the certificate or card; wins over the computed one. */
     expires: IsoDateSchema.optional(),
-    number: z.string().optional(),
+    number: Text(100).optional(),
     renewals: z.array(RenewalEntry).default([]),
     /** A lifetime fee plan (NASM Recertify for Life, AFAA) waives renewal fees, not CE. */
     lifetimePlan: z.boolean().optional(),
@@ -47,22 +61,22 @@ export const Evidence = z
 
 export const Completion = z
   .object({
-    id: z.string().optional(),
+    id: Text(200).optional(),
     /** A catalog offering id; its credits come from the catalog. */
-    activity: z.string().optional(),
-    title: z.string().optional(),
-    provider: z.string().optional(),
+    activity: Text(200).optional(),
+    title: Text(500).optional(),
+    provider: Text(300).optional(),
     completed: IsoDateSchema,
-    hours: z.number().nonnegative().optional(),
+    hours: z.number().nonnegative().max(MAX_COMPLETION_HOURS).optional(),
     format: Format.optional(),
     type: ActivityType.optional(),
     /** Completions sharing an event id form one event for per-event caps. */
-    event: z.string().optional(),
+    event: Text(200).optional(),
     college: z
       .object({
-        semesterHours: z.number().nonnegative().optional(),
-        quarterHours: z.number().nonnegative().optional(),
-        grade: z.string().optional(),
+        semesterHours: z.number().nonnegative().max(1000).optional(),
+        quarterHours: z.number().nonnegative().max(1000).optional(),
+        grade: Text(20).optional(),
       })
       .strict()
       .optional(),
@@ -86,7 +100,11 @@ export type Completion = z.infer<typeof Completion>;
 
 export const Profile = z
   .object({
-    person: z.object({ name: z.string().optional(), email: z.string().optional() }).strict().optional(),
+    // The same limits as a person edited through the API (people.ts).
+    person: z
+      .object({ name: z.string().trim().min(1).max(200).optional(), email: EmailAddress.optional() })
+      .strict()
+      .optional(),
     holdings: z.array(Holding).default([]),
     completions: z.array(Completion).default([]),
   })
