@@ -43,6 +43,24 @@ describe('recert status', () => {
     expect(Array.isArray(holdings[0]!.findings)).toBe(true);
   });
 
+  it('prints CSV of bare values a spreadsheet can compute with', async () => {
+    const { code, stdout } = await run(
+      'status',
+      'examples/profile.yaml',
+      '--on',
+      '2025-12-01',
+      '--format',
+      'csv',
+    );
+    expect(code).toBe(0);
+    const [header, cpt, ces] = stdout.trim().split('\n');
+    expect(header).toBe(
+      'credential,status,cycle_start,deadline,grace_end,days_left,required,counted,missing,unit,next',
+    );
+    expect(cpt).toMatch(/^nasm\.cpt,complete,2024-03-15,2026-03-15,[0-9-]*,104,2\.0,2\.0,0\.0,CEU,/);
+    expect(ces).toBe('nasm.ces,permanent,,,,,,,,,');
+  });
+
   it('prints a readable table with the deadline, counted/required and low-confidence marks', async () => {
     const { code, stdout } = await run('status', 'examples/profile.yaml', '--on', '2025-12-01');
     expect(code).toBe(0);
@@ -89,6 +107,29 @@ describe('recert status', () => {
     const bad = await run('status', 'examples/profile.yaml', '--on', '2025-13-01');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--on');
+  });
+
+  it('refuses an empty date, budget or an unknown format instead of taking a default', async () => {
+    const emptyOn = await run('status', 'examples/profile.yaml', '--on', '');
+    expect(emptyOn.code).toBe(2);
+    expect(emptyOn.stderr).toContain('--on');
+    for (const budget of ['', '-5', 'lots']) {
+      const plan = await run(
+        'plan',
+        'examples/seed-profile.yaml',
+        '--on',
+        '2025-06-01',
+        '--until',
+        '2029-12-31',
+        '--budget',
+        budget,
+      );
+      expect(plan.code, budget).toBe(2);
+      expect(plan.stderr).toContain(`"${budget}" is not a number of at least 0`);
+    }
+    const xml = await run('rules', 'show', 'nasm.cpt', '--format', 'xml');
+    expect(xml.code).toBe(2);
+    expect(xml.stderr).toContain('Allowed choices are text, json');
   });
 
   it('takes whole-number options as digits only, naming the option and the value it refuses', async () => {

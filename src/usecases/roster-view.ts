@@ -4,6 +4,7 @@
  * thousand members and a quarter of a million lines; the browser gets the counts and one page.
  */
 import { utcDateOf } from '../core/dates.ts';
+import { STATUS_NAMES } from '../core/engine/kernel.ts';
 import { AppError } from '../core/errors.ts';
 import type { HoldingStatusSummary } from '../store/model.ts';
 import { ANY_ROLE, requireOrganisationRole } from './access.ts';
@@ -205,7 +206,16 @@ function wholeNumber(value: number | undefined, field: string, fallback: number,
   return value;
 }
 
+/** Every status a roster line can have: the engine's, and the two for a person without one. */
+export const ROSTER_LINE_STATUSES: readonly string[] = [...STATUS_NAMES, NOT_SHARED, NO_STATUS];
+
 function checkedQuery(query: RosterQuery) {
+  // A misspelt status would match nothing and look like an empty roster.
+  if (query.status && !ROSTER_LINE_STATUSES.includes(query.status)) {
+    throw AppError.invalid(`"${query.status}" is not a roster status`, [
+      { field: 'status', message: `must be one of ${ROSTER_LINE_STATUSES.join(', ')}` },
+    ]);
+  }
   const sort = query.sort ?? 'deadline';
   if (!ROSTER_SORTS.includes(sort)) {
     throw AppError.invalid("the roster query's sort is not valid", [

@@ -37,6 +37,9 @@ describe('storage commands', () => {
     expect(JSON.parse((await run(['--data', data, 'db', 'status', '--format', 'json'])).out)).toMatchObject({
       pending: 0,
     });
+    // CSV is its rows alone (the table says where the database is first).
+    const csvStatus = await run(['--data', data, 'db', 'status', '--format', 'csv']);
+    expect(csvStatus.out.split('\n')[0]).toBe('migration,state');
 
     const demo = await run(['--data', data, 'demo', '--people', '60', '--seed', '5', '--format', 'json']);
     expect(demo.code).toBe(0);

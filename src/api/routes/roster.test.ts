@@ -154,6 +154,8 @@ describe('the roster dashboard', () => {
       ['sort=age', 'sort'],
       ['order=up', 'order'],
       ['on=2026-02-30', 'on'],
+      // A misspelt status would look like an empty roster.
+      ['status=overdue', 'status'],
     ] as const) {
       const res = await lines(query);
       expect(res.statusCode, query).toBe(400);

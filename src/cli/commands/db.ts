@@ -46,7 +46,8 @@ export function registerDb(program: Command, cli: CliContext): void {
       migrations: rows,
       pending: rows.filter((r) => r.state === 'pending').length,
     };
-    if (format !== 'json') cli.printer.out(store.info.description);
+    // A CSV is its rows alone; the table says where the database is first.
+    if (format === 'table') cli.printer.out(store.info.description);
     cli.printer.out(
       render(
         format,
@@ -90,7 +91,7 @@ export function registerDb(program: Command, cli: CliContext): void {
     .addOption(formatOption())
     .action((opts: { on?: string; workers?: string; format: OutputFormat }) =>
       withStore(cli, async (store, ctx) => {
-        const asOf = opts.on ? parseDateOption(opts.on, '--on') : cli.today();
+        const asOf = opts.on !== undefined ? parseDateOption(opts.on, '--on') : cli.today();
         const { reevaluate } = await import('../../usecases/status.ts');
         const bar = progress('re-evaluating people', await store.people.count());
         const workers =

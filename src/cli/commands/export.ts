@@ -79,7 +79,7 @@ export function registerExport(program: Command, cli: CliContext): void {
             ]);
           const query = {
             ...(opts.status ? { status: opts.status } : {}),
-            ...(opts.on ? { asOf: parseDateOption(opts.on, '--on') } : {}),
+            ...(opts.on !== undefined ? { asOf: parseDateOption(opts.on, '--on') } : {}),
           };
           await toOutput(cli, opts.out, (s) => exportRosterCsv(ctx, SYSTEM, opts.roster!, s, query));
           return;

@@ -30,6 +30,18 @@ const SEED_ARGS = [
 ];
 
 describe('recert plan', () => {
+  it('prints the seed plan as CSV of bare values', async () => {
+    const { code, stdout } = await run(...SEED_ARGS, '--format', 'csv');
+    expect(code).toBe(0);
+    const [header, ...rows] = stdout.trim().split('\n');
+    expect(header).toBe('date,from,by,action,offering,what,price,currency,price_is_sample,hours,counts');
+    expect(rows.length).toBeGreaterThan(2);
+    for (const row of rows)
+      expect(row).toMatch(
+        /^\d{4}-\d{2}-\d{2},\d{4}-\d{2}-\d{2},\d{4}-\d{2}-\d{2},[a-z-]+,.*,\d+(\.\d+)?,USD,(true|false),\d+(\.\d+)?,/,
+      );
+  });
+
   it('prints the seed plan as JSON', async () => {
     const { code, stdout } = await run(...SEED_ARGS, '--format', 'json');
     expect(code).toBe(0);

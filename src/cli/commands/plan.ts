@@ -40,10 +40,12 @@ const list = (value: string | undefined) =>
     .filter(Boolean);
 
 function positive(value: string, option: string): number {
-  const n = Number(value.replace(/^\$/, ''));
-  if (!Number.isFinite(n) || n < 0) {
-    throw AppError.invalid(`${option} must be a non-negative number`, [
-      { field: option, message: `"${value}" is not a number` },
+  const text = value.trim().replace(/^\$/, '');
+  // Number('') is 0: an empty budget would plan with none at all.
+  const n = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isFinite(n)) {
+    throw AppError.invalid(`${option} must be a number of at least 0`, [
+      { field: option, message: `"${value}" is not a number of at least 0` },
     ]);
   }
   return n;
@@ -85,7 +87,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
       new Option('--format <format>', 'output format').choices(['json', 'table', 'csv']).default('table'),
     )
     .action(async (file: string, opts: PlanOptions) => {
-      const asOf = opts.on ? parseDateOption(opts.on, '--on') : ctx.today();
+      const asOf = opts.on !== undefined ? parseDateOption(opts.on, '--on') : ctx.today();
       const until = parseDateOption(opts.until, '--until');
       const formats = list(opts.formats).map((f) => {
         const parsed = Format.safeParse(f);
@@ -172,7 +174,27 @@ export function renderPlan(plan: Plan, format: OutputFormat): string {
       value: (a: Plan['actions'][number]) => a.counts.map((c) => `${c.units} ${c.credential}`).join(', '),
     },
   ];
-  if (format === 'csv') return renderCsv(plan.actions, actionColumns);
+  if (format === 'csv') {
+    // Bare values for a spreadsheet: the window's two ends, the price as a number with its currency
+    // and whether it is a sample, hours as a number.
+    type Action = Plan['actions'][number];
+    return renderCsv(plan.actions, [
+      { header: 'date', value: (a: Action) => a.date },
+      { header: 'from', value: (a: Action) => a.from },
+      { header: 'by', value: (a: Action) => a.by },
+      { header: 'action', value: (a: Action) => a.kind },
+      { header: 'offering', value: (a: Action) => a.offering ?? '' },
+      { header: 'what', value: (a: Action) => a.title },
+      { header: 'price', value: (a: Action) => String(a.price) },
+      { header: 'currency', value: () => cur },
+      { header: 'price_is_sample', value: (a: Action) => (a.priceIsSample ? 'true' : 'false') },
+      { header: 'hours', value: (a: Action) => String(a.hours) },
+      {
+        header: 'counts',
+        value: (a: Action) => a.counts.map((c) => `${c.units} ${c.credential}`).join('; '),
+      },
+    ]);
+  }
   const out: string[] = [];
   if (plan.status === 'infeasible') {
     out.push(`No plan from ${plan.asOf} through ${plan.until} meets these goals:`);

@@ -2,7 +2,7 @@
  * `recert rules validate|list|show`: check rule files and explain the rules
  * in plain words with their sources.
  */
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { DEFAULT_CATALOG_DIR, loadCatalog } from '../../catalog/load.ts';
 import { describeCycle } from '../../core/engine/cycle.ts';
 import { AppError } from '../../core/errors.ts';
@@ -72,7 +72,7 @@ export function registerRules(program: Command, ctx: CliContext): void {
     .description("explain a credential's rules in plain words, with sources")
     .argument('<id>', 'credential id, e.g. nasm.cpt')
     .option('--catalog <dir>', 'catalog folder')
-    .option('--format <format>', 'text or json', 'text')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action((id: string, opts: { catalog?: string; format: string }) => {
       const { ruleSet } = loadCatalog(opts.catalog);
       const credential = ruleSet.credentials.get(id);

@@ -55,7 +55,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     .addOption(formatOption())
     .action(
       (file: string, opts: { on?: string; catalog?: string; dueSoonDays: string; format: OutputFormat }) => {
-        const asOf = opts.on ? parseDateOption(opts.on, '--on') : ctx.today();
+        const asOf = opts.on !== undefined ? parseDateOption(opts.on, '--on') : ctx.today();
         const dueSoonDays = wholeNumberOption(opts.dueSoonDays, '--due-soon-days', { min: 0 });
         const profile = readProfileFile(file);
         const { ruleSet } = loadCatalog(opts.catalog);
@@ -63,6 +63,25 @@ export function registerStatus(program: Command, ctx: CliContext): void {
         if (opts.format === 'json') {
           ctx.printer.out(renderJson(evaluation.holdings));
           for (const f of evaluation.findings) ctx.printer.err(`${f.severity}: ${f.message}`);
+          return;
+        }
+        if (opts.format === 'csv') {
+          // Bare values for a spreadsheet: dates, a whole number of days, units and their unit apart.
+          ctx.printer.out(
+            render('csv', evaluation.holdings, [
+              { header: 'credential', value: (h) => h.credential },
+              { header: 'status', value: (h) => h.status },
+              { header: 'cycle_start', value: (h) => h.cycle?.start ?? '' },
+              { header: 'deadline', value: (h) => h.cycle?.end ?? '' },
+              { header: 'grace_end', value: (h) => h.cycle?.graceEnd ?? '' },
+              { header: 'days_left', value: (h) => (h.daysLeft === undefined ? '' : String(h.daysLeft)) },
+              { header: 'required', value: (h) => h.required ?? '' },
+              { header: 'counted', value: (h) => (h.required ? h.counted : '') },
+              { header: 'missing', value: (h) => (h.required ? (h.missing ?? '') : '') },
+              { header: 'unit', value: (h) => h.unit ?? '' },
+              { header: 'next', value: (h) => h.nextActions[0]?.message ?? '' },
+            ]),
+          );
           return;
         }
         ctx.printer.out(
