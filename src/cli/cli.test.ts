@@ -109,6 +109,22 @@ describe('recert status', () => {
     expect(bad.stderr).toContain('--on');
   });
 
+  it('names credentials and offerings the catalog does not have, with their lines', async () => {
+    const path = file(
+      'unknown.yaml',
+      'holdings:\n  - credential: nasm.cptx\n    earned: 2024-03-15\ncompletions:\n  - activity: nasm.no-such-course\n    completed: 2025-01-01\n    credits:\n      - { credential: ace.cpx, units: 0.1 }\n',
+    );
+    const { code, stderr } = await run('status', path, '--on', '2025-06-01');
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      `${path}:2:17: holdings[0].credential: "nasm.cptx" is not a credential in the catalog`,
+    );
+    expect(stderr).toContain(
+      `${path}:5:15: completions[0].activity: "nasm.no-such-course" is not an offering`,
+    );
+    expect(stderr).toContain(`${path}:8:23: completions[0].credits[0].credential: "ace.cpx"`);
+  });
+
   it('refuses an empty date, budget or an unknown format instead of taking a default', async () => {
     const emptyOn = await run('status', 'examples/profile.yaml', '--on', '');
     expect(emptyOn.code).toBe(2);

@@ -4,9 +4,20 @@
  */
 import { readFileSync } from 'node:fs';
 import { type Profile, Profile as ProfileSchema } from '../core/profile/schema.ts';
-import { InputError, parseSource, validateSource } from './yaml-source.ts';
+import { formatPath, InputError, parseSource, validateSource } from './yaml-source.ts';
 
-export function readProfileFile(path: string): Profile {
+/** What a profile document may name: the catalog's credentials and offerings. */
+export interface ProfileCatalog {
+  credentials: ReadonlyMap<string, unknown>;
+  offerings: ReadonlyMap<string, unknown>;
+}
+
+/**
+ * Reads a profile document; with a catalog, also refuses credentials and offerings the catalog does
+ * not have (a typo would otherwise be stored, or shown as a status no one can act on), each with
+ * its line.
+ */
+export function readProfileFile(path: string, catalog?: ProfileCatalog): Profile {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -19,13 +30,48 @@ export function readProfileFile(path: string): Profile {
       },
     ]);
   }
-  return parseProfileText(text, path);
+  return parseProfileText(text, path, catalog);
 }
 
-export function parseProfileText(text: string, file: string): Profile {
+export function parseProfileText(text: string, file: string, catalog?: ProfileCatalog): Profile {
   const doc = parseSource(text, file);
   if (doc.value === null || doc.value === undefined) {
     throw new InputError([{ file, field: '', message: 'the file is empty; a profile needs holdings' }]);
   }
-  return validateSource(doc, ProfileSchema);
+  const profile = validateSource(doc, ProfileSchema);
+  if (!catalog) return profile;
+  const unknown: { path: (string | number)[]; message: string }[] = [];
+  for (const [i, h] of profile.holdings.entries()) {
+    if (!catalog.credentials.has(h.credential))
+      unknown.push({
+        path: ['holdings', i, 'credential'],
+        message: `"${h.credential}" is not a credential in the catalog`,
+      });
+  }
+  for (const [i, c] of profile.completions.entries()) {
+    if (c.activity !== undefined && !catalog.offerings.has(c.activity))
+      unknown.push({
+        path: ['completions', i, 'activity'],
+        message: `"${c.activity}" is not an offering in the catalog`,
+      });
+    for (const [j, credit] of c.credits.entries()) {
+      if (!catalog.credentials.has(credit.credential))
+        unknown.push({
+          path: ['completions', i, 'credits', j, 'credential'],
+          message: `"${credit.credential}" is not a credential in the catalog`,
+        });
+    }
+  }
+  if (unknown.length === 0) return profile;
+  throw new InputError(
+    unknown.map(({ path, message }) => {
+      const pos = doc.locate(path);
+      return {
+        file,
+        ...(pos ? { line: pos.line, column: pos.column } : {}),
+        field: formatPath(path),
+        message,
+      };
+    }),
+  );
 }

@@ -117,7 +117,7 @@ export function registerImport(program: Command, cli: CliContext): void {
         }
         const ext = extname(file).toLowerCase();
         if (ext === '.yaml' || ext === '.yml' || ext === '.json') {
-          const profile = readProfileFile(file);
+          const profile = readProfileFile(file, ctx.ruleSet());
           const person = await existingPerson(ctx, opts.person, profile.person?.email);
           const { importProfile, importProfileAsNewPerson } = await import('../../usecases/profile.ts');
           // Someone the store does not know is made with their records, in one transaction.

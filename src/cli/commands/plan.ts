@@ -117,9 +117,9 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         },
         timeLimitMs: positive(opts.timeLimit, '--time-limit'),
       };
-      const profile = readProfileFile(file);
       let { ruleSet } = loadCatalog(opts.rules);
       if (opts.catalog) ruleSet = withOfferingFile(ruleSet, opts.catalog);
+      const profile = readProfileFile(file, ruleSet);
       const solver = new HighsSolver();
       let plan: Plan;
       try {

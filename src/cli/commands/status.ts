@@ -57,8 +57,8 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       (file: string, opts: { on?: string; catalog?: string; dueSoonDays: string; format: OutputFormat }) => {
         const asOf = opts.on !== undefined ? parseDateOption(opts.on, '--on') : ctx.today();
         const dueSoonDays = wholeNumberOption(opts.dueSoonDays, '--due-soon-days', { min: 0 });
-        const profile = readProfileFile(file);
         const { ruleSet } = loadCatalog(opts.catalog);
+        const profile = readProfileFile(file, ruleSet);
         const evaluation = evaluate(profile, ruleSet, asOf, { dueSoonDays });
         if (opts.format === 'json') {
           ctx.printer.out(renderJson(evaluation.holdings));
