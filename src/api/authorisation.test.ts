@@ -67,8 +67,8 @@ describe.each(BACKENDS)('on %s', (backend) => {
       payload: form.payload,
     });
     const mb = await as(ownerB, 'POST', `/organisations/${ob.id}/people`, { name: 'Managed by B' });
-    await as(ownerB, 'PUT', `/organisations/${ob.id}/roster/${bob.personId}`, {});
     await as(bob, 'PUT', `/people/${bob.personId}/consents/${ob.id}`, { scope: 'records' });
+    await as(ownerB, 'PUT', `/organisations/${ob.id}/roster/${bob.personId}`, {});
     const tb = await as(bob, 'POST', '/auth/tokens', { name: 'bob', scopes: ['read', 'write'] });
     const invite = await as(ownerB, 'POST', `/organisations/${ob.id}/invitations`, {
       email: 'someone-else@example.test',

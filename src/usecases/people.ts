@@ -108,8 +108,24 @@ export async function addToRoster(
 ): Promise<RosterEntry> {
   return ctx.store.transaction(async (tx) => {
     await requireOrganisationRole(tx, actor, organisationId, MANAGERS);
-    await findPerson(tx, personId);
+    const person = await findPerson(tx, personId);
     const before = await tx.roster.find(organisationId, personId);
+    // A roster shows its people's names: an organisation may not put just anyone on it. Someone
+    // with an account joins by accepting an invitation or by sharing with the organisation; someone
+    // without one is on the roster of the organisation managing them.
+    if (!before && actor.kind !== 'system' && person.accountId !== actor.accountId) {
+      const allowed =
+        person.accountId === undefined
+          ? person.managedBy === organisationId
+          : (await tx.consents.findActive(personId, organisationId)) !== undefined;
+      if (!allowed) {
+        throw AppError.forbidden(
+          person.accountId === undefined
+            ? 'this person is managed by another organisation'
+            : 'a person with an account joins a roster by accepting an invitation, or by sharing their status with the organisation',
+        );
+      }
+    }
     const entry: RosterEntry = {
       organisationId,
       personId,

@@ -468,9 +468,9 @@ coach2@a.example,2025-01-13,Mobility,1,nasm.cpt,0.1
     );
     expect(ok).toMatchObject({ committed: true, imported: 2 });
 
-    await addToRoster(ctx, owner, organisationId, pro.personId);
     await addHolding(ctx, pro.actor, pro.personId, { credential: 'nasm.cpt', earned: '2024-03-15' });
     await grantConsent(ctx, pro.actor, pro.personId, organisationId, 'status');
+    await addToRoster(ctx, owner, organisationId, pro.personId);
     const out = sink();
     await exportRosterCsv(ctx, owner, organisationId, out.stream, { asOf: '2025-06-01' });
     const lines = out.text().trim().split('\n');

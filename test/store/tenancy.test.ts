@@ -119,7 +119,9 @@ describe.each(BACKENDS)('tenancy on $name', (backend) => {
       completed: '2025-02-02',
       credits: [{ credential: 'nasm.cpt', units: '0.8' }],
     });
-    await addToRoster(ctx, gymOwner.actor, gymA.id, pro.person.id, { externalRef: 'E-1' });
+    // A gym may not put someone with an account on its roster (and so read their name) on its own.
+    await rejects(addToRoster(ctx, gymOwner.actor, gymA.id, pro.person.id), 'forbidden');
+    await addToRoster(ctx, SYSTEM, gymA.id, pro.person.id, { externalRef: 'E-1' });
 
     // No consent yet: the gym sees who is on its roster, nothing more.
     await rejects(getPerson(ctx, gymOwner.actor, pro.person.id), 'forbidden');

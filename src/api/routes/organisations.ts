@@ -297,6 +297,8 @@ export const organisationRoutes: RouteGroup = (app, { uc, statusCache }) => {
       schema: {
         tags: ['roster'],
         summary: 'Put a person on the roster (owner or admin)',
+        description:
+          'A person with an account is put on a roster only once they share their status or records with the organisation (or by accepting an invitation); a person without one, only by the organisation managing them. Updating the reference of someone already on it is always allowed.',
         params: RosterParams,
         body: z.object({ externalRef: z.string().max(100).optional() }).strict(),
         response: { 200: RosterEntrySchema, ...errors },

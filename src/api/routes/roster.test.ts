@@ -52,9 +52,21 @@ beforeAll(async () => {
       earned: '2024-04-10',
     });
   }
-  // A professional on the roster who shares nothing with it.
+  // A professional on the roster who shares nothing with it: they shared, were put on it, and
+  // stopped sharing (the organisation could not put them on it alone).
   hidden = await signUp(t.app, 'roster-hidden');
+  const consent = `/people/${hidden.personId}/consents/${organisationId}`;
+  const alone = await t.app.inject({
+    method: 'PUT',
+    url: `/organisations/${organisationId}/roster/${hidden.personId}`,
+    headers: owner.headers,
+    payload: {},
+  });
+  expect(alone.statusCode).toBe(403);
+  await call(hidden, 'PUT', consent, { scope: 'status' });
   await call(owner, 'PUT', `/organisations/${organisationId}/roster/${hidden.personId}`, {});
+  const revoked = await t.app.inject({ method: 'DELETE', url: consent, headers: hidden.headers });
+  expect(revoked.statusCode).toBeLessThan(300);
 });
 afterAll(() => t.close());
 
@@ -214,12 +226,15 @@ describe('the roster dashboard', () => {
       'Member 00 (renamed)',
     ]);
     const newcomer = await signUp(t.app, 'roster-newcomer');
+    const consent = `/people/${newcomer.personId}/consents/${organisationId}`;
+    await call(newcomer, 'PUT', consent, { scope: 'status' });
     await call(owner, 'PUT', `/organisations/${organisationId}/roster/${newcomer.personId}`, {});
-    expect((await lines('limit=1')).json()).toMatchObject({ people: 62, lines: 65 });
-    // Consent shared by a member changes what the organisation sees.
-    await call(newcomer, 'PUT', `/people/${newcomer.personId}/consents/${organisationId}`, {
-      scope: 'status',
-    });
-    expect((await lines('limit=1')).json().counts).toContainEqual({ status: 'no-status', count: 57 });
+    const joined = (await lines('limit=1')).json();
+    expect(joined).toMatchObject({ people: 62, lines: 65 });
+    expect(joined.counts).toContainEqual({ status: 'no-status', count: 57 });
+    // Consent withdrawn by a member changes what the organisation sees, at once.
+    const revoked = await t.app.inject({ method: 'DELETE', url: consent, headers: newcomer.headers });
+    expect(revoked.statusCode).toBeLessThan(300);
+    expect((await lines('limit=1')).json().counts).toContainEqual({ status: 'no-status', count: 56 });
   });
 });
