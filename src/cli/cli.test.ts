@@ -2,7 +2,7 @@
  * The CLI run in-process: output formats, and bad input reported with file,
  * line and field and exit code 2.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -193,5 +193,65 @@ describe('recert rules', () => {
     const { code, stderr } = await run('rules', 'show', 'nasm.xyz');
     expect(code).toBe(2);
     expect(stderr).toContain('nasm.xyz');
+  });
+});
+
+describe('recert log', () => {
+  it('adds a completion to a YAML document, keeping its comments, and status counts it', async () => {
+    const path = file('log.yaml', readFileSync('examples/profile.yaml', 'utf8'));
+    const before = JSON.parse((await run('status', path, '--on', '2025-06-01', '--format', 'json')).stdout);
+    const logged = await run(
+      'log',
+      path,
+      '--title',
+      'Mobility workshop',
+      '--provider',
+      'Local Co',
+      '--completed',
+      '2025-05-01',
+      '--hours',
+      '4',
+      '--credit',
+      'nasm.cpt:0.4',
+    );
+    expect(logged.code).toBe(0);
+    expect(logged.stdout).toContain(`logged Mobility workshop on 2025-05-01 in ${path}`);
+    const text = readFileSync(path, 'utf8');
+    expect(text.startsWith(readFileSync('examples/profile.yaml', 'utf8').trimEnd())).toBe(true);
+    expect(text).toContain('# An example profile');
+    const after = JSON.parse((await run('status', path, '--on', '2025-06-01', '--format', 'json')).stdout);
+    expect(Number(after[0].counted) - Number(before[0].counted)).toBeCloseTo(0.4);
+  });
+
+  it('leaves the document as it was when the entry is refused, naming the field and line', async () => {
+    const path = file('log-bad.yaml', readFileSync('examples/profile.yaml', 'utf8'));
+    const original = readFileSync(path, 'utf8');
+    for (const args of [
+      ['--title', 'X', '--credit', 'nasm.cptx:0.1'],
+      ['--title', 'X', '--completed', '2025-02-30'],
+      ['--title', 'X', '--credit', 'nasm.cpt'],
+      ['--credit', 'nasm.cpt:0.1'],
+    ]) {
+      const refused = await run('log', path, ...args);
+      expect(refused.code, args.join(' ')).toBe(2);
+      expect(readFileSync(path, 'utf8')).toBe(original);
+    }
+    const unknown = await run('log', path, '--title', 'X', '--credit', 'nasm.cptx:0.1');
+    expect(unknown.stderr).toMatch(
+      /log-bad\.yaml:\d+:\d+: completions\[\d+\]\.credits\[0\]\.credential: "nasm\.cptx"/,
+    );
+  });
+
+  it('adds to a JSON document as JSON', async () => {
+    const path = file(
+      'log.json',
+      JSON.stringify({ holdings: [{ credential: 'nasm.cpt', earned: '2024-03-15' }] }),
+    );
+    expect(
+      (await run('log', path, '--activity', 'nasm.ce-stretching-webinar', '--completed', '2025-01-12')).code,
+    ).toBe(0);
+    expect(JSON.parse(readFileSync(path, 'utf8')).completions).toEqual([
+      { activity: 'nasm.ce-stretching-webinar', completed: '2025-01-12' },
+    ]);
   });
 });

@@ -149,6 +149,32 @@ describe('storage commands', () => {
     expect(restore.code).toBe(0);
     const again = await run(['--data', restored, 'export', '--person', 'demo5-p0000002', '--format', 'json']);
     expect(again.out).toBe(copy.out);
+    // Logging CE for a person in the store.
+    const logged = await run([
+      '--data',
+      data,
+      'log',
+      '--person',
+      'demo5-p0000002',
+      '--title',
+      'Logged from the CLI',
+      '--completed',
+      '2025-05-05',
+      '--credit',
+      'nasm.cpt:0.3',
+    ]);
+    expect(logged.code).toBe(0);
+    const withLogged = JSON.parse(
+      (await run(['--data', data, 'export', '--person', 'demo5-p0000002', '--format', 'json'])).out,
+    );
+    expect(withLogged.completions.at(-1)).toMatchObject({
+      title: 'Logged from the CLI',
+      completed: '2025-05-05',
+    });
+    expect(
+      (await run(['--data', data, 'log', '--person', 'nobody@nowhere.example', '--title', 'X'])).code,
+    ).toBe(2);
+
     // Each command opens the embedded database afresh (seconds each on a busy machine).
   }, 300_000);
 

@@ -9,6 +9,7 @@ import { registerDb } from './db.ts';
 import { registerDemo } from './demo.ts';
 import { registerExport } from './export.ts';
 import { registerImport } from './import.ts';
+import { registerLog } from './log.ts';
 import { registerPlan } from './plan.ts';
 import { registerRestore } from './restore.ts';
 import { registerRules } from './rules.ts';
@@ -19,6 +20,7 @@ export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
 export const COMMANDS: RegisterCommand[] = [
   registerStatus,
+  registerLog,
   registerPlan,
   registerRules,
   registerServe,
