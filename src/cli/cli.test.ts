@@ -196,6 +196,14 @@ describe('recert rules', () => {
   });
 });
 
+describe('recert --version', () => {
+  it('prints the package version', async () => {
+    const { code, stdout } = await run('--version');
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
+  });
+});
+
 describe('recert log', () => {
   it('adds a completion to a YAML document, keeping its comments, and status counts it', async () => {
     const path = file('log.yaml', readFileSync('examples/profile.yaml', 'utf8'));

@@ -3,6 +3,7 @@
  * registers itself; this file wires the global options and the single error
  * handler that maps failures to exit codes (2 for bad input).
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { localDateOf } from '../core/dates.ts';
 import { AppError } from '../core/errors.ts';
@@ -15,9 +16,16 @@ export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_BAD_INPUT = 2;
 
+/** The version in package.json (the CLI runs from its checkout or package, beside it). */
+function packageVersion(): string {
+  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
+
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('recert')
     .description('Keep professional certifications current.')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .option('--data <dir>', 'embedded database folder (ignored when DATABASE_URL is set)', './data')
     .showHelpAfterError()
     .exitOverride();
