@@ -35,8 +35,16 @@ async function writeLine(output: Writable, line: string): Promise<void> {
   if (!output.write(`${line}\n`)) await new Promise((resolve) => output.once('drain', resolve));
 }
 
+/** Told as rows are written or read: rows so far, and the file's rows in all (its header's counts). */
+export type BackupProgress = (rows: number, total: number) => void;
+
 /** Writes every table to `output`. The caller ends (and, for gzip, wraps) the stream. */
-export async function backup(ctx: UseCaseContext, actor: Actor, output: Writable): Promise<BackupResult> {
+export async function backup(
+  ctx: UseCaseContext,
+  actor: Actor,
+  output: Writable,
+  onProgress?: BackupProgress,
+): Promise<BackupResult> {
   requireSystem(actor);
   const store = ctx.store;
   const state = await store.migrationState();
@@ -50,16 +58,25 @@ export async function backup(ctx: UseCaseContext, actor: Actor, output: Writable
     tables,
   };
   await writeLine(output, JSON.stringify(header));
+  const total = Object.values(tables).reduce((a, b) => a + b, 0);
+  let written = 0;
   for (const name of store.tables.names) {
     for await (const page of store.tables.read(name, 5000)) {
       for (const row of page) await writeLine(output, JSON.stringify({ table: name, row }));
+      written += page.length;
+      onProgress?.(written, total);
     }
   }
   return { tables };
 }
 
 /** Restores a backup into an empty store; every table's row count is checked against the header. */
-export async function restore(ctx: UseCaseContext, actor: Actor, input: Readable): Promise<BackupResult> {
+export async function restore(
+  ctx: UseCaseContext,
+  actor: Actor,
+  input: Readable,
+  onProgress?: BackupProgress,
+): Promise<BackupResult> {
   requireSystem(actor);
   const store = ctx.store;
   for (const name of store.tables.names) {
@@ -82,10 +99,17 @@ export async function restore(ctx: UseCaseContext, actor: Actor, input: Readable
     const v1Credits = v1CreditCollector();
     // Created just before reading: readline drops lines emitted before its iterator starts.
     const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+    let restored = 0;
     const flush = async () => {
       if (table && buffer.length > 0) await tx.tables.write(table, buffer);
+      restored += buffer.length;
       buffer = [];
       await v1Credits.write(tx);
+      if (header)
+        onProgress?.(
+          restored,
+          Object.values(header.tables).reduce((a, b) => a + b, 0),
+        );
     };
     for await (const line of lines) {
       lineNo++;

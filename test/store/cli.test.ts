@@ -142,11 +142,20 @@ describe('storage commands', () => {
     }
 
     const backup = join(dir, 'all.jsonl.gz');
-    expect((await run(['--data', data, 'backup', backup])).code).toBe(0);
+    const backedUp = await run(['--data', data, 'backup', backup]);
+    expect(backedUp.code).toBe(0);
     expect(readFileSync(backup).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
     const restored = join(dir, 'restored');
     const restore = await run(['--data', restored, 'restore', backup]);
     expect(restore.code).toBe(0);
+    // A backup cut off part way: refused, naming the file and line, and nothing restored.
+    const plainBackup = join(dir, 'plain.jsonl');
+    expect((await run(['--data', data, 'backup', plainBackup])).code).toBe(0);
+    const cut = join(dir, 'cut.jsonl');
+    writeFileSync(cut, readFileSync(plainBackup, 'utf8').slice(0, 3000));
+    const refusedCut = await run(['--data', join(dir, 'cut-into'), 'restore', cut]);
+    expect(refusedCut.code).toBe(2);
+    expect(refusedCut.err).toMatch(new RegExp(`${cut.replace(/[.]/g, '\\.')}:\\d+: not a JSON line`));
     const again = await run(['--data', restored, 'export', '--person', 'demo5-p0000002', '--format', 'json']);
     expect(again.out).toBe(copy.out);
     // Logging CE for a person in the store.
@@ -192,6 +201,24 @@ describe('storage commands', () => {
     );
     expect(piped.stderr).not.toContain('EPIPE');
     expect(piped.stdout.trim()).toBe('0');
+    // Long work shows its progress on stderr (on a terminal a bar; otherwise a line every 10%).
+    const file = join(dir, 'progress.jsonl');
+    const backedUp = spawnSync('node', ['bin/recert.mjs', '--data', data, 'backup', file], {
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_URL: '' },
+    });
+    expect(backedUp.status).toBe(0);
+    expect(backedUp.stderr).toContain(`backing up to ${file}: 100%`);
+    const restoredAgain = spawnSync(
+      'node',
+      ['bin/recert.mjs', '--data', join(dir, 'progress-restored'), 'restore', file],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, DATABASE_URL: '' },
+      },
+    );
+    expect(restoredAgain.status).toBe(0);
+    expect(restoredAgain.stderr).toContain(`restoring ${file}: 100%`);
   }, 60_000);
 
   it('refuses a data folder another open store is using', async () => {

@@ -19,6 +19,21 @@ export async function withProgress<T>(bar: Progress, work: Promise<T>): Promise<
   }
 }
 
+/** withProgress for a bar made once the work knows its total (it may never be made). */
+export async function withProgressWhenStarted<T>(
+  bar: () => Progress | undefined,
+  work: Promise<T>,
+): Promise<T> {
+  try {
+    const done = await work;
+    bar()?.stop();
+    return done;
+  } catch (error) {
+    bar()?.stop(false);
+    throw error;
+  }
+}
+
 /** A bar on a terminal; a plain percentage line every 10% otherwise (logs, CI). */
 export function progress(
   label: string,

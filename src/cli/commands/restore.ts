@@ -7,6 +7,7 @@ import { AppError } from '../../core/errors.ts';
 import { SYSTEM } from '../../usecases/context.ts';
 import type { CliContext } from '../context.ts';
 import { withStore } from './db.ts';
+import { type Progress, progress, withProgressWhenStarted } from './progress.ts';
 
 function isGzip(file: string): boolean {
   const fd = openSync(file, 'r');
@@ -34,7 +35,19 @@ export function registerRestore(program: Command, cli: CliContext): void {
         const raw = createReadStream(file);
         const input: Readable = gzip ? raw.pipe(createGunzip()) : raw;
         const { restore } = await import('../../usecases/backup.ts');
-        const result = await restore(ctx, SYSTEM, input);
+        let bar: Progress | undefined;
+        const result = await withProgressWhenStarted(
+          () => bar,
+          restore(ctx, SYSTEM, input, (rows, total) => {
+            bar ??= progress(`restoring ${file}`, total);
+            bar.update(rows);
+          }),
+        ).catch((error: unknown) => {
+          // The use case numbers the lines; the file is the CLI's to name.
+          if (error instanceof AppError)
+            for (const issue of error.issues) if (issue.line !== undefined) issue.file ??= file;
+          throw error;
+        });
         const total = Object.values(result.tables).reduce((a, b) => a + b, 0);
         cli.printer.out(
           `restored ${total} rows into ${Object.keys(result.tables).length} tables from ${file}`,
