@@ -376,7 +376,9 @@ export function completionFromCsv(record: CsvRecord, columns: ColumnIndex): Comp
         errors,
         record.row,
         'units',
-        `"${unitsText}" is not a decimal with at most 3 decimal places`,
+        units === undefined
+          ? `"${unitsText}" is not a decimal with at most 3 decimal places`
+          : `"${unitsText}" is negative; credit is 0 or more`,
       );
     const status = statusText || 'approved';
     if (!(STATUSES as readonly string[]).includes(status))

@@ -90,10 +90,11 @@ pro@example.com,2025-01-12,Good row,1,nasm.cpt,0.1,approved
 pro@example.com,2025-02-30,Bad date,1,nasm.cpt,0.1,approved
 pro@example.com,2025-03-01,,x,NASM CPT,1.2345,maybe
 nobody@example.com,2025-03-01,Unknown person,,,,
+pro@example.com,2025-03-02,Negative,1,nasm.cpt,-0.5,approved
 `),
       {},
     );
-    expect(report).toMatchObject({ rows: 4, imported: 0, committed: false, problems: 7, badRows: 3 });
+    expect(report).toMatchObject({ rows: 5, imported: 0, committed: false, problems: 8, badRows: 4 });
     expect(report.errors).toEqual([
       { row: 3, column: 'completed', reason: '"2025-02-30" is not a calendar date YYYY-MM-DD' },
       { row: 4, column: 'title', reason: 'a completion needs a title or an activity id' },
@@ -102,6 +103,7 @@ nobody@example.com,2025-03-01,Unknown person,,,,
       { row: 4, column: 'units', reason: '"1.2345" is not a decimal with at most 3 decimal places' },
       { row: 4, column: 'status', reason: 'must be one of approved, pending, denied' },
       { row: 5, column: 'person', reason: 'no person you may write to is known as "nobody@example.com"' },
+      { row: 6, column: 'units', reason: '"-0.5" is negative; credit is 0 or more' },
     ]);
     expect(await store.records.countCompletions()).toBe(0);
 
