@@ -8,8 +8,8 @@ import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { parse } from 'csv-parse';
 import { isIsoDate } from '../core/dates.ts';
-import { Format } from '../core/offerings/schema.ts';
-import type { Completion } from '../core/profile/schema.ts';
+import { Format, MAX_CREDIT_MILLI } from '../core/offerings/schema.ts';
+import { type Completion, MAX_COMPLETION_HOURS } from '../core/profile/schema.ts';
 import { ActivityType, CredentialId } from '../core/rules/schema.ts';
 import { formatUnits, tryParseUnits } from '../core/units.ts';
 
@@ -327,10 +327,41 @@ function addError(errors: RowError[] | undefined, row: number, column: string, r
  * Runs for every row of imports of millions of rows: fields are read by index and the
  * completion is built field by field, in the domain's order.
  */
-export function completionFromCsv(record: CsvRecord, columns: ColumnIndex): CompletionRow | RowError[] {
+/** The ids a completions file may name, when the import checks them (credentials and offerings). */
+export interface CsvCatalog {
+  credentials: ReadonlySet<string>;
+  offerings: ReadonlySet<string>;
+}
+
+/** The longest text each completion column takes: the profile document's limits (core/profile/schema.ts). */
+const MAX_TEXT: Readonly<Record<string, number>> = {
+  id: 200,
+  activity: 200,
+  title: 500,
+  provider: 300,
+  event: 200,
+  category: 100,
+  topic: 100,
+};
+
+export function completionFromCsv(
+  record: CsvRecord,
+  columns: ColumnIndex,
+  catalog?: CsvCatalog,
+): CompletionRow | RowError[] {
   const f = record.fields;
   // No closures here: this runs a million times per large import.
   let errors: RowError[] | undefined;
+  for (const name in MAX_TEXT) {
+    const at = columns[name]!;
+    if (at >= 0 && f[at]!.length > MAX_TEXT[name]!)
+      errors = addError(
+        errors,
+        record.row,
+        name,
+        `is ${f[at]!.length} characters; at most ${MAX_TEXT[name]} are kept`,
+      );
+  }
 
   const completed = fieldAt(f, columns, 'completed');
   const title = fieldAt(f, columns, 'title');
@@ -343,11 +374,20 @@ export function completionFromCsv(record: CsvRecord, columns: ColumnIndex): Comp
     errors = addError(errors, record.row, 'completed', `"${completed}" is not a calendar date YYYY-MM-DD`);
   if (!title && !activity)
     errors = addError(errors, record.row, 'title', 'a completion needs a title or an activity id');
+  if (activity && catalog && !catalog.offerings.has(activity))
+    errors = addError(errors, record.row, 'activity', `"${activity}" is not an offering in the catalog`);
   let hours: number | undefined;
   if (hoursText) {
     hours = Number(hoursText);
     if (!HOURS.test(hoursText) || !Number.isFinite(hours))
       errors = addError(errors, record.row, 'hours', `"${hoursText}" is not a number of hours`);
+    else if (hours > MAX_COMPLETION_HOURS)
+      errors = addError(
+        errors,
+        record.row,
+        'hours',
+        `${hoursText} hours is more than ${MAX_COMPLETION_HOURS}`,
+      );
   }
   if (format && !isFormat(format))
     errors = addError(errors, record.row, 'format', `must be one of ${Format.options.join(', ')}`);
@@ -370,6 +410,13 @@ export function completionFromCsv(record: CsvRecord, columns: ColumnIndex): Comp
         'credential',
         `"${credential}" is not a credential id like nasm.cpt`,
       );
+    else if (catalog && !catalog.credentials.has(credential))
+      errors = addError(
+        errors,
+        record.row,
+        'credential',
+        `"${credential}" is not a credential in the catalog`,
+      );
     const units = tryParseUnits(unitsText);
     if (units === undefined || units < 0)
       errors = addError(
@@ -379,6 +426,13 @@ export function completionFromCsv(record: CsvRecord, columns: ColumnIndex): Comp
         units === undefined
           ? `"${unitsText}" is not a decimal with at most 3 decimal places`
           : `"${unitsText}" is negative; credit is 0 or more`,
+      );
+    else if (units > MAX_CREDIT_MILLI)
+      errors = addError(
+        errors,
+        record.row,
+        'units',
+        `${unitsText} is more than ${MAX_CREDIT_MILLI / 1000} units`,
       );
     const status = statusText || 'approved';
     if (!(STATUSES as readonly string[]).includes(status))

@@ -2,8 +2,13 @@
  * The body of the worker thread that reads a completions file (completion-batches.ts): it is sent
  * the file's chunks, says how many bytes its reader has taken, and posts each batch as it is made.
  */
-import { parentPort } from 'node:worker_threads';
-import { type BatchWorkerInput, type BatchWorkerMessage, completionBatches } from './completion-batches.ts';
+import { parentPort, workerData } from 'node:worker_threads';
+import {
+  type BatchWorkerInput,
+  type BatchWorkerMessage,
+  type BatchWorkerSetup,
+  completionBatches,
+} from './completion-batches.ts';
 
 const port = parentPort!;
 const post = (message: BatchWorkerMessage) => port.postMessage(message);
@@ -33,7 +38,8 @@ async function* chunks(): AsyncGenerator<Buffer | string> {
 }
 
 try {
-  for await (const batch of completionBatches(chunks())) post({ batch });
+  for await (const batch of completionBatches(chunks(), (workerData as BatchWorkerSetup).catalog))
+    post({ batch });
   post({ done: true });
 } catch (error) {
   const e = error instanceof Error ? error : new Error(String(error));

@@ -7,7 +7,13 @@
  * source that ends early) is read in this thread: a worker costs about a second to start.
  */
 import { Worker } from 'node:worker_threads';
-import { COMPLETIONS_SPEC, completionFromCsv, type RowError, readCsvBatches } from '../files/csv.ts';
+import {
+  COMPLETIONS_SPEC,
+  type CsvCatalog,
+  completionFromCsv,
+  type RowError,
+  readCsvBatches,
+} from '../files/csv.ts';
 import { completionTail } from '../store/completion-line.ts';
 
 /** One batch of a completions file: its valid rows encoded, and the problems found in it. */
@@ -30,6 +36,7 @@ export interface CompletionBatch {
 /** Reads, checks and encodes a completions CSV stream in this thread. */
 export async function* completionBatches(
   input: AsyncIterable<Buffer | string>,
+  catalog?: CsvCatalog,
 ): AsyncGenerator<CompletionBatch> {
   let bytes = 0;
   const counted = (async function* () {
@@ -51,7 +58,7 @@ export async function* completionBatches(
     };
     errors = [];
     for (const record of records) {
-      const parsed = completionFromCsv(record, columns);
+      const parsed = completionFromCsv(record, columns, catalog);
       if (Array.isArray(parsed)) {
         batch.errors.push(...parsed);
         continue;
@@ -72,6 +79,8 @@ export interface ReadOptions {
    * thousands of rows); 0 always uses one, Infinity never.
    */
   workerFrom?: number;
+  /** Refuse rows naming credentials or offerings the catalog does not have. */
+  catalog?: CsvCatalog;
 }
 
 const DEFAULT_WORKER_FROM = 4 * 1024 * 1024;
@@ -86,7 +95,7 @@ export async function* readCompletionBatches(
 ): AsyncGenerator<CompletionBatch> {
   const workerFrom = options.workerFrom ?? DEFAULT_WORKER_FROM;
   if (workerFrom === Number.POSITIVE_INFINITY) {
-    yield* completionBatches(input);
+    yield* completionBatches(input, options.catalog);
     return;
   }
   const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
@@ -111,8 +120,8 @@ export async function* readCompletionBatches(
       yield next.value;
     }
   };
-  if (ended) yield* completionBatches(all());
-  else yield* completionBatchesInWorker(all());
+  if (ended) yield* completionBatches(all(), options.catalog);
+  else yield* completionBatchesInWorker(all(), options.catalog);
 }
 
 /** Bytes sent to the worker and not yet taken by its reader: enough to keep it busy. */
@@ -129,6 +138,11 @@ export type BatchWorkerMessage =
   | { done: true }
   | { error: { message: string; stack?: string } };
 
+/** What the worker starts with. */
+export interface BatchWorkerSetup {
+  catalog: CsvCatalog | undefined;
+}
+
 /** What the worker is sent: the file's bytes in order, then its end. */
 export type BatchWorkerInput = { chunk: Uint8Array | string } | { end: true };
 
@@ -140,8 +154,10 @@ export type BatchWorkerInput = { chunk: Uint8Array | string } | { end: true };
  */
 async function* completionBatchesInWorker(
   source: AsyncIterable<Buffer | string>,
+  catalog?: CsvCatalog,
 ): AsyncGenerator<CompletionBatch> {
-  const worker = new Worker(WORKER_URL);
+  // Sets travel to the worker by structured clone.
+  const worker = new Worker(WORKER_URL, { workerData: { catalog } satisfies BatchWorkerSetup });
   const ready: CompletionBatch[] = [];
   let sent = 0;
   let taken = 0;

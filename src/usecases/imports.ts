@@ -206,8 +206,14 @@ export async function importCompletionsCsv(
         if (writer.pending >= batchSize) await flushWrites();
       };
 
+      const ruleSet = ctx.ruleSet();
+      const catalog = {
+        credentials: new Set(ruleSet.credentials.keys()),
+        offerings: new Set(ruleSet.offerings.keys()),
+      };
       for await (const batch of readCompletionBatches(input, {
         ...(options.workerFrom !== undefined ? { workerFrom: options.workerFrom } : {}),
+        catalog,
       })) {
         batch.errors.forEach(errors.add);
         rows += batch.read;

@@ -107,6 +107,26 @@ pro@example.com,2025-03-02,Negative,1,nasm.cpt,-0.5,approved
     ]);
     expect(await store.records.countCompletions()).toBe(0);
 
+    // What the catalog lacks, and what passes the document's limits, on both readers.
+    const limits = `person,completed,title,activity,hours,credential,units
+pro@example.com,2025-03-03,Typo,,1,nasm.zzz,0.1
+pro@example.com,2025-03-04,,no.such-offering,,,
+pro@example.com,2025-03-05,Too much,,10001,nasm.cpt,1000.001
+pro@example.com,2025-03-06,${'T'.repeat(501)},,,,
+`;
+    for (const workerFrom of [Number.POSITIVE_INFINITY, 0]) {
+      const refused = await importCompletionsCsv(ctx, SYSTEM, csv(limits), {}, { workerFrom });
+      expect(refused).toMatchObject({ imported: 0, committed: false });
+      expect(refused.errors).toEqual([
+        { row: 2, column: 'credential', reason: '"nasm.zzz" is not a credential in the catalog' },
+        { row: 3, column: 'activity', reason: '"no.such-offering" is not an offering in the catalog' },
+        { row: 4, column: 'hours', reason: '10001 hours is more than 10000' },
+        { row: 4, column: 'units', reason: '1000.001 is more than 1000 units' },
+        { row: 5, column: 'title', reason: 'is 501 characters; at most 500 are kept' },
+      ]);
+    }
+    expect(await store.records.countCompletions()).toBe(0);
+
     const header = await importCompletionsCsv(ctx, SYSTEM, csv('who,completed\nx,2025-01-01\n'), {});
     expect(header.errors).toEqual([
       { row: 1, column: 'who', reason: expect.stringContaining('unknown column') },
