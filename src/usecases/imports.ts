@@ -461,8 +461,11 @@ export async function exportCompletionsCsv(
   actor: Actor,
   scope: CompletionsScope,
   output: Writable,
+  /** Told after each batch of people: how many are written, of how many. */
+  onProgress?: (people: number, total: number) => void,
 ): Promise<number> {
   let personIds: AsyncIterable<string[]>;
+  let total = 1;
   if ('personId' in scope) {
     await requirePersonRead(ctx.store, actor, scope.personId, 'records');
     personIds = (async function* () {
@@ -481,12 +484,14 @@ export async function exportCompletionsCsv(
       const access = accessOf(entry.person);
       if (access === 'owner' || access === 'managed' || access === 'records') visible.push(entry.personId);
     }
+    total = visible.length;
     personIds = (async function* () {
       for (let i = 0; i < visible.length; i += 1000) yield visible.slice(i, i + 1000);
     })();
   } else {
     if (actor.kind !== 'system') throw AppError.forbidden('only the operator exports everyone');
     const store = ctx.store;
+    total = await store.people.count();
     personIds = (async function* () {
       let after = '';
       for (;;) {
@@ -498,12 +503,15 @@ export async function exportCompletionsCsv(
     })();
   }
   const store = ctx.store;
+  let done = 0;
   const rows = (async function* () {
     for await (const ids of personIds) {
       const records = await store.records.load(ids);
       for (const [personId, r] of records) {
         yield r.completions.flatMap((c) => completionToCsvRows(personId, c.completion));
       }
+      done += ids.length;
+      onProgress?.(done, total);
     }
   })();
   return writeCsv(output, COMPLETION_COLUMNS, rows);

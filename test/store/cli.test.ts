@@ -219,6 +219,13 @@ describe('storage commands', () => {
     );
     expect(restoredAgain.status).toBe(0);
     expect(restoredAgain.stderr).toContain(`restoring ${file}: 100%`);
+    const exported = spawnSync(
+      'node',
+      ['bin/recert.mjs', '--data', data, 'export', '--format', 'csv', '--out', join(dir, 'everyone.csv')],
+      { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } },
+    );
+    expect(exported.status).toBe(0);
+    expect(exported.stderr).toContain('exporting completions (people): 100%');
   }, 60_000);
 
   it('refuses a data folder another open store is using', async () => {

@@ -12,6 +12,7 @@ import { writeFileWhole } from '../files.ts';
 import { renderJson } from '../output.ts';
 import { withStore } from './db.ts';
 import { findPersonByKey } from './import.ts';
+import { type Progress, progress, withProgressWhenStarted } from './progress.ts';
 import { parseDateOption } from './status.ts';
 
 interface ExportOptions {
@@ -106,8 +107,23 @@ export function registerExport(program: Command, cli: CliContext): void {
           await toOutput(cli, opts.out, async (s) => s.write(renderJson(document)));
           return;
         }
-        await toOutput(cli, opts.out, (s) =>
-          exportCompletionsCsv(ctx, SYSTEM, person ? { personId: person.id } : { everyone: true }, s),
+        // Everyone's completions can take minutes: shown on stderr as people are written.
+        let bar: Progress | undefined;
+        await withProgressWhenStarted(
+          () => bar,
+          toOutput(cli, opts.out, (s) =>
+            exportCompletionsCsv(
+              ctx,
+              SYSTEM,
+              person ? { personId: person.id } : { everyone: true },
+              s,
+              (n, total) => {
+                if (person) return;
+                bar ??= progress('exporting completions (people)', total);
+                bar.update(n);
+              },
+            ),
+          ),
         );
       }),
     );
