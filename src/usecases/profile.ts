@@ -12,7 +12,7 @@ import type { Repositories } from '../store/port.ts';
 import { requirePersonRead, requirePersonWrite } from './access.ts';
 import { recordChange } from './audit.ts';
 import { type Actor, nowIso, type UseCaseContext } from './context.ts';
-import { compact, parseInput } from './validate.ts';
+import { checkCatalogIds, compact, parseInput } from './validate.ts';
 
 export type ImportMode = 'replace' | 'append';
 
@@ -36,6 +36,7 @@ export async function importProfile(
 ): Promise<ProfileImportResult> {
   const mode = options.mode ?? 'replace';
   storable(profile);
+  checkCatalogIds(ctx.ruleSet(), profile, 'the profile document');
   return ctx.store.transaction(async (tx) => {
     const person = await requirePersonWrite(tx, actor, personId);
     return importInto(ctx, tx, actor, person, profile, mode);
@@ -54,6 +55,7 @@ export async function importProfileAsNewPerson(
 ): Promise<ProfileImportResult & { personId: string }> {
   if (actor.kind !== 'system') throw AppError.forbidden('only the operator creates people from a document');
   storable(profile);
+  checkCatalogIds(ctx.ruleSet(), profile, 'the profile document');
   return ctx.store.transaction(async (tx) => {
     const email = profile.person?.email;
     const person: Person = { id: ctx.newId(), ...(email ? { email } : {}), createdAt: nowIso(ctx) };

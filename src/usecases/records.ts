@@ -17,7 +17,7 @@ import type { Repositories } from '../store/port.ts';
 import { requirePersonRead, requirePersonWrite } from './access.ts';
 import { recordChange } from './audit.ts';
 import type { Actor, UseCaseContext } from './context.ts';
-import { parseInput } from './validate.ts';
+import { checkCatalogIds, parseInput } from './validate.ts';
 
 export async function listHoldings(
   ctx: UseCaseContext,
@@ -44,6 +44,7 @@ export async function addHolding(
   input: HoldingInput,
 ): Promise<StoredHolding> {
   const holding = parseInput(Holding, input, 'the holding');
+  checkCatalogIds(ctx.ruleSet(), { holdings: [holding] }, 'the holding', false);
   return ctx.store.transaction(async (tx) => {
     await requirePersonWrite(tx, actor, personId);
     const stored: StoredHolding = {
@@ -93,6 +94,7 @@ export async function updateHolding(
   input: HoldingInput,
 ): Promise<StoredHolding> {
   const holding = parseInput(Holding, input, 'the holding');
+  checkCatalogIds(ctx.ruleSet(), { holdings: [holding] }, 'the holding', false);
   return ctx.store.transaction(async (tx) => {
     const before = await findHoldingForWrite(tx, actor, holdingId);
     await tx.records.updateHolding(holdingId, holding);
@@ -152,6 +154,7 @@ export async function logCompletion(
   input: CompletionInput,
 ): Promise<StoredCompletion> {
   const completion = parseInput(Completion, input, 'the completion');
+  checkCatalogIds(ctx.ruleSet(), { completions: [completion] }, 'the completion', false);
   return ctx.store.transaction(async (tx) => {
     await requirePersonWrite(tx, actor, personId);
     const stored: StoredCompletion = {
@@ -179,6 +182,7 @@ export async function updateCompletion(
   input: CompletionInput,
 ): Promise<StoredCompletion> {
   const completion = parseInput(Completion, input, 'the completion');
+  checkCatalogIds(ctx.ruleSet(), { completions: [completion] }, 'the completion', false);
   return ctx.store.transaction(async (tx) => {
     const before = await findCompletionForWrite(tx, actor, completionId);
     await tx.records.updateCompletion(completionId, completion);

@@ -51,7 +51,7 @@ const holding = fc.record(
 const completion = fc.record(
   {
     id: text,
-    activity: fc.constantFrom('nasm.ce-stretching-webinar', 'local.course'),
+    activity: fc.constantFrom('nasm.ce-stretching-webinar', 'aha.heartsaver-course'),
     title: text,
     provider: text,
     completed: date,

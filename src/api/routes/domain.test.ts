@@ -61,6 +61,29 @@ describe.each(BACKENDS)('on %s', (backend) => {
       });
       expect(yearZero.statusCode).toBe(400);
       expect(yearZero.json().errors).toEqual([expect.objectContaining({ field: 'completed', in: 'body' })]);
+      // Ids the catalog does not have are named, not stored.
+      const typo = await call(user, 'POST', `/people/${p}/holdings`, {
+        credential: 'nasm.cptx',
+        earned: '2024-03-15',
+      });
+      expect(typo.statusCode).toBe(400);
+      expect(typo.json().errors).toEqual([expect.objectContaining({ field: 'credential' })]);
+      const unknownCourse = await call(user, 'POST', `/people/${p}/completions`, {
+        activity: 'no.such-course',
+        completed: '2025-01-01',
+        credits: [{ credential: 'ace.cpx', units: '0.1' }],
+      });
+      expect(unknownCourse.statusCode).toBe(400);
+      expect(unknownCourse.json().errors.map((e: { field: string }) => e.field)).toEqual([
+        'activity',
+        'credits[0].credential',
+      ]);
+      const document = await call(user, 'PUT', `/people/${p}/profile`, {
+        holdings: [{ credential: 'nasm.cptx', earned: '2024-03-15' }],
+      });
+      expect(document.statusCode).toBe(400);
+      expect(document.json().errors).toEqual([expect.objectContaining({ field: 'holdings[0].credential' })]);
+      expect((await call(user, 'GET', `/people/${p}/holdings`)).json()).toEqual({ holdings: [] });
 
       const cpt = await call(user, 'POST', `/people/${p}/holdings`, {
         credential: 'nasm.cpt',
