@@ -118,7 +118,8 @@ export async function restore(
       try {
         value = JSON.parse(line);
       } catch {
-        throw bad('not a JSON line');
+        // Most often the last line of a file cut off part way (a copy or a backup that stopped).
+        throw bad('not a JSON line (a backup cut off part way ends like this)');
       }
       if (!header) {
         const h = value as Partial<BackupHeader>;

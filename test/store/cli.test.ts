@@ -155,7 +155,9 @@ describe('storage commands', () => {
     writeFileSync(cut, readFileSync(plainBackup, 'utf8').slice(0, 3000));
     const refusedCut = await run(['--data', join(dir, 'cut-into'), 'restore', cut]);
     expect(refusedCut.code).toBe(2);
-    expect(refusedCut.err).toMatch(new RegExp(`${cut.replace(/[.]/g, '\\.')}:\\d+: not a JSON line`));
+    expect(refusedCut.err).toMatch(
+      new RegExp(`${cut.replace(/[.]/g, '\\.')}:\\d+: not a JSON line \\(a backup cut off`),
+    );
     const again = await run(['--data', restored, 'export', '--person', 'demo5-p0000002', '--format', 'json']);
     expect(again.out).toBe(copy.out);
     // Logging CE for a person in the store.

@@ -99,7 +99,7 @@ export function registerImport(program: Command, cli: CliContext): void {
     .argument('<file>', 'profile document, completions CSV, or roster CSV (with --roster)')
     .option(
       '--person <id|email>',
-      'whose records these are (a CSV may instead name people in its person column)',
+      'whose records these are; a document without it goes to the person with its email, else to a new person (a CSV may instead name people in its person column)',
     )
     .option(
       '--roster <organisation-id>',
