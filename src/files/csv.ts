@@ -8,8 +8,8 @@ import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { parse } from 'csv-parse';
 import { isIsoDate } from '../core/dates.ts';
-import { Format, MAX_CREDIT_MILLI } from '../core/offerings/schema.ts';
-import { type Completion, MAX_COMPLETION_HOURS } from '../core/profile/schema.ts';
+import { CREDIT_TEXT_LIMIT, Format, MAX_CREDIT_MILLI } from '../core/offerings/schema.ts';
+import { COMPLETION_TEXT_LIMITS, type Completion, MAX_COMPLETION_HOURS } from '../core/profile/schema.ts';
 import { ActivityType, CredentialId } from '../core/rules/schema.ts';
 import { formatUnits, tryParseUnits } from '../core/units.ts';
 
@@ -333,15 +333,11 @@ export interface CsvCatalog {
   offerings: ReadonlySet<string>;
 }
 
-/** The longest text each completion column takes: the profile document's limits (core/profile/schema.ts). */
+/** The longest text each completion column takes: the profile document's limits. */
 const MAX_TEXT: Readonly<Record<string, number>> = {
-  id: 200,
-  activity: 200,
-  title: 500,
-  provider: 300,
-  event: 200,
-  category: 100,
-  topic: 100,
+  ...COMPLETION_TEXT_LIMITS,
+  category: CREDIT_TEXT_LIMIT,
+  topic: CREDIT_TEXT_LIMIT,
 };
 
 export function completionFromCsv(

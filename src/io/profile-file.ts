@@ -3,21 +3,16 @@
  * with the file, line and field.
  */
 import { readFileSync } from 'node:fs';
+import { type CatalogIds, unknownCatalogIds } from '../core/profile/catalog-ids.ts';
 import { type Profile, Profile as ProfileSchema } from '../core/profile/schema.ts';
 import { formatPath, InputError, parseSource, validateSource } from './yaml-source.ts';
-
-/** What a profile document may name: the catalog's credentials and offerings. */
-export interface ProfileCatalog {
-  credentials: ReadonlyMap<string, unknown>;
-  offerings: ReadonlyMap<string, unknown>;
-}
 
 /**
  * Reads a profile document; with a catalog, also refuses credentials and offerings the catalog does
  * not have (a typo would otherwise be stored, or shown as a status no one can act on), each with
  * its line.
  */
-export function readProfileFile(path: string, catalog?: ProfileCatalog): Profile {
+export function readProfileFile(path: string, catalog?: CatalogIds): Profile {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -33,35 +28,14 @@ export function readProfileFile(path: string, catalog?: ProfileCatalog): Profile
   return parseProfileText(text, path, catalog);
 }
 
-export function parseProfileText(text: string, file: string, catalog?: ProfileCatalog): Profile {
+export function parseProfileText(text: string, file: string, catalog?: CatalogIds): Profile {
   const doc = parseSource(text, file);
   if (doc.value === null || doc.value === undefined) {
     throw new InputError([{ file, field: '', message: 'the file is empty; a profile needs holdings' }]);
   }
   const profile = validateSource(doc, ProfileSchema);
   if (!catalog) return profile;
-  const unknown: { path: (string | number)[]; message: string }[] = [];
-  for (const [i, h] of profile.holdings.entries()) {
-    if (!catalog.credentials.has(h.credential))
-      unknown.push({
-        path: ['holdings', i, 'credential'],
-        message: `"${h.credential}" is not a credential in the catalog`,
-      });
-  }
-  for (const [i, c] of profile.completions.entries()) {
-    if (c.activity !== undefined && !catalog.offerings.has(c.activity))
-      unknown.push({
-        path: ['completions', i, 'activity'],
-        message: `"${c.activity}" is not an offering in the catalog`,
-      });
-    for (const [j, credit] of c.credits.entries()) {
-      if (!catalog.credentials.has(credit.credential))
-        unknown.push({
-          path: ['completions', i, 'credits', j, 'credential'],
-          message: `"${credit.credential}" is not a credential in the catalog`,
-        });
-    }
-  }
+  const unknown = unknownCatalogIds(catalog, profile);
   if (unknown.length === 0) return profile;
   throw new InputError(
     unknown.map(({ path, message }) => {

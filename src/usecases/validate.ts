@@ -1,6 +1,7 @@
 /** Validates use-case input with a zod schema; failures become one invalid-input error naming each field. */
 import type { z } from 'zod';
 import { AppError } from '../core/errors.ts';
+import { unknownCatalogIds } from '../core/profile/catalog-ids.ts';
 import type { Completion, Holding } from '../core/profile/schema.ts';
 import type { RuleSet } from '../core/ruleset.ts';
 import { formatPath } from '../io/yaml-source.ts';
@@ -25,9 +26,9 @@ export function compact<T extends object>(value: T): { [K in keyof T]?: Exclude<
 }
 
 /**
- * Refuses records naming credentials or offerings the rule catalog does not have: a typo would be
- * stored and then shown as a status nobody can act on. `at` prefixes the fields named (for a
- * whole document: "holdings[0].").
+ * Refuses records naming credentials or offerings the rule catalog does not have
+ * (core/profile/catalog-ids.ts). Fields are named from the document's top (`holdings[0].credential`),
+ * or, for one record (`prefixed` false), from the record (`credential`).
  */
 export function checkCatalogIds(
   ruleSet: RuleSet,
@@ -35,28 +36,10 @@ export function checkCatalogIds(
   what: string,
   prefixed = true,
 ): void {
-  const issues: { field: string; message: string }[] = [];
-  const at = (list: string, i: number, rest: string) => (prefixed ? `${list}[${i}].${rest}` : rest);
-  for (const [i, h] of (records.holdings ?? []).entries()) {
-    if (!ruleSet.credentials.has(h.credential))
-      issues.push({
-        field: at('holdings', i, 'credential'),
-        message: `"${h.credential}" is not a credential in the catalog`,
-      });
-  }
-  for (const [i, c] of (records.completions ?? []).entries()) {
-    if (c.activity !== undefined && !ruleSet.offerings.has(c.activity))
-      issues.push({
-        field: at('completions', i, 'activity'),
-        message: `"${c.activity}" is not an offering in the catalog`,
-      });
-    for (const [j, credit] of c.credits.entries()) {
-      if (!ruleSet.credentials.has(credit.credential))
-        issues.push({
-          field: at('completions', i, `credits[${j}].credential`),
-          message: `"${credit.credential}" is not a credential in the catalog`,
-        });
-    }
-  }
-  if (issues.length > 0) throw AppError.invalid(`${what} is not valid`, issues);
+  const unknown = unknownCatalogIds(ruleSet, records);
+  if (unknown.length === 0) return;
+  throw AppError.invalid(
+    `${what} is not valid`,
+    unknown.map(({ path, message }) => ({ field: formatPath(prefixed ? path : path.slice(2)), message })),
+  );
 }

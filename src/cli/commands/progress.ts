@@ -8,15 +8,8 @@ export interface Progress {
 }
 
 /** Runs work under a bar and stops it: at 100% when the work finished, where it was when it failed. */
-export async function withProgress<T>(bar: Progress, work: Promise<T>): Promise<T> {
-  try {
-    const done = await work;
-    bar.stop();
-    return done;
-  } catch (error) {
-    bar.stop(false);
-    throw error;
-  }
+export function withProgress<T>(bar: Progress, work: Promise<T>): Promise<T> {
+  return withProgressWhenStarted(() => bar, work);
 }
 
 /** withProgress for a bar made once the work knows its total (it may never be made). */

@@ -10,6 +10,9 @@ import { ActivityType, CredentialId, IsoDateSchema, Money, NonNegativeUnits } fr
 export const CreditStatus = z.enum(['approved', 'pending', 'denied']);
 export type CreditStatus = z.infer<typeof CreditStatus>;
 
+/** The longest category or topic a credit takes. */
+export const CREDIT_TEXT_LIMIT = 100;
+
 /** The most one credit may be worth, in milli-units (1,000 units). */
 export const MAX_CREDIT_MILLI = 1_000_000;
 
@@ -21,8 +24,8 @@ export const Credit = z
     units: NonNegativeUnits.refine((milli) => milli <= MAX_CREDIT_MILLI, {
       message: `must be at most ${MAX_CREDIT_MILLI / 1000} units`,
     }),
-    category: z.string().max(100).optional(),
-    topic: z.string().max(100).optional(),
+    category: z.string().max(CREDIT_TEXT_LIMIT).optional(),
+    topic: z.string().max(CREDIT_TEXT_LIMIT).optional(),
     status: CreditStatus.default('approved'),
   })
   .strict();

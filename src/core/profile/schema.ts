@@ -17,6 +17,15 @@ export const EmailAddress = z
   .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { message: 'must be an email address' })
   .transform((e) => e.toLowerCase());
 
+/** The longest text each of a completion's text fields takes (the CSV reader checks the same). */
+export const COMPLETION_TEXT_LIMITS = {
+  id: 200,
+  activity: 200,
+  title: 500,
+  provider: 300,
+  event: 200,
+} as const;
+
 /** The most hours one completion may carry (a year of full-time study is about 2,000). */
 export const MAX_COMPLETION_HOURS = 10_000;
 
@@ -61,17 +70,17 @@ export const Evidence = z
 
 export const Completion = z
   .object({
-    id: Text(200).optional(),
+    id: Text(COMPLETION_TEXT_LIMITS.id).optional(),
     /** A catalog offering id; its credits come from the catalog. */
-    activity: Text(200).optional(),
-    title: Text(500).optional(),
-    provider: Text(300).optional(),
+    activity: Text(COMPLETION_TEXT_LIMITS.activity).optional(),
+    title: Text(COMPLETION_TEXT_LIMITS.title).optional(),
+    provider: Text(COMPLETION_TEXT_LIMITS.provider).optional(),
     completed: IsoDateSchema,
     hours: z.number().nonnegative().max(MAX_COMPLETION_HOURS).optional(),
     format: Format.optional(),
     type: ActivityType.optional(),
     /** Completions sharing an event id form one event for per-event caps. */
-    event: Text(200).optional(),
+    event: Text(COMPLETION_TEXT_LIMITS.event).optional(),
     college: z
       .object({
         semesterHours: z.number().nonnegative().max(1000).optional(),
