@@ -96,7 +96,11 @@ describe.each(BACKENDS)('on %s', (backend) => {
     );
     for (const role of ['admin', 'member', 'viewer'] as const) {
       const user = await signUp(t.app, role);
-      await as(ownerA, 'POST', `/organisations/${oa.id}/members`, { email: user.email, role });
+      const { token } = await as(ownerA, 'POST', `/organisations/${oa.id}/invitations`, {
+        email: user.email,
+        role,
+      });
+      await as(user, 'POST', '/invitations/accept', { token });
       callers.push({ name: `${role} of A`, headers: user.headers });
     }
     const plain = await signUp(t.app, 'plain');
@@ -260,14 +264,12 @@ describe.each(BACKENDS)('on %s', (backend) => {
       const org = await as(owner, 'POST', '/organisations', { name: 'Inside' });
       for (const role of ['member', 'viewer'] as const) {
         const user = await signUp(t.app, `in-${role}`);
-        await as(owner, 'POST', `/organisations/${org.id}/members`, { email: user.email, role });
+        const { token } = await as(owner, 'POST', `/organisations/${org.id}/invitations`, {
+          email: user.email,
+          role,
+        });
+        await as(user, 'POST', '/invitations/accept', { token });
         const attempts = [
-          t.app.inject({
-            method: 'POST',
-            url: `/organisations/${org.id}/members`,
-            headers: user.headers,
-            payload: { email: owner.email, role: 'viewer' },
-          }),
           t.app.inject({
             method: 'POST',
             url: `/organisations/${org.id}/invitations`,

@@ -97,12 +97,19 @@ describe('the status cache', () => {
         payload: { name: 'Gym' },
       })
     ).json();
-    await t.app.inject({
+    const invitation = await t.app.inject({
       method: 'POST',
-      url: `/organisations/${org.id}/members`,
+      url: `/organisations/${org.id}/invitations`,
       headers: owner.headers,
       payload: { email: viewer.email, role: 'viewer' },
     });
+    const joined = await t.app.inject({
+      method: 'POST',
+      url: '/invitations/accept',
+      headers: viewer.headers,
+      payload: { token: invitation.json().token },
+    });
+    expect(joined.statusCode).toBe(200);
     const consent = `/people/${trainer.personId}/consents/${org.id}`;
     await t.app.inject({
       method: 'PUT',

@@ -92,36 +92,6 @@ async function ensureOwnerRemains(
   }
 }
 
-export async function addMember(
-  ctx: UseCaseContext,
-  actor: Actor,
-  organisationId: string,
-  input: { email: string; role: Role },
-): Promise<Membership> {
-  const { email, role } = parseInput(
-    z.object({ email: z.string().trim().min(3), role: RoleSchema }).strict(),
-    input,
-  );
-  return ctx.store.transaction(async (tx) => {
-    const granter = await requireOrganisationRole(tx, actor, organisationId, MANAGERS);
-    checkGrantable(granter, role);
-    const account = await tx.accounts.findByEmailWithSecret(email);
-    if (!account) throw AppError.notFound(`an account with the email ${email}`);
-    const existing = await tx.memberships.find(organisationId, account.id);
-    if (existing) throw new AppError('conflict', 'this account is already a member; change its role instead');
-    const membership: Membership = { organisationId, accountId: account.id, role, createdAt: nowIso(ctx) };
-    await tx.memberships.upsert(membership);
-    await recordChange(ctx, tx, actor, {
-      action: 'membership.add',
-      entity: 'membership',
-      entityId: `${organisationId}/${account.id}`,
-      organisationId,
-      after: membership,
-    });
-    return membership;
-  });
-}
-
 export async function changeMemberRole(
   ctx: UseCaseContext,
   actor: Actor,

@@ -16,12 +16,12 @@ import {
   importCompletionsCsv,
   importRosterCsv,
 } from '../../src/usecases/imports.ts';
-import { addMember, changeMemberRole, createOrganisation } from '../../src/usecases/organisations.ts';
+import { changeMemberRole, createOrganisation } from '../../src/usecases/organisations.ts';
 import { addToRoster, listRoster } from '../../src/usecases/people.ts';
 import { exportProfile } from '../../src/usecases/profile.ts';
 import { addHolding, logCompletion } from '../../src/usecases/records.ts';
 import { BACKENDS, reportSkippedBackends } from './backends.ts';
-import { testContext } from './context.ts';
+import { joinByInvitation, testContext } from './context.ts';
 
 reportSkippedBackends();
 
@@ -389,7 +389,13 @@ MIXED@EXAMPLE.COM,2025-01-04,Fourth
     expect(await importRosterCsv(ctx, otherOwner, gymB, csv(staff(2, 'b.example')))).toMatchObject({
       imported: 2,
     });
-    await addMember(ctx, otherOwner, gymB, { email: 'owner@gym.example', role: 'viewer' });
+    await joinByInvitation(
+      ctx,
+      otherOwner,
+      gymB,
+      { actor: owner, account: { email: 'owner@gym.example' } },
+      'viewer',
+    );
 
     const rows = `person,completed,title,hours,credential,units
 coach0@a.example,2025-01-10,Mobility,1,nasm.cpt,0.1
@@ -411,8 +417,10 @@ coach2@a.example,2025-01-13,Mobility,1,nasm.cpt,0.1
       const titles = (await exportProfile(ctx, SYSTEM, entry.person.id)).completions.map((c) => c.title);
       expect(titles).toEqual(['Mobility']);
     }
-    const gymBStaff = await listRoster(ctx, otherOwner, gymB);
-    expect(gymBStaff).toHaveLength(2);
+    // Gym B's roster: its two staff, and the viewer who joined by invitation (no consent, no access).
+    const gymBRoster = await listRoster(ctx, otherOwner, gymB);
+    expect(gymBRoster.map((e) => e.access).sort()).toEqual(['managed', 'managed', null]);
+    const gymBStaff = gymBRoster.filter((e) => e.access === 'managed');
     for (const entry of gymBStaff) {
       expect((await exportProfile(ctx, SYSTEM, entry.person.id)).completions).toEqual([]);
     }

@@ -14,7 +14,6 @@ import { grantConsent, listConsents, revokeConsent } from '../../src/usecases/co
 import { type Actor, SYSTEM, type UseCaseContext } from '../../src/usecases/context.ts';
 import {
   acceptInvitation,
-  addMember,
   changeMemberRole,
   createOrganisation,
   inviteMember,
@@ -31,7 +30,7 @@ import {
 } from '../../src/usecases/records.ts';
 import { getPersonStatus, reevaluate } from '../../src/usecases/status.ts';
 import { BACKENDS, reportSkippedBackends } from './backends.ts';
-import { testContext } from './context.ts';
+import { joinByInvitation, testContext } from './context.ts';
 
 reportSkippedBackends();
 
@@ -111,7 +110,7 @@ describe.each(BACKENDS)('tenancy on $name', (backend) => {
     const otherOwner = await signUp('owner@gym-b.example');
     const gymA = await createOrganisation(ctx, gymOwner.actor, { name: 'Gym A' });
     const gymB = await createOrganisation(ctx, otherOwner.actor, { name: 'Gym B' });
-    await addMember(ctx, gymOwner.actor, gymA.id, { email: 'viewer@gym-a.example', role: 'viewer' });
+    await joinByInvitation(ctx, gymOwner.actor, gymA.id, gymViewer, 'viewer');
 
     await addHolding(ctx, pro.actor, pro.person.id, { credential: 'nasm.cpt', earned: '2024-03-15' });
     const logged = await logCompletion(ctx, pro.actor, pro.person.id, {
@@ -180,7 +179,7 @@ describe.each(BACKENDS)('tenancy on $name', (backend) => {
     const outsider = await signUp('owner@elsewhere.example');
     const studio = await createOrganisation(ctx, owner.actor, { name: 'Studio' });
     const elsewhere = await createOrganisation(ctx, outsider.actor, { name: 'Elsewhere' });
-    await addMember(ctx, owner.actor, studio.id, { email: 'coach@studio.example', role: 'member' });
+    await joinByInvitation(ctx, owner.actor, studio.id, member, 'member');
     const staff = await createManagedPerson(ctx, member.actor, studio.id, {
       name: 'Sam Staff',
       externalRef: 'S-7',
@@ -196,15 +195,25 @@ describe.each(BACKENDS)('tenancy on $name', (backend) => {
     await expect(listRoster(ctx, outsider.actor, elsewhere.id)).resolves.toEqual([]);
 
     // The roster evaluates on the date asked for, with no re-evaluation run first.
+    // The coach joined by invitation, so is on the roster too, showing nothing without consent.
+    const managed = (entries: Awaited<ReturnType<typeof listRoster>>) =>
+      entries.filter((e) => e.person.id === staff.id);
     const fresh = await listRoster(ctx, member.actor, studio.id, '2027-07-01');
-    expect(fresh[0]?.statuses).toMatchObject([
+    expect(fresh.map((e) => [e.person.id, e.access])).toEqual(
+      expect.arrayContaining([
+        [staff.id, 'managed'],
+        [member.person.id, null],
+      ]),
+    );
+    expect(fresh).toHaveLength(2);
+    expect(managed(fresh)[0]?.statuses).toMatchObject([
       { credential: 'aha.bls', status: 'expired', asOf: '2027-07-01' },
     ]);
     await reevaluate(ctx, SYSTEM, '2025-07-01');
     const roster = await listRoster(ctx, member.actor, studio.id, '2025-07-01');
-    expect(roster).toHaveLength(1);
-    expect(roster[0]).toMatchObject({ access: 'managed', externalRef: 'S-7' });
-    expect(roster[0]?.statuses).toMatchObject([
+    expect(roster).toHaveLength(2);
+    expect(managed(roster)).toMatchObject([{ access: 'managed', externalRef: 'S-7' }]);
+    expect(managed(roster)[0]?.statuses).toMatchObject([
       { credential: 'aha.bls', status: 'valid', asOf: '2025-07-01' },
     ]);
   });
@@ -215,10 +224,10 @@ describe.each(BACKENDS)('tenancy on $name', (backend) => {
     const viewer = await signUp('viewer@club.example');
     const invited = await signUp('new@club.example');
     const club = await createOrganisation(ctx, owner.actor, { name: 'Club' });
-    await addMember(ctx, owner.actor, club.id, { email: 'admin@club.example', role: 'admin' });
-    await addMember(ctx, admin.actor, club.id, { email: 'viewer@club.example', role: 'viewer' });
+    await joinByInvitation(ctx, owner.actor, club.id, admin, 'admin');
+    await joinByInvitation(ctx, admin.actor, club.id, viewer, 'viewer');
     await rejects(
-      addMember(ctx, viewer.actor, club.id, { email: 'new@club.example', role: 'member' }),
+      inviteMember(ctx, viewer.actor, club.id, { email: 'new@club.example', role: 'member' }),
       'forbidden',
     );
     await rejects(changeMemberRole(ctx, admin.actor, club.id, viewer.account.id, 'owner'), 'forbidden');
@@ -245,17 +254,17 @@ describe.each(BACKENDS)('tenancy on $name', (backend) => {
     const audit = await listAudit(ctx, owner.actor, { organisationId: club.id });
     expect(audit.map((e) => e.action)).toEqual([
       'organisation.create',
-      'membership.add',
-      'membership.add',
-      'invitation.create',
-      'invitation.accept',
-      'roster.add',
+      ...['admin', 'viewer', 'new member'].flatMap(() => [
+        'invitation.create',
+        'invitation.accept',
+        'roster.add',
+      ]),
     ]);
-    // Accepting puts the new member on the roster; without their consent it shows no status.
+    // Accepting puts each new member on the roster; without their consent it shows no status.
     const joined = await listRoster(ctx, owner.actor, club.id);
-    expect(joined.map((r) => [r.person.name ?? r.person.id, r.access, r.statuses])).toEqual([
-      [expect.any(String), null, []],
-    ]);
+    expect(joined.map((r) => [r.person.id, r.access, r.statuses]).sort()).toEqual(
+      [admin, viewer, invited].map((x) => [x.person.id, null, []]).sort(),
+    );
     await rejects(listAudit(ctx, viewer.actor, { organisationId: club.id }), 'forbidden');
   });
 
@@ -292,7 +301,7 @@ describe.each(BACKENDS)('tenancy on $name', (backend) => {
       owners.map((o, i) => createOrganisation(ctx, o.actor, { name: `Bulk ${i}` })),
     );
     // The first owner also sits in the second organisation, as a viewer.
-    await addMember(ctx, owners[1]!.actor, orgs[1]!.id, { email: 'owner@bulk-a.example', role: 'viewer' });
+    await joinByInvitation(ctx, owners[1]!.actor, orgs[1]!.id, owners[0]!, 'viewer');
     const pros = await Promise.all([0, 1, 2, 3, 4].map((i) => signUp(`pro${i}@bulk.example`)));
     await grantConsent(ctx, pros[0]!.actor, pros[0]!.person.id, orgs[0]!.id, 'status');
     await grantConsent(ctx, pros[1]!.actor, pros[1]!.person.id, orgs[1]!.id, 'records');

@@ -387,12 +387,35 @@ describe.each(BACKENDS)('on %s', (backend) => {
       );
       const mine = await call(trainer, 'GET', `/people/${trainer.personId}/audit`);
       expect(mine.json().entries.length).toBeGreaterThan(0);
-      const badRole = await call(owner, 'POST', `/organisations/${o}/members`, {
+      const badRole = await call(owner, 'POST', `/organisations/${o}/invitations`, {
         email: trainer.email,
         role: 'king',
       });
       expect(badRole.statusCode).toBe(400);
       expect(badRole.json().errors[0]).toMatchObject({ field: 'role' });
+      // Nobody is made a member without accepting: there is no way to add an account directly, and
+      // so no answer that tells an organisation whether an e-mail address has an account.
+      const direct = await call(owner, 'POST', `/organisations/${o}/members`, {
+        email: trainer.email,
+        role: 'viewer',
+      });
+      expect(direct.statusCode).toBe(404);
+      for (const email of [trainer.email, 'nobody-here@example.test']) {
+        const invited = await call(owner, 'POST', `/organisations/${o}/invitations`, {
+          email,
+          role: 'viewer',
+        });
+        expect(invited.statusCode).toBe(201);
+        expect(Object.keys(invited.json()).sort()).toEqual(['invitation', 'token']);
+        expect(Object.keys(invited.json().invitation).sort()).toEqual([
+          'createdAt',
+          'email',
+          'id',
+          'invitedBy',
+          'organisationId',
+          'role',
+        ]);
+      }
     });
   });
 });

@@ -8,7 +8,6 @@ import { IsoDateSchema } from '../../core/rules/schema.ts';
 import { listAudit } from '../../usecases/audit.ts';
 import {
   acceptInvitation,
-  addMember,
   changeMemberRole,
   createOrganisation,
   getOrganisation,
@@ -141,23 +140,6 @@ export const organisationRoutes: RouteGroup = (app, { uc, statusCache }) => {
       },
     },
     async (request) => ({ members: await listMembers(uc, actorOf(request), request.params.organisationId) }),
-  );
-
-  app.post(
-    '/organisations/:organisationId/members',
-    {
-      schema: {
-        tags: ['memberships'],
-        summary: 'Add an existing account as a member (owner or admin)',
-        params: OrgParams,
-        body: z.object({ email: Email, role: Role }).strict(),
-        response: { 201: MembershipSchema, ...errors },
-      },
-    },
-    async (request, reply) => {
-      reply.code(201);
-      return addMember(uc, actorOf(request), request.params.organisationId, request.body);
-    },
   );
 
   app.patch(
