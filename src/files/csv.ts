@@ -470,10 +470,14 @@ export function completionFromCsv(
 }
 
 /** One CSV row per credit (a completion without credits gets one row), repeating the completion's fields. */
-export function completionToCsvRows(person: string, completion: Completion): string[][] {
+/**
+ * A completion's CSV rows, one per credit. `storedId` names a completion whose document gave it no
+ * id, so that importing the file again finds it instead of adding it a second time.
+ */
+export function completionToCsvRows(person: string, completion: Completion, storedId?: string): string[][] {
   const base = (): Record<string, string> => ({
     person,
-    id: completion.id ?? '',
+    id: completion.id ?? storedId ?? '',
     completed: completion.completed,
     title: completion.title ?? '',
     activity: completion.activity ?? '',

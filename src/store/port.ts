@@ -148,6 +148,11 @@ export interface RecordsRepository {
   nextPosition(personId: string, list: 'holdings' | 'completions'): Promise<number>;
   /** nextPosition for the completions of many people at once. */
   nextCompletionPositions(personIds: readonly string[]): Promise<Map<string, number>>;
+  /**
+   * Every id a completion of these people is known by: the id its document gave it, if any, and
+   * its stored id (an export gives that when there is no other). People without any are absent.
+   */
+  completionIdsOf(personIds: readonly string[]): Promise<Map<string, Set<string>>>;
   insertHoldings(rows: StoredHolding[]): Promise<void>;
   countHoldings(): Promise<number>;
   updateHolding(id: string, holding: Holding): Promise<void>;

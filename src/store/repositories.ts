@@ -911,6 +911,22 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
       for (const row of rows) result.set(row.personId, Number(row.max) + 1);
       return result;
     },
+    async completionIdsOf(personIds) {
+      const result = new Map<string, Set<string>>();
+      for (let start = 0; start < personIds.length; start += BULK_BATCH) {
+        const rows = await db
+          .select({ personId: t.completions.personId, id: t.completions.id, ref: t.completions.ref })
+          .from(t.completions)
+          .where(anyOf(t.completions.personId, personIds.slice(start, start + BULK_BATCH)));
+        for (const row of rows) {
+          let ids = result.get(row.personId);
+          if (!ids) result.set(row.personId, (ids = new Set()));
+          ids.add(row.id);
+          if (row.ref !== null) ids.add(row.ref);
+        }
+      }
+      return result;
+    },
     insertHoldings,
     async updateHolding(id, holding) {
       const existing = await db.select().from(t.holdings).where(eq(t.holdings.id, id));

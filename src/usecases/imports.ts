@@ -170,6 +170,19 @@ export async function importCompletionsCsv(
         for (const p of batch.persons) if (p) named.add(p);
         const keys = [...named].filter((k) => !people.has(k));
         if (keys.length > 0) await resolvePeople(tx, actor, keys, people, targets, memberships);
+        // Rows naming a completion id are checked against the ids the person's completions have.
+        const unread = new Set<ImportTarget>();
+        for (let i = 0; i < batch.rows.length; i++) {
+          if (batch.ids[i] === '') continue;
+          const person = people.get(target.personId ?? batch.persons[i] ?? '');
+          if (person && person.completionIds === undefined) unread.add(person);
+        }
+        if (unread.size > 0) {
+          const stored = await tx.records.completionIdsOf([...unread].map((p) => p.id));
+          for (const person of unread) {
+            person.completionIds = new Map([...(stored.get(person.id) ?? [])].map((id) => [id, 0]));
+          }
+        }
         for (let i = 0; i < batch.rows.length; i++) {
           const row = batch.rows[i]!;
           const named = batch.persons[i]!;
@@ -199,6 +212,23 @@ export async function importCompletionsCsv(
           if (pending && id !== '' && pending.target === person && pending.id === id) {
             pending.tail = mergeCompletionTails(pending.tail, tail);
             continue;
+          }
+          if (id !== '') {
+            // Importing a completion again would count its credit twice.
+            const known = person.completionIds!;
+            const first = known.get(id);
+            if (first !== undefined) {
+              errors.add({
+                row,
+                column: 'id',
+                reason:
+                  first === 0
+                    ? `this person already has completion "${id}"; importing it again would count its credit twice`
+                    : `completion "${id}" was given at row ${first}; a completion's rows (one per credit) go one after another`,
+              });
+              continue;
+            }
+            known.set(id, row);
           }
           if (pending) emit(pending.target, pending.tail);
           pending = { target: person, id, tail };
@@ -261,6 +291,11 @@ interface ImportTarget {
   id: string;
   position: number;
   imported: number;
+  /**
+   * The completion ids this person is known by, read when a row names one: 0 for a completion
+   * already stored, else the file row that gave it. Undefined until then.
+   */
+  completionIds?: Map<string, number>;
 }
 
 /**
@@ -508,7 +543,7 @@ export async function exportCompletionsCsv(
     for await (const ids of personIds) {
       const records = await store.records.load(ids);
       for (const [personId, r] of records) {
-        yield r.completions.flatMap((c) => completionToCsvRows(personId, c.completion));
+        yield r.completions.flatMap((c) => completionToCsvRows(personId, c.completion, c.id));
       }
       done += ids.length;
       onProgress?.(done, total);

@@ -77,6 +77,12 @@ describe.each(BACKENDS)('files on $name', (backend) => {
     owner = { kind: 'account', accountId: gymOwner.account.id };
     organisationId = (await createOrganisation(ctx, owner, { name: 'Gym' })).id;
   });
+  /** A person's completions as a CSV export gives them: each with an id (its stored one if no other). */
+  async function asExported(personId: string) {
+    const records = (await store.records.load([personId])).get(personId)!;
+    return records.completions.map((c) => ({ ...c.completion, id: c.completion.id ?? c.id }));
+  }
+
   afterAll(async () => {
     await store?.close();
   });
@@ -283,7 +289,70 @@ pro@example.com,2025-03-06,${'T'.repeat(501)},,,,
     );
     expect(back.errors).toEqual([]);
     const copy = await exportProfile(ctx, SYSTEM, second.person.id);
-    expect(copy.completions).toEqual(profile.completions);
+    // The same completions; those the profile gave no id carry the id the export gave them.
+    expect(copy.completions).toEqual(await asExported(pro.personId));
+    expect(copy.completions.map(({ id: _id, ...c }) => c)).toEqual(
+      profile.completions.map(({ id: _id, ...c }) => c),
+    );
+  });
+
+  it('never imports a completion twice: an export imported again is refused row by row', async () => {
+    const me = await registerAccount(ctx, { email: 'twice@example.com', password: 'long enough password' });
+    const first = await importCompletionsCsv(
+      ctx,
+      SYSTEM,
+      csv(
+        `id,completed,title,credential,units\nref-1,2025-04-01,Shared,nasm.cpt,0.5\nref-1,2025-04-01,Shared,ace.cpt,0.5\n,2025-05-01,No id,nasm.cpt,0.2\n`,
+      ),
+      { personId: me.person.id },
+    );
+    expect(first).toMatchObject({ imported: 2, committed: true });
+    const out = sink();
+    expect(await exportCompletionsCsv(ctx, SYSTEM, { personId: me.person.id }, out.stream)).toBe(3);
+    const [stored] = (await store.records.load([me.person.id])).get(me.person.id)!.completions.slice(1);
+    // The completion without a document id is exported under its stored id.
+    expect(out.text()).toContain(`${me.person.id},${stored!.id},2025-05-01,No id`);
+
+    const again = await importCompletionsCsv(ctx, SYSTEM, csv(out.text()), {});
+    expect(again).toMatchObject({ committed: false, imported: 0, badRows: 3 });
+    expect(again.errors).toEqual(
+      [2, 3, 4].map((row) => ({
+        row,
+        column: 'id',
+        reason: expect.stringContaining('already has completion'),
+      })),
+    );
+    expect(again.errors[0]!.reason).toContain('"ref-1"');
+    // Asked for the valid rows only, nothing is added: importing an export again changes nothing.
+    const valid = await importCompletionsCsv(ctx, SYSTEM, csv(out.text()), {}, { onlyValid: true });
+    expect(valid).toMatchObject({ committed: true, imported: 0 });
+    expect((await exportProfile(ctx, SYSTEM, me.person.id)).completions).toHaveLength(2);
+
+    // Within one file, an id names one completion: its rows go one after another.
+    const split = await importCompletionsCsv(
+      ctx,
+      SYSTEM,
+      csv(
+        `id,completed,title,credential,units\nnew-1,2025-06-01,A,nasm.cpt,0.1\nnew-2,2025-06-02,B,nasm.cpt,0.1\nnew-1,2025-06-01,A,ace.cpt,0.1\n`,
+      ),
+      { personId: me.person.id },
+    );
+    expect(split).toMatchObject({ committed: false, imported: 0 });
+    expect(split.errors).toEqual([
+      { row: 4, column: 'id', reason: expect.stringContaining('was given at row 2') },
+    ]);
+    // Another person may use the same ids: they are per person.
+    const other = await registerAccount(ctx, {
+      email: 'twice2@example.com',
+      password: 'long enough password',
+    });
+    const theirs = await importCompletionsCsv(
+      ctx,
+      SYSTEM,
+      csv(out.text().replaceAll(me.person.id, other.person.id)),
+      {},
+    );
+    expect(theirs).toMatchObject({ committed: true, imported: 2, errors: [] });
   });
 
   it('exports cells a spreadsheet would run as formulas as text, and re-imports them as they were', async () => {
@@ -330,7 +399,8 @@ pro@example.com,2025-03-06,${'T'.repeat(501)},,,,
       [from, to].map(async (r) => (await exportProfile(ctx, SYSTEM, r!.person.id)).completions),
     );
     expect(copy!.map((c) => c.title)).toEqual(titles);
-    expect(copy).toEqual(original);
+    expect(original!.every((c) => c.id === undefined)).toBe(true);
+    expect(copy).toEqual(await asExported(from!.person.id));
   });
 
   it('keeps one list per person when a file names them by id and by email', async () => {
