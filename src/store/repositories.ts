@@ -920,7 +920,10 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
           .where(anyOf(t.completions.personId, personIds.slice(start, start + BULK_BATCH)));
         for (const row of rows) {
           let ids = result.get(row.personId);
-          if (!ids) result.set(row.personId, (ids = new Set()));
+          if (!ids) {
+            ids = new Set();
+            result.set(row.personId, ids);
+          }
           ids.add(row.id);
           if (row.ref !== null) ids.add(row.ref);
         }
