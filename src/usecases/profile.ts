@@ -81,6 +81,25 @@ function storable(profile: Profile): void {
   }
 }
 
+/**
+ * Appending, refuses completions whose id one of the person's completions already has (its
+ * document id or stored id): they would count the same credit twice. (The document's own ids are
+ * distinct: the schema checks that.)
+ */
+function newCompletionIds(profile: Profile, stored: ReadonlySet<string> | undefined): void {
+  const issues = profile.completions.flatMap((completion, i) =>
+    completion.id !== undefined && stored?.has(completion.id)
+      ? [
+          {
+            field: `completions[${i}].id`,
+            message: `this person already has completion "${completion.id}"; adding it again would count its credit twice`,
+          },
+        ]
+      : [],
+  );
+  if (issues.length > 0) throw AppError.invalid('the profile document is not valid', issues);
+}
+
 async function importInto(
   ctx: UseCaseContext,
   tx: Repositories,
@@ -89,6 +108,9 @@ async function importInto(
   profile: Profile,
   mode: ImportMode,
 ): Promise<ProfileImportResult> {
+  if (mode === 'append' && profile.completions.some((c) => c.id !== undefined)) {
+    newCompletionIds(profile, (await tx.records.completionIdsOf([person.id])).get(person.id));
+  }
   await writeProfile(ctx, tx, person, profile, mode);
   await recordChange(ctx, tx, actor, {
     action: 'profile.import',

@@ -151,6 +151,44 @@ describe.each(BACKENDS)('profiles on $name', (backend) => {
     expect((await exportProfile(ctx, SYSTEM, personId)).holdings).toEqual([]);
   });
 
+  it('appends no completion a person already has, by document id or stored id', async () => {
+    const personId = await freshPerson();
+    await importProfile(
+      ctx,
+      SYSTEM,
+      personId,
+      Profile.parse({
+        completions: [
+          { id: 'c-1', title: 'A', completed: '2025-01-01' },
+          { title: 'B', completed: '2025-01-02' },
+        ],
+      }),
+    );
+    const [, stored] = (await store.records.load([personId])).get(personId)!.completions;
+    const again = Profile.parse({
+      completions: [
+        { title: 'New', completed: '2025-03-01' },
+        { id: 'c-1', title: 'A', completed: '2025-01-01' },
+        { id: stored!.id, title: 'B', completed: '2025-01-02' },
+      ],
+    });
+    const refused = await importProfile(ctx, SYSTEM, personId, again, { mode: 'append' }).catch((e) => e);
+    expect(refused).toMatchObject({ code: 'invalid-input' });
+    expect(refused.issues.map((d: { field: string }) => d.field)).toEqual([
+      'completions[1].id',
+      'completions[2].id',
+    ]);
+    expect(refused.issues[0].message).toContain('already has completion "c-1"');
+    expect((await exportProfile(ctx, SYSTEM, personId)).completions.map((c) => c.title)).toEqual(['A', 'B']);
+    // Replacing takes the same ids: the old completions go first.
+    await importProfile(ctx, SYSTEM, personId, again);
+    expect((await exportProfile(ctx, SYSTEM, personId)).completions.map((c) => c.title)).toEqual([
+      'New',
+      'A',
+      'B',
+    ]);
+  });
+
   it('refuses a NUL character with the field holding it, writing nothing', async () => {
     const personId = await freshPerson();
     const document = Profile.parse({

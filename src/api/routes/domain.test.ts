@@ -202,6 +202,21 @@ describe.each(BACKENDS)('on %s', (backend) => {
       });
       expect(appended.statusCode).toBe(200);
       expect((await call(user, 'GET', `/people/${user.personId}/holdings`)).json().holdings).toHaveLength(3);
+      // Appending the same completion again would count its credit twice.
+      const withId = { completions: [{ id: 'k-1', title: 'Once', completed: '2025-03-01' }] };
+      expect(
+        (await call(user, 'PUT', `/people/${user.personId}/profile?mode=append`, withId)).statusCode,
+      ).toBe(200);
+      const twice = await call(user, 'PUT', `/people/${user.personId}/profile?mode=append`, withId);
+      expect(twice.statusCode).toBe(400);
+      expect(twice.json().errors).toEqual([
+        { field: 'completions[0].id', message: expect.stringContaining('already has completion "k-1"') },
+      ]);
+      const repeated = await call(user, 'PUT', `/people/${user.personId}/profile`, {
+        completions: [withId.completions[0], withId.completions[0]],
+      });
+      expect(repeated.statusCode).toBe(400);
+      expect(repeated.json().errors[0]).toMatchObject({ field: 'completions[1].id' });
       const bad = await call(user, 'PUT', `/people/${user.personId}/profile`, {
         holdings: [{ credential: 'nasm.cpt' }],
       });

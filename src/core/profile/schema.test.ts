@@ -39,3 +39,25 @@ describe('the profile document’s limits', () => {
     expect(issues({ person: { email: '   ' } })).toEqual(['person.email']);
   });
 });
+
+describe('completion ids', () => {
+  const completion = (id?: string) => ({ ...(id ? { id } : {}), title: 'Course', completed: '2025-01-01' });
+
+  it('names each completion that repeats an earlier one’s id', () => {
+    const parsed = Profile.safeParse({
+      completions: [completion('a'), completion(), completion('b'), completion('a'), completion('a')],
+    });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['completions.3.id', 'completions[0] has the id "a" too; give each completion its own'],
+      ['completions.4.id', 'completions[0] has the id "a" too; give each completion its own'],
+    ]);
+  });
+
+  it('takes distinct ids, and any number of completions without one', () => {
+    expect(
+      Profile.safeParse({ completions: [completion('a'), completion(), completion(), completion('b')] })
+        .success,
+    ).toBe(true);
+  });
+});

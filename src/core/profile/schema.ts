@@ -117,6 +117,21 @@ export const Profile = z
     holdings: z.array(Holding).default([]),
     completions: z.array(Completion).default([]),
   })
-  .strict();
+  .strict()
+  .superRefine((profile, ctx) => {
+    // An id names one completion: the same id twice would count the same credit twice.
+    const firstAt = new Map<string, number>();
+    profile.completions.forEach((completion, i) => {
+      if (completion.id === undefined) return;
+      const first = firstAt.get(completion.id);
+      if (first === undefined) firstAt.set(completion.id, i);
+      else
+        ctx.addIssue({
+          code: 'custom',
+          path: ['completions', i, 'id'],
+          message: `completions[${first}] has the id "${completion.id}" too; give each completion its own`,
+        });
+    });
+  });
 export type ProfileInput = z.input<typeof Profile>;
 export type Profile = z.infer<typeof Profile>;
