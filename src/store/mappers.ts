@@ -140,45 +140,30 @@ export function consentToRow(g: ConsentGrant): Insert<typeof t.consentGrants> {
 
 // --- holdings -------------------------------------------------------------
 
-export interface HoldingRows {
-  holding: Insert<typeof t.holdings>;
-  renewals: Insert<typeof t.holdingRenewals>[];
-}
-
-export function holdingToRows(h: StoredHolding): HoldingRows {
+export function holdingToRow(h: StoredHolding): Insert<typeof t.holdings> {
   const x = h.holding;
   return {
-    holding: {
-      id: h.id,
-      personId: h.personId,
-      position: h.position,
-      credential: x.credential,
-      earned: x.earned,
-      expires: x.expires ?? null,
-      number: x.number ?? null,
-      lifetimePlan: x.lifetimePlan ?? null,
-      member: x.member ?? null,
-      handsOn: x.handsOn ?? null,
-    },
-    renewals: x.renewals.map((r, position) =>
-      typeof r === 'string'
-        ? { holdingId: h.id, position, date: r, kind: null }
-        : { holdingId: h.id, position, date: r.date, kind: r.kind },
-    ),
+    id: h.id,
+    personId: h.personId,
+    position: h.position,
+    credential: x.credential,
+    earned: x.earned,
+    expires: x.expires ?? null,
+    number: x.number ?? null,
+    lifetimePlan: x.lifetimePlan ?? null,
+    member: x.member ?? null,
+    handsOn: x.handsOn ?? null,
+    renewals: x.renewals.map((r) => (typeof r === 'string' ? r : { date: r.date, kind: r.kind })),
   };
 }
 
-export function holdingFromRows(
-  row: Row<typeof t.holdings>,
-  renewals: Row<typeof t.holdingRenewals>[],
-): StoredHolding {
+export function holdingFromRow(row: Row<typeof t.holdings>): StoredHolding {
   // Written out field by field, in the document's order: this runs for every holding of a
   // population re-evaluation.
   const holding = { credential: row.credential, earned: row.earned } as Holding;
   if (row.expires !== null) holding.expires = row.expires;
   if (row.number !== null) holding.number = row.number;
-  const ordered = renewals.length > 1 ? [...renewals].sort((a, b) => a.position - b.position) : renewals;
-  holding.renewals = ordered.map((r) => (r.kind === null ? r.date : { date: r.date, kind: r.kind }));
+  holding.renewals = row.renewals.map((r) => (typeof r === 'string' ? r : { date: r.date, kind: r.kind }));
   if (row.lifetimePlan !== null) holding.lifetimePlan = row.lifetimePlan;
   if (row.member !== null) holding.member = row.member;
   if (row.handsOn !== null) holding.handsOn = row.handsOn;

@@ -166,6 +166,8 @@ export interface RecordsRepository {
   completionWriter(): CompletionWriter;
   /** Replaces the credits of these completions (restoring backups made before credits moved into completions). */
   setCredits(credits: ReadonlyMap<string, Completion['credits']>): Promise<void>;
+  /** Sets the renewals of holdings, by holding id (restoring backups from before migration 0008). */
+  setRenewals(renewals: ReadonlyMap<string, Holding['renewals']>): Promise<void>;
   updateCompletion(id: string, completion: Completion): Promise<void>;
   deleteCompletion(id: string): Promise<void>;
   /** Removes every holding and completion of a person (a profile import in replace mode). */

@@ -738,19 +738,7 @@ async function statusRebuild(db: Db, copy: CopyDriver | undefined): Promise<Stat
 
 function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
   const insertHoldings = async (rows: Parameters<Repositories['records']['insertHoldings']>[0]) => {
-    const mapped = rows.map(m.holdingToRows);
-    await bulkInsert(
-      db,
-      t.holdings,
-      mapped.map((r) => r.holding),
-      copy,
-    );
-    await bulkInsert(
-      db,
-      t.holdingRenewals,
-      mapped.flatMap((r) => r.renewals),
-      copy,
-    );
+    await bulkInsert(db, t.holdings, rows.map(m.holdingToRow), copy);
   };
   const insertCompletions = async (rows: Parameters<Repositories['records']['insertCompletions']>[0]) => {
     const mapped = rows.map(m.completionToRows);
@@ -840,11 +828,6 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
         .where(anyOf(t.holdings.personId, ids))
         .orderBy(asc(t.holdings.position));
       // Children by their parents' keys: index lookups, no join back to the person.
-      const holdingIds = holdingRows.map((h) => h.id);
-      const renewalRows =
-        holdingIds.length === 0
-          ? []
-          : await db.select().from(t.holdingRenewals).where(anyOf(t.holdingRenewals.holdingId, holdingIds));
       const completionRows = await db
         .select()
         .from(t.completions)
@@ -858,11 +841,8 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
               .select()
               .from(t.completionEvidence)
               .where(anyOf(t.completionEvidence.completionId, completionIds));
-      const renewals = groupBy(renewalRows, (r) => r.holdingId);
       const evidence = groupBy(evidenceRows, (r) => r.completionId);
-      for (const row of holdingRows) {
-        result.get(row.personId)?.holdings.push(m.holdingFromRows(row, renewals.get(row.id) ?? []));
-      }
+      for (const row of holdingRows) result.get(row.personId)?.holdings.push(m.holdingFromRow(row));
       for (const row of completionRows) {
         result.get(row.personId)?.completions.push(m.completionFromRows(row, evidence.get(row.id) ?? []));
       }
@@ -879,9 +859,7 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
     },
     async findHolding(id) {
       const [row] = await db.select().from(t.holdings).where(eq(t.holdings.id, id));
-      if (!row) return undefined;
-      const renewals = await db.select().from(t.holdingRenewals).where(eq(t.holdingRenewals.holdingId, id));
-      return m.holdingFromRows(row, renewals);
+      return row ? m.holdingFromRow(row) : undefined;
     },
     async findCompletion(id) {
       const [row] = await db.select().from(t.completions).where(eq(t.completions.id, id));
@@ -935,11 +913,13 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
       const existing = await db.select().from(t.holdings).where(eq(t.holdings.id, id));
       const row = existing[0];
       if (!row) return;
-      const rows = m.holdingToRows({ id, personId: row.personId, position: row.position, holding });
-      const { id: _id, ...set } = rows.holding;
+      const { id: _id, ...set } = m.holdingToRow({
+        id,
+        personId: row.personId,
+        position: row.position,
+        holding,
+      });
       await db.update(t.holdings).set(set).where(eq(t.holdings.id, id));
-      await db.delete(t.holdingRenewals).where(eq(t.holdingRenewals.holdingId, id));
-      await bulkInsert(db, t.holdingRenewals, rows.renewals, copy);
     },
     async deleteHolding(id) {
       const [row] = await db
@@ -962,6 +942,17 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
         const json = batch.map(([, list]) => JSON.stringify(list.map(m.creditToJson)));
         await db.execute(
           sql`update completions as c set credits = v.credits from unnest(${sql.param(ids)}::text[], ${sql.param(json)}::json[]) as v(id, credits) where c.id = v.id`,
+        );
+      }
+    },
+    async setRenewals(renewals) {
+      const entries = [...renewals];
+      for (let start = 0; start < entries.length; start += BULK_BATCH) {
+        const batch = entries.slice(start, start + BULK_BATCH);
+        const ids = batch.map(([id]) => id);
+        const json = batch.map(([, list]) => JSON.stringify(list));
+        await db.execute(
+          sql`update holdings as h set renewals = v.renewals from unnest(${sql.param(ids)}::text[], ${sql.param(json)}::json[]) as v(id, renewals) where h.id = v.id`,
         );
       }
     },
@@ -1077,6 +1068,11 @@ const int = (v: string | null) => (v === null ? 0 : Number(v));
  * without the driver's per-row, per-column machinery. Rows become the same
  * drizzle row shapes the mappers take, so both paths give equal records.
  */
+/** A holding's renewals from their stored text: most holdings have none. */
+function renewalsOf(text: string): t.StoredRenewalJson[] {
+  return text === '[]' ? [] : (JSON.parse(text) as t.StoredRenewalJson[]);
+}
+
 /** Each person's holdings (with renewals) into their entry of `result`, by COPY. */
 async function loadHoldingsByCopy(
   db: Db,
@@ -1091,31 +1087,10 @@ async function loadHoldingsByCopy(
   const heldBy = range
     ? `(select * from holdings x where x.person_id >= ${textLiteral(range.first)} and x.person_id <= ${textLiteral(range.last)}) h`
     : `unnest(${ids}) as u(person_id) cross join lateral (select * from holdings x where x.person_id = u.person_id order by x.position) h`;
-  type R = typeof t;
-  const renewals = new Map<string, R['holdingRenewals']['$inferSelect'][]>();
-  const renewalRows = new CopyCursor(
-    await copy.copyOut(
-      db,
-      // OFFSET 0 keeps the lateral read as one index lookup per holding: flattened into a join, the
-      // planner hashes the batch's holdings against a scan of every renewal.
-      `select r.holding_id, r.position, r.date, r.kind from ${heldBy} cross join lateral (select * from holding_renewals y where y.holding_id = h.id offset 0) r`,
-    ),
-  );
-  while (renewalRows.nextRow()) {
-    const renewal = {
-      holdingId: renewalRows.field()!,
-      position: int(renewalRows.field()),
-      date: renewalRows.field()!,
-      kind: renewalRows.field() as R['holdingRenewals']['$inferSelect']['kind'],
-    };
-    const list = renewals.get(renewal.holdingId);
-    if (list) list.push(renewal);
-    else renewals.set(renewal.holdingId, [renewal]);
-  }
   const holdingRows = new CopyCursor(
     await copy.copyOut(
       db,
-      `select h.id, h.person_id, h.position, h.credential, h.earned, h.expires, h.number, h.lifetime_plan, h.member, h.hands_on from ${heldBy}`,
+      `select h.id, h.person_id, h.position, h.credential, h.earned, h.expires, h.number, h.lifetime_plan, h.member, h.hands_on, h.renewals from ${heldBy}`,
     ),
   );
   while (holdingRows.nextRow()) {
@@ -1130,8 +1105,9 @@ async function loadHoldingsByCopy(
       lifetimePlan: bool(holdingRows.field()),
       member: bool(holdingRows.field()),
       handsOn: bool(holdingRows.field()),
+      renewals: renewalsOf(holdingRows.field()!),
     };
-    result.get(row.personId)?.holdings.push(m.holdingFromRows(row, renewals.get(row.id) ?? []));
+    result.get(row.personId)?.holdings.push(m.holdingFromRow(row));
   }
   for (const records of result.values()) inPositionOrder(records.holdings);
 }

@@ -38,6 +38,9 @@ const idText = customType<{ data: string; driverData: string }>({
   dataType: () => 'text COLLATE "C"',
 });
 
+/** A renewal as stored inside its holding: the profile document's own form. */
+export type StoredRenewalJson = string | { date: string; kind: 'renewal' | 'reinstatement' };
+
 /** A credit as stored inside its completion (units in milli-units, as in the domain). */
 export interface StoredCreditJson {
   credential: string;
@@ -189,22 +192,18 @@ export const holdings = pgTable(
     lifetimePlan: boolean('lifetime_plan'),
     member: boolean('member'),
     handsOn: boolean('hands_on'),
+    /**
+     * The renewals, in order, as the profile document writes them: a bare date, or
+     * `{date, kind}`. Kept in the row (migration 0008; a table of their own before): they are
+     * always read and written with their holding, and re-evaluating everyone read them with one
+     * index lookup per holding. `json`: stored and read back as written (no SQL looks inside).
+     */
+    renewals: json('renewals').$type<StoredRenewalJson[]>().notNull().default([]),
   },
-  (t) => [index('holdings_person_idx').on(t.personId, t.position)],
-);
-
-export const holdingRenewals = pgTable(
-  'holding_renewals',
-  {
-    holdingId: text('holding_id')
-      .notNull()
-      .references(() => holdings.id, { onDelete: 'cascade' }),
-    position: integer('position').notNull(),
-    date: date('date', { mode: 'string' }).notNull(),
-    /** Null when the profile wrote a bare date; 'renewal' | 'reinstatement' when it wrote an object. */
-    kind: text('kind', { enum: ['renewal', 'reinstatement'] }),
-  },
-  (t) => [primaryKey({ columns: [t.holdingId, t.position] })],
+  (t) => [
+    index('holdings_person_idx').on(t.personId, t.position),
+    check('holdings_renewals_array', sql`json_typeof(${t.renewals}) = 'array'`),
+  ],
 );
 
 export const completions = pgTable(

@@ -17,7 +17,6 @@ export const TABLES_IN_ORDER = {
   rosterEntries: t.rosterEntries,
   consentGrants: t.consentGrants,
   holdings: t.holdings,
-  holdingRenewals: t.holdingRenewals,
   completions: t.completions,
   completionEvidence: t.completionEvidence,
   evidenceFiles: t.evidenceFiles,
@@ -29,7 +28,6 @@ export const TABLES_IN_ORDER = {
 export const KEY_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   memberships: ['organisationId', 'accountId'],
   rosterEntries: ['organisationId', 'personId'],
-  holdingRenewals: ['holdingId', 'position'],
   completionEvidence: ['completionId', 'position'],
   holdingStatuses: ['holdingId'],
   auditLog: ['seq'],

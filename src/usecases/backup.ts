@@ -7,13 +7,16 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { AppError } from '../core/errors.ts';
-import type { Completion } from '../core/profile/schema.ts';
+import type { Completion, Holding } from '../core/profile/schema.ts';
 import type { Repositories } from '../store/port.ts';
 import { type Actor, nowIso, type UseCaseContext } from './context.ts';
 
 export const BACKUP_FORMAT = 'recert-backup';
-/** 2: completions carry their credits (migration 0004); version 1 files listed them in a table of their own. */
-export const BACKUP_VERSION = 2;
+/**
+ * 3: holdings carry their renewals (migration 0008); 2: completions carry their credits (migration
+ * 0004). Older files listed them in tables of their own; restore still reads them.
+ */
+export const BACKUP_VERSION = 3;
 
 interface BackupHeader {
   format: typeof BACKUP_FORMAT;
@@ -97,6 +100,7 @@ export async function restore(
     let buffer: Record<string, unknown>[] = [];
     let order: readonly string[] = tx.tables.names;
     const v1Credits = v1CreditCollector();
+    const v2Renewals = v2RenewalCollector();
     // Created just before reading: readline drops lines emitted before its iterator starts.
     const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
     let restored = 0;
@@ -105,6 +109,7 @@ export async function restore(
       restored += buffer.length;
       buffer = [];
       await v1Credits.write(tx);
+      await v2Renewals.write(tx);
       if (header)
         onProgress?.(
           restored,
@@ -124,9 +129,9 @@ export async function restore(
       if (!header) {
         const h = value as Partial<BackupHeader>;
         if (h.format !== BACKUP_FORMAT) throw bad(`not a ${BACKUP_FORMAT} file`);
-        if (h.version !== BACKUP_VERSION && h.version !== 1) {
+        if (h.version !== BACKUP_VERSION && h.version !== 1 && h.version !== 2) {
           throw bad(
-            `a ${BACKUP_FORMAT} v${String(h.version)} file; this version of Recert restores v1 and v2 files`,
+            `a ${BACKUP_FORMAT} v${String(h.version)} file; this version of Recert restores v1, v2 and v3 files`,
           );
         }
         header = h as BackupHeader;
@@ -134,6 +139,11 @@ export async function restore(
           // Version 1 listed credits in a table of their own, right after completions.
           const at = order.indexOf('completions') + 1;
           order = [...order.slice(0, at), V1_CREDITS, ...order.slice(at)];
+        }
+        if (h.version === 1 || h.version === 2) {
+          // Versions 1 and 2 listed renewals in a table of their own, right after holdings.
+          const at = order.indexOf('holdings') + 1;
+          order = [...order.slice(0, at), V2_RENEWALS, ...order.slice(at)];
         }
         continue;
       }
@@ -146,6 +156,15 @@ export async function restore(
         if (table && order.indexOf(name) < order.indexOf(table))
           throw bad(`table ${name} comes after ${table}`);
         table = name;
+      }
+      if (header.version === 1 || header.version === 2) {
+        if (name === 'holdings') row.renewals ??= [];
+        if (name === V2_RENEWALS) {
+          v2Renewals.add(row, bad);
+          counts[name] = (counts[name] ?? 0) + 1;
+          if (v2Renewals.size >= 5000) await v2Renewals.write(tx);
+          continue;
+        }
       }
       if (header.version === 1) {
         if (name === 'completions') row.credits ??= [];
@@ -215,6 +234,49 @@ function v1CreditCollector() {
       );
       pending = new Map();
       await tx.records.setCredits(credits);
+    },
+  };
+}
+
+/** The table version 1 and 2 backups kept renewals in (migration 0008 moved them into holdings). */
+const V2_RENEWALS = 'holdingRenewals';
+
+/** Gathers version 1 and 2 renewal rows by holding and writes them into their holdings. */
+function v2RenewalCollector() {
+  let pending = new Map<string, { position: number; renewal: Holding['renewals'][number] }[]>();
+  const DATE = /^\d{4}-\d{2}-\d{2}$/;
+  return {
+    get size() {
+      return pending.size;
+    },
+    add(row: Record<string, unknown>, bad: (message: string) => Error) {
+      const { holdingId, position, date, kind } = row;
+      if (
+        typeof holdingId !== 'string' ||
+        typeof position !== 'number' ||
+        typeof date !== 'string' ||
+        !DATE.test(date) ||
+        (kind !== null && kind !== undefined && kind !== 'renewal' && kind !== 'reinstatement')
+      ) {
+        throw bad(
+          'a holdingRenewals row needs holdingId, position, a date (YYYY-MM-DD) and a kind (or null)',
+        );
+      }
+      const renewal: Holding['renewals'][number] = kind ? { date, kind } : date;
+      const list = pending.get(holdingId) ?? [];
+      list.push({ position, renewal });
+      pending.set(holdingId, list);
+    },
+    async write(tx: Repositories) {
+      if (pending.size === 0) return;
+      const renewals = new Map(
+        [...pending].map(([id, list]) => [
+          id,
+          list.sort((a, b) => a.position - b.position).map((r) => r.renewal),
+        ]),
+      );
+      pending = new Map();
+      await tx.records.setRenewals(renewals);
     },
   };
 }

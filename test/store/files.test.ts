@@ -638,6 +638,18 @@ coach2@a.example,2025-01-13,Mobility,1,nasm.cpt,0.1
   });
 
   it('backs up and restores every table exactly', async () => {
+    await store.records.insertHoldings([
+      {
+        id: 'backup-h1',
+        personId: pro.personId,
+        position: 99,
+        holding: {
+          credential: 'nasm.cpt',
+          earned: '2020-01-01',
+          renewals: ['2022-01-03', { date: '2024-01-05', kind: 'reinstatement' }],
+        },
+      },
+    ]);
     const out = sink();
     const result = await backup(ctx, SYSTEM, out.stream);
     expect(result.tables.auditLog).toBeGreaterThan(5);
@@ -659,15 +671,24 @@ coach2@a.example,2025-01-13,Mobility,1,nasm.cpt,0.1
     } finally {
       await target.close();
     }
-    // A version 1 file (credits in a table of their own, before migration 0004) restores to the same rows.
-    const v1 = await backend.open();
-    try {
-      await restore(testContext(v1), SYSTEM, Readable.from([asVersion1(out.text())]));
-      const [before, after] = [await dumpAll(store), await dumpAll(v1)];
-      for (const name of store.tables.names)
-        expect({ name, rows: after[name] }).toEqual({ name, rows: before[name] });
-    } finally {
-      await v1.close();
+    // Version 2 and 1 files (renewals, and credits, in tables of their own, before migrations 0008
+    // and 0004) restore to the same rows.
+    const v2Text = asVersion2(out.text());
+    expect(v2Text).toContain('"table":"holdingRenewals","row":{"holdingId":"backup-h1","position":1');
+    for (const older of [v2Text, asVersion1(v2Text)]) {
+      const target = await backend.open();
+      try {
+        await restore(testContext(target), SYSTEM, Readable.from([older]));
+        const [before, after] = [await dumpAll(store), await dumpAll(target)];
+        for (const name of store.tables.names)
+          expect({ name, rows: after[name] }).toEqual({ name, rows: before[name] });
+        expect((await target.records.findHolding('backup-h1'))?.holding.renewals).toEqual([
+          '2022-01-03',
+          { date: '2024-01-05', kind: 'reinstatement' },
+        ]);
+      } finally {
+        await target.close();
+      }
     }
     const truncated = out.text().split('\n').slice(0, -5).join('\n');
     const empty = await backend.open();
@@ -682,6 +703,50 @@ coach2@a.example,2025-01-13,Mobility,1,nasm.cpt,0.1
     }
   });
 });
+
+/** A version 3 backup rewritten as version 2 wrote it: renewals as rows of holdingRenewals after holdings. */
+function asVersion2(text: string): string {
+  const lines = text.trim().split('\n');
+  const header = JSON.parse(lines[0]!) as { version: number; tables: Record<string, number> };
+  const out: string[] = [];
+  const renewals: string[] = [];
+  let inHoldings = false;
+  for (const line of lines.slice(1)) {
+    const { table, row } = JSON.parse(line) as { table: string; row: Record<string, unknown> };
+    if (inHoldings && table !== 'holdings') {
+      out.push(...renewals);
+      inHoldings = false;
+    }
+    if (table === 'holdings') {
+      inHoldings = true;
+      const { renewals: list, ...rest } = row as {
+        renewals: (string | { date: string; kind: string })[];
+        id: string;
+      };
+      // Listed last renewal first, to show restore orders them by position.
+      [...list.entries()].reverse().forEach(([position, r]) => {
+        renewals.push(
+          JSON.stringify({
+            table: 'holdingRenewals',
+            row: {
+              holdingId: rest.id,
+              position,
+              date: typeof r === 'string' ? r : r.date,
+              kind: typeof r === 'string' ? null : r.kind,
+            },
+          }),
+        );
+      });
+      out.push(JSON.stringify({ table, row: rest }));
+    } else {
+      out.push(line);
+    }
+  }
+  if (inHoldings) out.push(...renewals);
+  header.version = 2;
+  header.tables.holdingRenewals = renewals.length;
+  return [JSON.stringify(header), ...out].join('\n');
+}
 
 /** A version 2 backup rewritten as version 1 wrote it: credits as rows of completionCredits after completions. */
 function asVersion1(text: string): string {

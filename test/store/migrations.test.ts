@@ -2,7 +2,7 @@
  * Migrations that move data. 0004 moves credits from their own table into the completion's row: a
  * database made before it keeps every credit, in order, with its category, topic and petition
  * state. 0005 re-keys status summaries by person and holding and keeps every one; 0006 stores
- * credits as written (json) and keeps every list.
+ * credits as written (json) and keeps every list; 0008 moves renewals into their holding's row.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -136,6 +136,46 @@ describe('migration 0006 (credits stored as written)', () => {
           `insert into completions (id, person_id, position, completed, source, credits) values ('c3', 'p1', 2, '2025-05-01', 'imported', '{}')`,
         ),
       ).rejects.toThrow(/completions_credits_array/);
+    });
+  });
+});
+
+describe('migration 0008 (renewals inside holdings)', () => {
+  it('carries every renewal over, in order and in the document’s form, and drops the old table', async () => {
+    await before('0008_holdings_inline_renewals.sql', async (db) => {
+      await db.exec(`
+          insert into people (id, created_at) values ('p1', now());
+          insert into holdings (id, person_id, position, credential, earned)
+            values ('h1', 'p1', 0, 'nasm.cpt', '2020-01-01'), ('h2', 'p1', 1, 'ace.cpt', '2021-06-01');
+          insert into holding_renewals (holding_id, position, date, kind)
+            values ('h1', 2, '2024-01-05', 'reinstatement'),
+                   ('h1', 0, '2022-01-03', null),
+                   ('h1', 1, '2023-01-04', 'renewal');
+        `);
+      await apply(db, '0008_holdings_inline_renewals.sql');
+      const { rows } = await db.query<{ id: string; renewals: unknown }>(
+        'select id, renewals from holdings order by id',
+      );
+      expect(rows).toEqual([
+        {
+          id: 'h1',
+          renewals: [
+            '2022-01-03',
+            { date: '2023-01-04', kind: 'renewal' },
+            { date: '2024-01-05', kind: 'reinstatement' },
+          ],
+        },
+        { id: 'h2', renewals: [] },
+      ]);
+      const { rows: left } = await db.query<{ present: boolean }>(
+        `select to_regclass('holding_renewals') is not null as present`,
+      );
+      expect(left[0]?.present).toBe(false);
+      await expect(
+        db.exec(
+          `insert into holdings (id, person_id, position, credential, earned, renewals) values ('h3', 'p1', 2, 'nasm.cpt', '2025-01-01', '"2025-02-02"')`,
+        ),
+      ).rejects.toThrow(/holdings_renewals_array/);
     });
   });
 });
