@@ -11,6 +11,7 @@
  *
  *   node --expose-gc bin/run-ts.mjs bench/store.ts [--people N] [--completions M]
  *        [--backend pglite|postgres|both] [--only import|population] [--samples K] [--out file]
+ *        [--import-order people|scattered]
  *
  * Full-scale run (the targets): --people 1000000 --completions 1000000.
  * Results go to bench/results/store-<date>.json (medians of --repeat runs,
@@ -44,6 +45,13 @@ interface Args {
   asOf: string;
   /** Which phases run: the import, the population (load, re-evaluate, status reads), or both. */
   phases: ('import' | 'population')[];
+  /** The import file's rows name people in turn (people), or each round in a scattered order. */
+  importOrder: 'people' | 'scattered';
+}
+
+function importOrderOf(value: string | undefined): Args['importOrder'] {
+  if (value === undefined || value === 'people' || value === 'scattered') return value ?? 'people';
+  throw new Error(`--import-order must be people or scattered, not "${value}"`);
 }
 
 function parseArgs(argv: string[]): Args {
@@ -60,6 +68,7 @@ function parseArgs(argv: string[]): Args {
     ...(get('out') ? { out: get('out')! } : {}),
     asOf: '2026-01-01',
     phases: get('only') ? [get('only') as 'import' | 'population'] : ['import', 'population'],
+    importOrder: importOrderOf(get('import-order')),
   };
 }
 
@@ -108,23 +117,31 @@ function contextFor(store: Store, dir: string): UseCaseContext {
   });
 }
 
-/** The import's i-th completion: people in turn, ten completions each, one credit of 0.1 CEU. */
-function importRow(i: number, people: string[]) {
+/**
+ * The import's i-th completion: ten completions per person, one credit of 0.1 CEU. Each round
+ * names every person once: in turn, or scattered (the person at a prime stride, as a file sorted by
+ * something else than the person would).
+ */
+function importRow(i: number, people: string[], order: Args['importOrder'] = 'people') {
   const month = String(1 + (i % 12)).padStart(2, '0');
   const day = String(1 + (i % 28)).padStart(2, '0');
+  const turn = i % people.length;
   return {
-    person: people[i % people.length]!,
+    person: people[order === 'people' ? turn : (turn * SCATTER_STRIDE) % people.length]!,
     completed: `2025-${month}-${day}`,
     title: `Course ${i % 997}`,
     provider: `Provider ${i % 13}`,
   };
 }
 
+/** A prime that divides no population size used here (powers of ten and their multiples by 2 or 5). */
+const SCATTER_STRIDE = 7919;
+
 /** A completions CSV naming people by id (`importRow`). */
-function writeCompletionsCsv(path: string, rows: number, people: string[]): void {
+function writeCompletionsCsv(path: string, rows: number, people: string[], order: Args['importOrder']): void {
   const chunks: string[] = ['person,completed,title,provider,hours,credential,units,status\n'];
   for (let i = 0; i < rows; i++) {
-    const row = importRow(i, people);
+    const row = importRow(i, people, order);
     chunks.push(`${row.person},${row.completed},${row.title},${row.provider},1.5,nasm.cpt,0.1,approved\n`);
   }
   writeFileSync(path, chunks.join(''));
@@ -147,7 +164,7 @@ async function benchImport(
       );
     }
     const csv = join(dir, `completions-${name}.csv`);
-    writeCompletionsCsv(csv, args.completions, people);
+    writeCompletionsCsv(csv, args.completions, people, args.importOrder);
     const run = await measure(() =>
       importCompletionsCsv(ctx, SYSTEM, createReadStream(csv), {}, { batchSize: 10_000 }),
     );
@@ -225,7 +242,7 @@ async function databaseCopyTime(
       for (let start = 0; start < args.completions; start += 10_000) {
         const end = Math.min(args.completions, start + 10_000);
         for (let i = start; i < end; i++) {
-          const row = importRow(i, people);
+          const row = importRow(i, people, args.importOrder);
           writer.add({
             id: newId(),
             personId: row.person,
@@ -391,6 +408,7 @@ async function main(): Promise<void> {
       completions: args.completions,
       importAtTargetScale: args.completions >= 1_000_000,
       populationAtTargetScale: args.people >= 1_000_000,
+      importOrder: args.importOrder,
       note:
         args.people >= 1_000_000 && args.completions >= 1_000_000
           ? 'full scale'
