@@ -153,7 +153,7 @@ export function holdingToRow(h: StoredHolding): Insert<typeof t.holdings> {
     lifetimePlan: x.lifetimePlan ?? null,
     member: x.member ?? null,
     handsOn: x.handsOn ?? null,
-    renewals: x.renewals.map((r) => (typeof r === 'string' ? r : { date: r.date, kind: r.kind })),
+    renewals: x.renewals,
   };
 }
 
@@ -163,7 +163,7 @@ export function holdingFromRow(row: Row<typeof t.holdings>): StoredHolding {
   const holding = { credential: row.credential, earned: row.earned } as Holding;
   if (row.expires !== null) holding.expires = row.expires;
   if (row.number !== null) holding.number = row.number;
-  holding.renewals = row.renewals.map((r) => (typeof r === 'string' ? r : { date: r.date, kind: r.kind }));
+  holding.renewals = row.renewals;
   if (row.lifetimePlan !== null) holding.lifetimePlan = row.lifetimePlan;
   if (row.member !== null) holding.member = row.member;
   if (row.handsOn !== null) holding.handsOn = row.handsOn;

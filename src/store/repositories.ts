@@ -8,6 +8,7 @@ import { and, asc, count, eq, getTableColumns, getTableName, gt, isNull, type SQ
 import type { AnyPgColumn, PgDatabase, PgQueryResultHKT, PgTable } from 'drizzle-orm/pg-core';
 import { AppError } from '../core/errors.ts';
 import type { Credit } from '../core/offerings/schema.ts';
+import type { Holding } from '../core/profile/schema.ts';
 import { COMPLETION_LINE_COLUMNS, completionLine, completionLineOf } from './completion-line.ts';
 import { CopyCursor, type CopyDriver, copyText, parseCopyText } from './copy.ts';
 import * as m from './mappers.ts';
@@ -1069,8 +1070,8 @@ const int = (v: string | null) => (v === null ? 0 : Number(v));
  * drizzle row shapes the mappers take, so both paths give equal records.
  */
 /** A holding's renewals from their stored text: most holdings have none. */
-function renewalsOf(text: string): t.StoredRenewalJson[] {
-  return text === '[]' ? [] : (JSON.parse(text) as t.StoredRenewalJson[]);
+function renewalsOf(text: string): Holding['renewals'] {
+  return text === '[]' ? [] : (JSON.parse(text) as Holding['renewals']);
 }
 
 /** Each person's holdings (with renewals) into their entry of `result`, by COPY. */

@@ -28,6 +28,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import type { Holding } from '../core/profile/schema.ts';
 
 /**
  * Identifiers compared byte by byte (`COLLATE "C"`): they are opaque, so
@@ -37,9 +38,6 @@ import {
 const idText = customType<{ data: string; driverData: string }>({
   dataType: () => 'text COLLATE "C"',
 });
-
-/** A renewal as stored inside its holding: the profile document's own form. */
-export type StoredRenewalJson = string | { date: string; kind: 'renewal' | 'reinstatement' };
 
 /** A credit as stored inside its completion (units in milli-units, as in the domain). */
 export interface StoredCreditJson {
@@ -198,7 +196,7 @@ export const holdings = pgTable(
      * always read and written with their holding, and re-evaluating everyone read them with one
      * index lookup per holding. `json`: stored and read back as written (no SQL looks inside).
      */
-    renewals: json('renewals').$type<StoredRenewalJson[]>().notNull().default([]),
+    renewals: json('renewals').$type<Holding['renewals']>().notNull().default([]),
   },
   (t) => [
     index('holdings_person_idx').on(t.personId, t.position),

@@ -6,6 +6,7 @@
  */
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { isIsoDate } from '../core/dates.ts';
 import { AppError } from '../core/errors.ts';
 import type { Completion, Holding } from '../core/profile/schema.ts';
 import type { Repositories } from '../store/port.ts';
@@ -195,16 +196,50 @@ export async function restore(
 
 /** The table version 1 backups kept credits in (migration 0004 moved them into completions). */
 const V1_CREDITS = 'completionCredits';
+/** The table version 1 and 2 backups kept renewals in (migration 0008 moved them into holdings). */
+const V2_RENEWALS = 'holdingRenewals';
 
-/** Gathers version 1 credit rows by completion and writes them into their completions. */
-function v1CreditCollector() {
-  let pending = new Map<string, { position: number; credit: Completion['credits'][number] }[]>();
-  const STATUSES = ['approved', 'pending', 'denied'];
+/**
+ * Gathers the rows of a table that a migration folded into its parent's row (older backups list
+ * them on their own), by parent, and writes each parent's list in position order. `read` checks a
+ * row and gives its parent, position and item, or says what is wrong.
+ */
+function childRowCollector<T>(
+  read: (row: Record<string, unknown>) => { parentId: string; position: number; item: T } | string,
+  write: (tx: Repositories, lists: Map<string, T[]>) => Promise<void>,
+) {
+  let pending = new Map<string, { position: number; item: T }[]>();
   return {
     get size() {
       return pending.size;
     },
     add(row: Record<string, unknown>, bad: (message: string) => Error) {
+      const child = read(row);
+      if (typeof child === 'string') throw bad(child);
+      const list = pending.get(child.parentId) ?? [];
+      list.push(child);
+      pending.set(child.parentId, list);
+    },
+    async write(tx: Repositories) {
+      if (pending.size === 0) return;
+      const lists = new Map(
+        [...pending].map(([id, list]) => [
+          id,
+          list.sort((a, b) => a.position - b.position).map((c) => c.item),
+        ]),
+      );
+      pending = new Map();
+      await write(tx, lists);
+    },
+  };
+}
+
+const STATUSES = ['approved', 'pending', 'denied'];
+
+/** Version 1 credit rows, written into their completions. */
+const v1CreditCollector = () =>
+  childRowCollector<Completion['credits'][number]>(
+    (row) => {
       const { completionId, position, credential, unitsMilli, category, topic, status } = row;
       if (
         typeof completionId !== 'string' ||
@@ -214,69 +249,32 @@ function v1CreditCollector() {
         typeof status !== 'string' ||
         !STATUSES.includes(status)
       ) {
-        throw bad('a completionCredits row needs completionId, position, credential, unitsMilli and status');
+        return 'a completionCredits row needs completionId, position, credential, unitsMilli and status';
       }
       const credit = { credential, units: unitsMilli } as Completion['credits'][number];
       if (typeof category === 'string') credit.category = category;
       if (typeof topic === 'string') credit.topic = topic;
       credit.status = status as Completion['credits'][number]['status'];
-      const list = pending.get(completionId) ?? [];
-      list.push({ position, credit });
-      pending.set(completionId, list);
+      return { parentId: completionId, position, item: credit };
     },
-    async write(tx: Repositories) {
-      if (pending.size === 0) return;
-      const credits = new Map(
-        [...pending].map(([id, list]) => [
-          id,
-          list.sort((a, b) => a.position - b.position).map((c) => c.credit),
-        ]),
-      );
-      pending = new Map();
-      await tx.records.setCredits(credits);
-    },
-  };
-}
+    (tx, credits) => tx.records.setCredits(credits),
+  );
 
-/** The table version 1 and 2 backups kept renewals in (migration 0008 moved them into holdings). */
-const V2_RENEWALS = 'holdingRenewals';
-
-/** Gathers version 1 and 2 renewal rows by holding and writes them into their holdings. */
-function v2RenewalCollector() {
-  let pending = new Map<string, { position: number; renewal: Holding['renewals'][number] }[]>();
-  const DATE = /^\d{4}-\d{2}-\d{2}$/;
-  return {
-    get size() {
-      return pending.size;
-    },
-    add(row: Record<string, unknown>, bad: (message: string) => Error) {
+/** Version 1 and 2 renewal rows, written into their holdings. */
+const v2RenewalCollector = () =>
+  childRowCollector<Holding['renewals'][number]>(
+    (row) => {
       const { holdingId, position, date, kind } = row;
       if (
         typeof holdingId !== 'string' ||
         typeof position !== 'number' ||
         typeof date !== 'string' ||
-        !DATE.test(date) ||
+        !isIsoDate(date) ||
         (kind !== null && kind !== undefined && kind !== 'renewal' && kind !== 'reinstatement')
       ) {
-        throw bad(
-          'a holdingRenewals row needs holdingId, position, a date (YYYY-MM-DD) and a kind (or null)',
-        );
+        return 'a holdingRenewals row needs holdingId, position, a date (YYYY-MM-DD) and a kind (or null)';
       }
-      const renewal: Holding['renewals'][number] = kind ? { date, kind } : date;
-      const list = pending.get(holdingId) ?? [];
-      list.push({ position, renewal });
-      pending.set(holdingId, list);
+      return { parentId: holdingId, position, item: kind ? { date, kind } : date };
     },
-    async write(tx: Repositories) {
-      if (pending.size === 0) return;
-      const renewals = new Map(
-        [...pending].map(([id, list]) => [
-          id,
-          list.sort((a, b) => a.position - b.position).map((r) => r.renewal),
-        ]),
-      );
-      pending = new Map();
-      await tx.records.setRenewals(renewals);
-    },
-  };
-}
+    (tx, renewals) => tx.records.setRenewals(renewals),
+  );

@@ -704,37 +704,38 @@ coach2@a.example,2025-01-13,Mobility,1,nasm.cpt,0.1
   });
 });
 
-/** A version 3 backup rewritten as version 2 wrote it: renewals as rows of holdingRenewals after holdings. */
-function asVersion2(text: string): string {
+/**
+ * A backup rewritten as an older version wrote it: each `parent` row's `field` list taken out and
+ * listed as rows of `table` right after the parent table, last item first (restore must order
+ * them by position).
+ */
+function withChildTable<T>(
+  text: string,
+  version: number,
+  move: {
+    parent: string;
+    field: string;
+    table: string;
+    row: (parentId: string, position: number, item: T) => object;
+  },
+): string {
   const lines = text.trim().split('\n');
   const header = JSON.parse(lines[0]!) as { version: number; tables: Record<string, number> };
   const out: string[] = [];
-  const renewals: string[] = [];
-  let inHoldings = false;
+  const children: string[] = [];
+  let inParent = false;
   for (const line of lines.slice(1)) {
     const { table, row } = JSON.parse(line) as { table: string; row: Record<string, unknown> };
-    if (inHoldings && table !== 'holdings') {
-      out.push(...renewals);
-      inHoldings = false;
+    if (inParent && table !== move.parent) {
+      out.push(...children);
+      inParent = false;
     }
-    if (table === 'holdings') {
-      inHoldings = true;
-      const { renewals: list, ...rest } = row as {
-        renewals: (string | { date: string; kind: string })[];
-        id: string;
-      };
-      // Listed last renewal first, to show restore orders them by position.
-      [...list.entries()].reverse().forEach(([position, r]) => {
-        renewals.push(
-          JSON.stringify({
-            table: 'holdingRenewals',
-            row: {
-              holdingId: rest.id,
-              position,
-              date: typeof r === 'string' ? r : r.date,
-              kind: typeof r === 'string' ? null : r.kind,
-            },
-          }),
+    if (table === move.parent) {
+      inParent = true;
+      const { [move.field]: list, ...rest } = row as Record<string, unknown> & { id: string };
+      [...(list as T[]).entries()].reverse().forEach(([position, item]) => {
+        children.push(
+          JSON.stringify({ table: move.table, row: move.row(rest.id as string, position, item) }),
         );
       });
       out.push(JSON.stringify({ table, row: rest }));
@@ -742,52 +743,39 @@ function asVersion2(text: string): string {
       out.push(line);
     }
   }
-  if (inHoldings) out.push(...renewals);
-  header.version = 2;
-  header.tables.holdingRenewals = renewals.length;
+  if (inParent) out.push(...children);
+  header.version = version;
+  header.tables[move.table] = children.length;
   return [JSON.stringify(header), ...out].join('\n');
 }
 
+/** A version 3 backup rewritten as version 2 wrote it: renewals as rows of holdingRenewals after holdings. */
+const asVersion2 = (text: string) =>
+  withChildTable<string | { date: string; kind: string }>(text, 2, {
+    parent: 'holdings',
+    field: 'renewals',
+    table: 'holdingRenewals',
+    row: (holdingId, position, r) => ({
+      holdingId,
+      position,
+      date: typeof r === 'string' ? r : r.date,
+      kind: typeof r === 'string' ? null : r.kind,
+    }),
+  });
+
 /** A version 2 backup rewritten as version 1 wrote it: credits as rows of completionCredits after completions. */
-function asVersion1(text: string): string {
-  const lines = text.trim().split('\n');
-  const header = JSON.parse(lines[0]!) as { version: number; tables: Record<string, number> };
-  const out: string[] = [];
-  const credits: string[] = [];
-  let inCompletions = false;
-  for (const line of lines.slice(1)) {
-    const { table, row } = JSON.parse(line) as { table: string; row: Record<string, unknown> };
-    if (inCompletions && table !== 'completions') {
-      out.push(...credits);
-      inCompletions = false;
-    }
-    if (table === 'completions') {
-      inCompletions = true;
-      const { credits: list, ...rest } = row as { credits: Record<string, unknown>[]; id: string };
-      // Listed last credit first, to show restore orders them by position.
-      [...list.entries()].reverse().forEach(([position, c]) => {
-        credits.push(
-          JSON.stringify({
-            table: 'completionCredits',
-            row: {
-              completionId: rest.id,
-              position,
-              credential: c.credential,
-              unitsMilli: c.units,
-              category: c.category ?? null,
-              topic: c.topic ?? null,
-              status: c.status,
-            },
-          }),
-        );
-      });
-      out.push(JSON.stringify({ table, row: rest }));
-    } else {
-      out.push(line);
-    }
-  }
-  if (inCompletions) out.push(...credits);
-  header.version = 1;
-  header.tables.completionCredits = credits.length;
-  return [JSON.stringify(header), ...out].join('\n');
-}
+const asVersion1 = (text: string) =>
+  withChildTable<Record<string, unknown>>(text, 1, {
+    parent: 'completions',
+    field: 'credits',
+    table: 'completionCredits',
+    row: (completionId, position, c) => ({
+      completionId,
+      position,
+      credential: c.credential,
+      unitsMilli: c.units,
+      category: c.category ?? null,
+      topic: c.topic ?? null,
+      status: c.status,
+    }),
+  });
