@@ -80,3 +80,67 @@ export function completionLineOf(id: string, personId: string, position: number,
 export function completionLine(row: StoredCompletion): string {
   return completionLineOf(row.id, row.personId, row.position, completionTail(row.completion));
 }
+
+/**
+ * A completion's content: the columns that say which course was done, when and for what credit,
+ * as COPY text — every tail column but the document id (`ref`) and `source`, tab-separated, the
+ * credits last. Two completions with the same content are the same course taken the same day for
+ * the same credit, however each was recorded. The database gives a stored completion's content by
+ * selecting these columns in this order (`completionContentOf`).
+ */
+export const COMPLETION_CONTENT_COLUMNS = [
+  'activity',
+  'title',
+  'provider',
+  'completed',
+  'hours',
+  'format',
+  'type',
+  'event',
+  'has_college',
+  'college_semester_hours',
+  'college_quarter_hours',
+  'college_grade',
+  'credits',
+] as const;
+
+/** The content of a completion from its tail: the tail without its first field and its `source`. */
+export function contentOfTail(tail: string): string {
+  const credits = tail.lastIndexOf('\t');
+  const source = tail.lastIndexOf('\t', credits - 1);
+  return tail.slice(tail.indexOf('\t') + 1, source) + tail.slice(credits);
+}
+
+/**
+ * A 53-bit hash of a completion's content, read straight from its tail (no substring is made):
+ * what an import keeps of every row it adds, to find a later row with the same content without
+ * holding a million strings. Two 32-bit FNV-1a hashes with different offsets and multipliers; two
+ * different contents of one person agree with a chance of about 2^-53 per pair.
+ */
+export function contentHashOfTail(tail: string): number {
+  const credits = tail.lastIndexOf('\t');
+  const source = tail.lastIndexOf('\t', credits - 1);
+  return hashRanges(tail, tail.indexOf('\t') + 1, source, credits, tail.length);
+}
+
+/** `contentHashOfTail` of a content text itself (a stored completion's). */
+export function contentHash(content: string): number {
+  return hashRanges(content, 0, content.length, 0, 0);
+}
+
+function hashRanges(s: string, from: number, to: number, from2: number, to2: number): number {
+  let a = 0x811c9dc5;
+  let b = 0x6c62272e;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  for (let i = from2; i < to2; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  b ^= b >>> 15;
+  return (a >>> 0) * 0x200000 + (b >>> 11);
+}

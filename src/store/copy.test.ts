@@ -2,7 +2,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Completion } from '../core/profile/schema.ts';
-import { completionLine, completionTail, mergeCompletionTails } from './completion-line.ts';
+import {
+  COMPLETION_CONTENT_COLUMNS,
+  COMPLETION_LINE_COLUMNS,
+  completionLine,
+  completionTail,
+  contentHash,
+  contentHashOfTail,
+  contentOfTail,
+  mergeCompletionTails,
+} from './completion-line.ts';
 import { CopyCursor, copyText, parseCopyText } from './copy.ts';
 import { completionToRows } from './mappers.ts';
 import type { StoredCompletion } from './model.ts';
@@ -134,5 +143,59 @@ describe('completionLine', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+
+  it("gives a completion's content: its tail but the document id and the source, hashed alike", () => {
+    // The content columns are the line's columns after the key, but for ref and source.
+    const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    expect(COMPLETION_CONTENT_COLUMNS).toEqual(
+      COMPLETION_LINE_COLUMNS.slice(3)
+        .map(snake)
+        .filter((c) => c !== 'ref' && c !== 'source'),
+    );
+    fc.assert(
+      fc.property(completion, fc.constantFrom('self-reported', 'imported'), (c, source) => {
+        const tail = completionTail(c);
+        const content = contentOfTail(tail);
+        // The line's own fields, field for field, without the two.
+        const fields = parseCopyText(`${tail}\n`)[0]!;
+        expect(parseCopyText(`${content}\n`)[0]).toEqual([...fields.slice(1, -2), fields.at(-1)]);
+        expect(contentHashOfTail(tail)).toBe(contentHash(content));
+        expect(Number.isSafeInteger(contentHash(content))).toBe(true);
+        // Recorded another way (another document id, another source): the same content.
+        const { id: _id, ...withoutId } = c;
+        const other = completionTail({ ...withoutId, source });
+        expect(contentOfTail(other)).toBe(content);
+        expect(contentHashOfTail(other)).toBe(contentHashOfTail(tail));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('hashes different contents apart', () => {
+    // Contents that differ in one field, or only by where a tab falls, hash differently.
+    const base = completionTail({
+      title: 'Kettlebell Fundamentals',
+      provider: 'Local Workshop Co',
+      completed: '2025-04-01',
+      hours: 8,
+      credits: [{ credential: 'nasm.cpt', units: 800, status: 'approved' }],
+      source: 'imported',
+      evidence: [],
+    });
+    const variants = [
+      base.replace('2025-04-01', '2025-04-02'),
+      base.replace('\t8\t', '\t8.5\t'),
+      base.replace('800', '900'),
+      base.replace('approved', 'pending'),
+      base.replace('Fundamentals\tLocal', 'Fundamentals Local\t'),
+    ];
+    const hashes = new Set([base, ...variants].map(contentHashOfTail));
+    expect(hashes.size).toBe(variants.length + 1);
+    // No two of 200,000 distinct contents share a hash.
+    const many = new Set<number>();
+    for (let i = 0; i < 200_000; i++)
+      many.add(contentHashOfTail(base.replace('Kettlebell', `Kettlebell ${i}`)));
+    expect(many.size).toBe(200_000);
   });
 });

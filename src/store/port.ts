@@ -153,6 +153,12 @@ export interface RecordsRepository {
    * its stored id (an export gives that when there is no other). People without any are absent.
    */
   completionIdsOf(personIds: readonly string[]): Promise<Map<string, Set<string>>>;
+  /**
+   * The content of every completion of these people (`COMPLETION_CONTENT_COLUMNS` as COPY text,
+   * `completion-line.ts`): what an import compares a row without an id with. People without any
+   * are absent.
+   */
+  completionContentOf(personIds: readonly string[]): Promise<Map<string, string[]>>;
   insertHoldings(rows: StoredHolding[]): Promise<void>;
   countHoldings(): Promise<number>;
   updateHolding(id: string, holding: Holding): Promise<void>;

@@ -9,7 +9,12 @@ import type { AnyPgColumn, PgDatabase, PgQueryResultHKT, PgTable } from 'drizzle
 import { AppError } from '../core/errors.ts';
 import type { Credit } from '../core/offerings/schema.ts';
 import type { Holding } from '../core/profile/schema.ts';
-import { COMPLETION_LINE_COLUMNS, completionLine, completionLineOf } from './completion-line.ts';
+import {
+  COMPLETION_CONTENT_COLUMNS,
+  COMPLETION_LINE_COLUMNS,
+  completionLine,
+  completionLineOf,
+} from './completion-line.ts';
 import { CopyCursor, type CopyDriver, copyText, parseCopyText } from './copy.ts';
 import * as m from './mappers.ts';
 import {
@@ -905,6 +910,29 @@ function recordsRepository(db: Db, copy?: CopyDriver): Repositories['records'] {
           }
           ids.add(row.id);
           if (row.ref !== null) ids.add(row.ref);
+        }
+      }
+      return result;
+    },
+    async completionContentOf(personIds) {
+      if (!copy) throw new Error('reading completions by content needs a backend that offers COPY');
+      const result = new Map<string, string[]>();
+      for (let start = 0; start < personIds.length; start += BULK_BATCH) {
+        const batch = personIds.slice(start, start + BULK_BATCH);
+        // Each line: the person's place in the batch, a tab, the content (escaped COPY text).
+        const text = await copy.copyOut(
+          db,
+          `select u.i, ${COMPLETION_CONTENT_COLUMNS.map((c) => `c.${c}`).join(', ')} from unnest(${textArrayLiteral(batch)}) with ordinality as u(id, i) join completions c on c.person_id = u.id`,
+        );
+        for (let from = 0; from < text.length; ) {
+          let end = text.indexOf('\n', from);
+          if (end < 0) end = text.length;
+          const tab = text.indexOf('\t', from);
+          const personId = batch[Number(text.slice(from, tab)) - 1]!;
+          const contents = result.get(personId);
+          if (contents) contents.push(text.slice(tab + 1, end));
+          else result.set(personId, [text.slice(tab + 1, end)]);
+          from = end + 1;
         }
       }
       return result;

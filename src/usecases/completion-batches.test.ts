@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { contentHashOfTail } from '../store/completion-line.ts';
 import { type CompletionBatch, readCompletionBatches } from './completion-batches.ts';
 
 /** The stream's chunks: the text's bytes cut every `size` bytes (through multi-byte characters too). */
@@ -18,7 +19,9 @@ async function readAll(input: Readable, workerFrom: number) {
     out.read += batch.read;
     out.errors.push(...batch.errors);
     for (let i = 0; i < batch.rows.length; i++) {
-      out.rows.push([batch.rows[i], batch.persons[i], batch.ids[i], batch.tails[i]]);
+      out.rows.push([batch.rows[i], batch.persons[i], batch.ids[i], batch.tails[i], batch.hashes[i]]);
+      // Rows without an id carry their content's hash (the import's duplicate check), others 0.
+      expect(batch.hashes[i]).toBe(batch.ids[i] === '' ? contentHashOfTail(batch.tails[i]!) : 0);
     }
   }
   return out;
@@ -30,7 +33,7 @@ function bigFile(rows: number, quoted: boolean): string {
     const title = quoted && i % 7 === 0 ? `"Café, ""quoted"" ${i}"` : `Course é ${i % 13}`;
     const date = i % 501 === 0 ? '2025-02-30' : `2025-0${1 + (i % 9)}-1${i % 10}`;
     lines.push(
-      `p${i % 17},c${Math.floor(i / 2)},${date},${title},Provider ${i % 5},1.5,nasm.cpt,0.${i % 10},approved`,
+      `p${i % 17},${i % 3 === 0 ? '' : `c${Math.floor(i / 2)}`},${date},${title},Provider ${i % 5},1.5,nasm.cpt,0.${i % 10},approved`,
     );
   }
   return `${lines.join('\n')}\n`;

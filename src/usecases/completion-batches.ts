@@ -14,7 +14,7 @@ import {
   type RowError,
   readCsvBatches,
 } from '../files/csv.ts';
-import { completionTail } from '../store/completion-line.ts';
+import { completionTail, contentHashOfTail } from '../store/completion-line.ts';
 
 /** One batch of a completions file: its valid rows encoded, and the problems found in it. */
 export interface CompletionBatch {
@@ -31,6 +31,11 @@ export interface CompletionBatch {
   ids: string[];
   /** Per valid row: the completion's columns as COPY text (`completionTail`). */
   tails: string[];
+  /**
+   * Per valid row without an id: the hash of its content (`contentHashOfTail`), made here so that
+   * on a worker thread it is made beside the database; 0 for a row with an id.
+   */
+  hashes: number[];
 }
 
 /** Reads, checks and encodes a completions CSV stream in this thread. */
@@ -55,6 +60,7 @@ export async function* completionBatches(
       persons: [],
       ids: [],
       tails: [],
+      hashes: [],
     };
     errors = [];
     for (const record of records) {
@@ -66,11 +72,14 @@ export async function* completionBatches(
       batch.rows.push(parsed.row);
       batch.persons.push(parsed.person ?? '');
       batch.ids.push(parsed.completion.id ?? '');
-      batch.tails.push(completionTail(parsed.completion));
+      const tail = completionTail(parsed.completion);
+      batch.tails.push(tail);
+      batch.hashes.push(parsed.completion.id === undefined ? contentHashOfTail(tail) : 0);
     }
     yield batch;
   }
-  if (errors.length > 0) yield { read: 0, bytes, errors, rows: [], persons: [], ids: [], tails: [] };
+  if (errors.length > 0)
+    yield { read: 0, bytes, errors, rows: [], persons: [], ids: [], tails: [], hashes: [] };
 }
 
 export interface ReadOptions {

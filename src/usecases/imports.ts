@@ -19,7 +19,7 @@ import {
   rosterFromCsv,
   spreadsheetSafe,
 } from '../files/csv.ts';
-import { mergeCompletionTails } from '../store/completion-line.ts';
+import { contentHash, mergeCompletionTails } from '../store/completion-line.ts';
 import type { Membership, Person, PersonWriters, RosterEntry } from '../store/model.ts';
 import type { Repositories } from '../store/port.ts';
 import {
@@ -31,6 +31,7 @@ import {
 } from './access.ts';
 import { recordChange } from './audit.ts';
 import { type CompletionBatch, readCompletionBatches } from './completion-batches.ts';
+import { ContentIndex } from './content-index.ts';
 import { type Actor, actorId, nowIso, type UseCaseContext } from './context.ts';
 import { type RosterQuery, rosterLinesMatching } from './roster-view.ts';
 
@@ -140,6 +141,8 @@ export async function importCompletionsCsv(
       const importId = ctx.newId();
       let sequence = 0;
       let pending: { target: ImportTarget; id: string; tail: string } | undefined;
+      // What the person's stored completions and the file's rows without an id hold, by content.
+      const contents = new ContentIndex();
       const writer = tx.records.completionWriter();
 
       // One batch may be in flight while the next is parsed, where the store can overlap writes.
@@ -181,6 +184,23 @@ export async function importCompletionsCsv(
           const stored = await tx.records.completionIdsOf([...unread].map((p) => p.id));
           for (const person of unread) {
             person.completionIds = new Map([...(stored.get(person.id) ?? [])].map((id) => [id, 0]));
+          }
+        }
+        // Rows without an id are checked by content against the person's stored completions.
+        const unhashed = new Set<ImportTarget>();
+        for (let i = 0; i < batch.rows.length; i++) {
+          if (batch.ids[i] !== '') continue;
+          const person = people.get(target.personId ?? batch.persons[i] ?? '');
+          if (person && !person.contentsRead) unhashed.add(person);
+        }
+        if (unhashed.size > 0) {
+          const stored = await tx.records.completionContentOf([...unhashed].map((p) => p.id));
+          for (const person of unhashed) {
+            for (const content of stored.get(person.id) ?? []) {
+              const hash = contentHash(content);
+              if (contents.get(person.index, hash) === undefined) contents.add(person.index, hash, 0);
+            }
+            person.contentsRead = true;
           }
         }
         for (let i = 0; i < batch.rows.length; i++) {
@@ -229,6 +249,19 @@ export async function importCompletionsCsv(
               continue;
             }
             known.set(id, row);
+          } else {
+            // The same course, day and credit again, without an id to say it is another completion.
+            const hash = batch.hashes[i]!;
+            const first = contents.get(person.index, hash);
+            if (first !== undefined) {
+              errors.add({
+                row,
+                column: tail.startsWith('\\N\t', tail.indexOf('\t') + 1) ? 'title' : 'activity',
+                reason: `${first === 0 ? 'this person already has this completion' : `row ${first} gives this completion`} (the same course, date, hours and credits); importing it again would count its credit twice. If it really is another completion, give each its own id`,
+              });
+              continue;
+            }
+            contents.add(person.index, hash, row);
           }
           if (pending) emit(pending.target, pending.tail);
           pending = { target: person, id, tail };
@@ -296,6 +329,10 @@ interface ImportTarget {
    * already stored, else the file row that gave it. Undefined until then.
    */
   completionIds?: Map<string, number>;
+  /** This person's number in the import (their key in its ContentIndex). */
+  index: number;
+  /** Whether the contents of this person's stored completions are in the import's ContentIndex. */
+  contentsRead?: boolean;
 }
 
 /**
@@ -347,7 +384,8 @@ async function resolvePeople(
   }
   const fresh = [...new Set([...chosenFor.values()].flatMap((p) => (p && !targets.has(p.id) ? [p.id] : [])))];
   const next = await tx.records.nextCompletionPositions(fresh);
-  for (const id of fresh) targets.set(id, { id, position: next.get(id) ?? 0, imported: 0 });
+  for (const id of fresh)
+    targets.set(id, { id, index: targets.size, position: next.get(id) ?? 0, imported: 0 });
   for (const [key, chosen] of chosenFor) people.set(key, chosen ? targets.get(chosen.id)! : null);
 }
 

@@ -7,6 +7,7 @@ import { AppError } from '../core/errors.ts';
 import { type Completion, type Holding, Profile, type ProfileInput } from '../core/profile/schema.ts';
 import { nulPath } from '../core/text.ts';
 import { formatUnits } from '../core/units.ts';
+import { completionTail, contentOfTail } from '../store/completion-line.ts';
 import type { Person, PersonRecords, StoredCompletion, StoredHolding } from '../store/model.ts';
 import type { Repositories } from '../store/port.ts';
 import { requirePersonRead, requirePersonWrite } from './access.ts';
@@ -82,21 +83,39 @@ function storable(profile: Profile): void {
 }
 
 /**
- * Appending, refuses completions whose id one of the person's completions already has (its
- * document id or stored id): they would count the same credit twice. (The document's own ids are
- * distinct: the schema checks that.)
+ * Appending, refuses completions the person already has: one whose id one of their completions has
+ * (its document id or stored id), and one without an id whose content (course, date, hours and
+ * credits: `contentOfTail`) one of theirs has, however it was recorded. Either would count the same
+ * credit twice. (The document's own ids are distinct: the schema checks that.)
  */
-function newCompletionIds(profile: Profile, stored: ReadonlySet<string> | undefined): void {
-  const issues = profile.completions.flatMap((completion, i) =>
-    completion.id !== undefined && stored?.has(completion.id)
+async function newCompletions(tx: Repositories, person: Person, profile: Profile): Promise<void> {
+  const ids = profile.completions.some((c) => c.id !== undefined)
+    ? (await tx.records.completionIdsOf([person.id])).get(person.id)
+    : undefined;
+  const contents = profile.completions.some((c) => c.id === undefined)
+    ? new Set((await tx.records.completionContentOf([person.id])).get(person.id))
+    : undefined;
+  const issues = profile.completions.flatMap((completion, i) => {
+    if (completion.id !== undefined) {
+      return ids?.has(completion.id)
+        ? [
+            {
+              field: `completions[${i}].id`,
+              message: `this person already has completion "${completion.id}"; adding it again would count its credit twice`,
+            },
+          ]
+        : [];
+    }
+    return contents?.has(contentOfTail(completionTail(completion)))
       ? [
           {
-            field: `completions[${i}].id`,
-            message: `this person already has completion "${completion.id}"; adding it again would count its credit twice`,
+            field: `completions[${i}]`,
+            message:
+              'this person already has this completion (the same course, date, hours and credits); adding it again would count its credit twice. If it really is another completion, give it an id',
           },
         ]
-      : [],
-  );
+      : [];
+  });
   if (issues.length > 0) throw AppError.invalid('the profile document is not valid', issues);
 }
 
@@ -108,9 +127,7 @@ async function importInto(
   profile: Profile,
   mode: ImportMode,
 ): Promise<ProfileImportResult> {
-  if (mode === 'append' && profile.completions.some((c) => c.id !== undefined)) {
-    newCompletionIds(profile, (await tx.records.completionIdsOf([person.id])).get(person.id));
-  }
+  if (mode === 'append' && profile.completions.length > 0) await newCompletions(tx, person, profile);
   await writeProfile(ctx, tx, person, profile, mode);
   await recordChange(ctx, tx, actor, {
     action: 'profile.import',

@@ -355,6 +355,93 @@ pro@example.com,2025-03-06,${'T'.repeat(501)},,,,
     expect(theirs).toMatchObject({ committed: true, imported: 2, errors: [] });
   });
 
+  it('never counts a completion twice when a file without ids is imported again, or repeats a row', async () => {
+    const me = await registerAccount(ctx, { email: 'noids@example.com', password: 'long enough password' });
+    const header = 'completed,activity,title,provider,hours,credential,units\n';
+    const kettlebell = '2025-04-01,,Kettlebell Fundamentals,Local Workshop Co,8,nasm.cpt,0.8\n';
+    const webinar = '2025-04-02,nasm.ce-stretching-webinar,,,,,\n';
+    const first = await importCompletionsCsv(ctx, SYSTEM, csv(header + kettlebell + webinar), {
+      personId: me.person.id,
+    });
+    expect(first).toMatchObject({ committed: true, imported: 2, errors: [] });
+
+    // The same file again: every row is already recorded, and nothing is written.
+    const again = await importCompletionsCsv(ctx, SYSTEM, csv(header + kettlebell + webinar), {
+      personId: me.person.id,
+    });
+    expect(again).toMatchObject({ committed: false, imported: 0, badRows: 2 });
+    expect(again.errors).toEqual([
+      { row: 2, column: 'title', reason: expect.stringContaining('this person already has this completion') },
+      {
+        row: 3,
+        column: 'activity',
+        reason: expect.stringContaining('this person already has this completion'),
+      },
+    ]);
+
+    // The file as a user fixes it after a first import of its valid rows: the old rows stay out,
+    // the new ones go in; the same course on another day, or for other credit, is another completion.
+    const fixed = [
+      kettlebell,
+      webinar,
+      '2025-04-03,,Kettlebell Fundamentals,Local Workshop Co,8,nasm.cpt,0.8\n',
+      '2025-04-01,,Kettlebell Fundamentals,Local Workshop Co,8,nasm.cpt,0.9\n',
+      '2025-04-01,,Kettlebell Fundamentals,Local Workshop Co,8,ace.cpt,0.8\n',
+      '2025-04-03,,Kettlebell Fundamentals,Local Workshop Co,8,nasm.cpt,0.8\n',
+    ].join('');
+    const valid = await importCompletionsCsv(
+      ctx,
+      SYSTEM,
+      csv(header + fixed),
+      { personId: me.person.id },
+      { onlyValid: true },
+    );
+    expect(valid).toMatchObject({ committed: true, imported: 3, badRows: 3 });
+    expect(valid.errors.map((e) => [e.row, e.column])).toEqual([
+      [2, 'title'],
+      [3, 'activity'],
+      [7, 'title'],
+    ]);
+    // A repeated row names the row it repeats.
+    expect(valid.errors[2]!.reason).toContain('row 4 gives this completion');
+    expect((await exportProfile(ctx, SYSTEM, me.person.id)).completions).toHaveLength(5);
+
+    // However it was recorded: a completion logged by hand (self-reported) is the same course.
+    const logged = await registerAccount(ctx, {
+      email: 'logged@example.com',
+      password: 'long enough password',
+    });
+    await logCompletion(ctx, SYSTEM, logged.person.id, {
+      id: 'my-own-ref',
+      title: 'Kettlebell Fundamentals',
+      provider: 'Local Workshop Co',
+      completed: '2025-04-01',
+      hours: 8,
+      credits: [{ credential: 'nasm.cpt', units: '0.8' }],
+    });
+    const afterLog = await importCompletionsCsv(ctx, SYSTEM, csv(header + kettlebell), {
+      personId: logged.person.id,
+    });
+    expect(afterLog).toMatchObject({ committed: false, badRows: 1 });
+    // A row with an id of its own says it is another completion, and is taken.
+    const withId = await importCompletionsCsv(ctx, SYSTEM, csv(`id,${header}second,${kettlebell}`), {
+      personId: logged.person.id,
+    });
+    expect(withId).toMatchObject({ committed: true, imported: 1, errors: [] });
+    // People are checked apart: another person may have done the same course that day.
+    const other = await importCompletionsCsv(ctx, SYSTEM, csv(header + kettlebell), {
+      personId: me.person.id,
+    });
+    expect(other.errors).toHaveLength(1);
+    const someoneElse = await registerAccount(ctx, {
+      email: 'someone-else@example.com',
+      password: 'long enough password',
+    });
+    expect(
+      await importCompletionsCsv(ctx, SYSTEM, csv(header + kettlebell), { personId: someoneElse.person.id }),
+    ).toMatchObject({ committed: true, imported: 1 });
+  });
+
   it('exports cells a spreadsheet would run as formulas as text, and re-imports them as they were', async () => {
     const [from, to] = await Promise.all(
       ['formula-from', 'formula-to'].map((name) =>
@@ -701,7 +788,7 @@ coach2@a.example,2025-01-13,Mobility,1,nasm.cpt,0.1
     } finally {
       await empty.close();
     }
-  });
+  }, 180_000); // it restores the whole store this suite has built, four times
 });
 
 /**

@@ -189,6 +189,42 @@ describe.each(BACKENDS)('profiles on $name', (backend) => {
     ]);
   });
 
+  it('appends no completion without an id that the person already has, however it was recorded', async () => {
+    const personId = await freshPerson();
+    const kettlebell = {
+      title: 'Kettlebell Fundamentals',
+      provider: 'Local Workshop Co',
+      completed: '2025-04-01',
+      hours: 8,
+      credits: [{ credential: 'nasm.cpt', units: '0.8' }],
+    };
+    // Recorded first with a document id of its own, as another system's export would give it.
+    await importProfile(
+      ctx,
+      SYSTEM,
+      personId,
+      Profile.parse({ completions: [{ id: 'theirs-1', ...kettlebell }] }),
+    );
+    const anotherDay = { ...kettlebell, completed: '2025-04-02' };
+    const otherCredit = {
+      ...kettlebell,
+      credits: [{ credential: 'nasm.cpt', units: '0.8', status: 'pending' }],
+    };
+    const again = Profile.parse({ completions: [anotherDay, kettlebell, otherCredit] });
+    const refused = await importProfile(ctx, SYSTEM, personId, again, { mode: 'append' }).catch((e) => e);
+    expect(refused).toMatchObject({ code: 'invalid-input' });
+    expect(refused.issues).toEqual([
+      { field: 'completions[1]', message: expect.stringContaining('already has this completion') },
+    ]);
+    expect((await exportProfile(ctx, SYSTEM, personId)).completions).toHaveLength(1);
+    // Given an id, it is another completion; the other two (another day, other credit) are new.
+    const withId = Profile.parse({
+      completions: [anotherDay, { id: 'second', ...kettlebell }, otherCredit],
+    });
+    await importProfile(ctx, SYSTEM, personId, withId, { mode: 'append' });
+    expect((await exportProfile(ctx, SYSTEM, personId)).completions).toHaveLength(4);
+  });
+
   it('refuses a NUL character with the field holding it, writing nothing', async () => {
     const personId = await freshPerson();
     const document = Profile.parse({
