@@ -146,7 +146,7 @@ export interface RecordsRepository {
   findCompletion(id: string): Promise<StoredCompletion | undefined>;
   /** The next free position in a person's holdings or completions list. */
   nextPosition(personId: string, list: 'holdings' | 'completions'): Promise<number>;
-  /** nextPosition for the completions of many people at once. */
+  /** nextPosition for the completions of many people at once; people without completions are absent. */
   nextCompletionPositions(personIds: readonly string[]): Promise<Map<string, number>>;
   /**
    * Every id a completion of these people is known by: the id its document gave it, if any, and

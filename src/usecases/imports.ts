@@ -384,8 +384,15 @@ async function resolvePeople(
   }
   const fresh = [...new Set([...chosenFor.values()].flatMap((p) => (p && !targets.has(p.id) ? [p.id] : [])))];
   const next = await tx.records.nextCompletionPositions(fresh);
-  for (const id of fresh)
-    targets.set(id, { id, index: targets.size, position: next.get(id) ?? 0, imported: 0 });
+  for (const id of fresh) {
+    const target: ImportTarget = { id, index: targets.size, position: next.get(id) ?? 0, imported: 0 };
+    // Someone without stored completions has no ids or contents to read.
+    if (!next.has(id)) {
+      target.completionIds = new Map();
+      target.contentsRead = true;
+    }
+    targets.set(id, target);
+  }
   for (const [key, chosen] of chosenFor) people.set(key, chosen ? targets.get(chosen.id)! : null);
 }
 
