@@ -92,7 +92,8 @@ const profileDocument: fc.Arbitrary<ProfileInput> = fc.record(
   {
     person: fc.record({ name, email: fc.emailAddress() }, { requiredKeys: ['name'] }),
     holdings: fc.array(holding, { maxLength: 4 }),
-    completions: fc.array(completion, { maxLength: 6 }),
+    // A document gives each id to one completion (the schema refuses a second); those without one are many.
+    completions: fc.uniqueArray(completion, { maxLength: 6, selector: (c) => c.id ?? c }),
   },
   { requiredKeys: ['holdings', 'completions'] },
 ) as fc.Arbitrary<ProfileInput>;
