@@ -257,7 +257,10 @@ export async function importCompletionsCsv(
               errors.add({
                 row,
                 column: tail.startsWith('\\N\t', tail.indexOf('\t') + 1) ? 'title' : 'activity',
-                reason: `${first === 0 ? 'this person already has this completion' : `row ${first} gives this completion`} (the same course, date, hours and credits); importing it again would count its credit twice. If it really is another completion, give each its own id`,
+                reason:
+                  first === 0
+                    ? 'this person already has this completion (the same course, date, hours and credits); importing it again would count its credit twice. If it is another completion, give it an id'
+                    : `row ${first} already gives this completion (the same course, date, hours and credits); a second row would count its credit twice. If it is another completion, give it an id`,
               });
               continue;
             }

@@ -111,7 +111,7 @@ async function newCompletions(tx: Repositories, person: Person, profile: Profile
           {
             field: `completions[${i}]`,
             message:
-              'this person already has this completion (the same course, date, hours and credits); adding it again would count its credit twice. If it really is another completion, give it an id',
+              'this person already has this completion (the same course, date, hours and credits); adding it again would count its credit twice. If it is another completion, give it an id',
           },
         ]
       : [];

@@ -403,7 +403,7 @@ pro@example.com,2025-03-06,${'T'.repeat(501)},,,,
       [7, 'title'],
     ]);
     // A repeated row names the row it repeats.
-    expect(valid.errors[2]!.reason).toContain('row 4 gives this completion');
+    expect(valid.errors[2]!.reason).toContain('row 4 already gives this completion');
     expect((await exportProfile(ctx, SYSTEM, me.person.id)).completions).toHaveLength(5);
 
     // However it was recorded: a completion logged by hand (self-reported) is the same course.
