@@ -15,6 +15,7 @@ import {
   readCsvBatches,
 } from '../files/csv.ts';
 import { completionTail, contentHashOfTail } from '../store/completion-line.ts';
+import { workerEntry } from './worker-entry.ts';
 
 /** One batch of a completions file: its valid rows encoded, and the problems found in it. */
 export interface CompletionBatch {
@@ -138,6 +139,7 @@ const AHEAD_BYTES = 8 * 1024 * 1024;
 /** Batches the worker has made and the caller has not taken: beyond this, feeding pauses. */
 const AHEAD_BATCHES = 16;
 
+const WORKER_SOURCE = new URL('./completion-batches-worker.ts', import.meta.url);
 const WORKER_URL = new URL('./completion-batches-worker.mjs', import.meta.url);
 
 /** What the worker posts. */
@@ -166,7 +168,9 @@ async function* completionBatchesInWorker(
   catalog?: CsvCatalog,
 ): AsyncGenerator<CompletionBatch> {
   // Sets travel to the worker by structured clone.
-  const worker = new Worker(WORKER_URL, { workerData: { catalog } satisfies BatchWorkerSetup });
+  const worker = new Worker(await workerEntry(WORKER_SOURCE, WORKER_URL), {
+    workerData: { catalog } satisfies BatchWorkerSetup,
+  });
   const ready: CompletionBatch[] = [];
   let sent = 0;
   let taken = 0;

@@ -12,7 +12,9 @@ import { Worker } from 'node:worker_threads';
 import { AppError, type AppErrorCode } from '../core/errors.ts';
 import type { RuleSet } from '../core/ruleset.ts';
 import type { SharedStore } from '../store/port.ts';
+import { workerEntry } from './worker-entry.ts';
 
+const WORKER_SOURCE = new URL('./reevaluate-worker.ts', import.meta.url);
 const WORKER_URL = new URL('./reevaluate-worker.mjs', import.meta.url);
 
 /** Batches handed to one worker at a time: one being evaluated while the next is read. */
@@ -55,8 +57,9 @@ export class ReevaluationPool {
   static async start(size: number, setup: WorkerSetup): Promise<ReevaluationPool> {
     const members: Member[] = [];
     const started: Promise<void>[] = [];
+    const entry = await workerEntry(WORKER_SOURCE, WORKER_URL);
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(WORKER_URL, {
+      const worker = new Worker(entry, {
         workerData: setup,
         // As bin/recert.mjs gives the main thread (--max-semi-space-size=64): evaluation makes
         // short-lived objects by the million. V8's young generation is three semi-spaces.
