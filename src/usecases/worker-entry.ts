@@ -10,7 +10,16 @@
  * registers tsx in the thread, as before.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -72,8 +81,31 @@ async function bundled(source: URL): Promise<URL> {
     const partial = `${file}.${process.pid}.partial`;
     writeFileSync(partial, code);
     renameSync(partial, file);
+    pruneOlder(dir, basename(path, '.ts'), file);
   }
   return pathToFileURL(file);
+}
+
+/** A day: bundles of a worker's earlier code older than this go when a new one is written. */
+const KEEP_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Removes this worker's bundles of earlier code (other hashes) written more than a day ago, so
+ * the cache holds about one file per worker; a process still running older code has long started
+ * its threads. Best effort: a file another process removes first is no error.
+ */
+export function pruneOlder(dir: string, name: string, keep: string): void {
+  const pattern = new RegExp(`^${name.replace(/[^\w-]/g, '')}-[0-9a-f]{16}\\.mjs$`);
+  const now = Date.now();
+  for (const entry of readdirSync(dir)) {
+    const file = join(dir, entry);
+    if (file === keep || !pattern.test(entry)) continue;
+    try {
+      if (now - statSync(file).mtimeMs > KEEP_MS) rmSync(file, { force: true });
+    } catch {
+      // gone already
+    }
+  }
 }
 
 /** The nearest folder above the sources holding node_modules: where the bundle's imports resolve. */
