@@ -88,27 +88,20 @@ export function completionLine(row: StoredCompletion): string {
  * the same credit, however each was recorded. The database gives a stored completion's content by
  * selecting these columns in this order (`completionContentOf`).
  */
-export const COMPLETION_CONTENT_COLUMNS = [
-  'activity',
-  'title',
-  'provider',
-  'completed',
-  'hours',
-  'format',
-  'type',
-  'event',
-  'has_college',
-  'college_semester_hours',
-  'college_quarter_hours',
-  'college_grade',
-  'credits',
-] as const;
+export const COMPLETION_CONTENT_COLUMNS: readonly string[] = COMPLETION_LINE_COLUMNS.slice(3)
+  .filter((column) => column !== 'ref' && column !== 'source')
+  .map((column) => column.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`));
 
 /** The content of a completion from its tail: the tail without its first field and its `source`. */
 export function contentOfTail(tail: string): string {
+  const [from, source, credits] = contentBounds(tail);
+  return tail.slice(from, source) + tail.slice(credits);
+}
+
+/** Where a tail's content starts, where its `source` field's tab is, and where its credits' tab is. */
+function contentBounds(tail: string): [number, number, number] {
   const credits = tail.lastIndexOf('\t');
-  const source = tail.lastIndexOf('\t', credits - 1);
-  return tail.slice(tail.indexOf('\t') + 1, source) + tail.slice(credits);
+  return [tail.indexOf('\t') + 1, tail.lastIndexOf('\t', credits - 1), credits];
 }
 
 /**
@@ -118,9 +111,8 @@ export function contentOfTail(tail: string): string {
  * different contents of one person agree with a chance of about 2^-53 per pair.
  */
 export function contentHashOfTail(tail: string): number {
-  const credits = tail.lastIndexOf('\t');
-  const source = tail.lastIndexOf('\t', credits - 1);
-  return hashRanges(tail, tail.indexOf('\t') + 1, source, credits, tail.length);
+  const [from, source, credits] = contentBounds(tail);
+  return hashRanges(tail, from, source, credits, tail.length);
 }
 
 /** `contentHashOfTail` of a content text itself (a stored completion's). */

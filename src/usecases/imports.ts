@@ -173,25 +173,22 @@ export async function importCompletionsCsv(
         for (const p of batch.persons) if (p) named.add(p);
         const keys = [...named].filter((k) => !people.has(k));
         if (keys.length > 0) await resolvePeople(tx, actor, keys, people, targets, memberships);
-        // Rows naming a completion id are checked against the ids the person's completions have.
+        // Rows naming a completion id are checked against the ids the person's completions have,
+        // rows without one by content against their stored completions: each read once per person.
         const unread = new Set<ImportTarget>();
+        const unhashed = new Set<ImportTarget>();
         for (let i = 0; i < batch.rows.length; i++) {
-          if (batch.ids[i] === '') continue;
           const person = people.get(target.personId ?? batch.persons[i] ?? '');
-          if (person && person.completionIds === undefined) unread.add(person);
+          if (!person) continue;
+          if (batch.ids[i] !== '') {
+            if (person.completionIds === undefined) unread.add(person);
+          } else if (!person.contentsRead) unhashed.add(person);
         }
         if (unread.size > 0) {
           const stored = await tx.records.completionIdsOf([...unread].map((p) => p.id));
           for (const person of unread) {
             person.completionIds = new Map([...(stored.get(person.id) ?? [])].map((id) => [id, 0]));
           }
-        }
-        // Rows without an id are checked by content against the person's stored completions.
-        const unhashed = new Set<ImportTarget>();
-        for (let i = 0; i < batch.rows.length; i++) {
-          if (batch.ids[i] !== '') continue;
-          const person = people.get(target.personId ?? batch.persons[i] ?? '');
-          if (person && !person.contentsRead) unhashed.add(person);
         }
         if (unhashed.size > 0) {
           const stored = await tx.records.completionContentOf([...unhashed].map((p) => p.id));
