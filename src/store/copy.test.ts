@@ -12,7 +12,7 @@ import {
   contentOfTail,
   mergeCompletionTails,
 } from './completion-line.ts';
-import { CopyCursor, copyText, parseCopyText } from './copy.ts';
+import { CopyCursor, copyText, FieldDictionary, parseCopyText, textDictionary } from './copy.ts';
 import { completionToRows } from './mappers.ts';
 import type { StoredCompletion } from './model.ts';
 import { copyFormat } from './repositories.ts';
@@ -71,6 +71,77 @@ describe('COPY text', () => {
     long.field();
     long.field();
     expect(() => long.field()).toThrow(/fewer fields than read/);
+  });
+
+  it('reads through a dictionary what field() reads, each distinct text made once', () => {
+    // Few characters, so that texts of one length often share the characters the key is made of.
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', '\\', '\t', '\n', 'é'), maxLength: 12 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.oneof(fc.constant(null), text), { minLength: 2, maxLength: 2 }), {
+          maxLength: 60,
+        }),
+        (rows) => {
+          const data = rows.map((r) => `${r.map(copyText).join('\t')}\n`).join('');
+          const made: string[] = [];
+          const dictionary = new FieldDictionary((t) => {
+            made.push(t);
+            return { text: t };
+          });
+          const plain = textDictionary();
+          const cursor = new CopyCursor(data);
+          const read: (string | null)[][] = [];
+          const seen = new Map<string, { text: string }>();
+          while (cursor.nextRow()) {
+            const a = cursor.dictionaryField(dictionary);
+            const b = cursor.dictionaryField(plain);
+            if (a !== null) {
+              // One value per distinct text (while its bucket has room: here always).
+              expect(seen.get(a.text) ?? a).toBe(a);
+              seen.set(a.text, a);
+            }
+            read.push([a?.text ?? null, b]);
+          }
+          expect(read).toEqual(rows);
+          expect(made.length).toBe(new Set(made).size);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('keeps a dictionary bucket short and still reads texts past it', () => {
+    // Eight characters, those the key reads (0, 2, 4, 5, 7) the same: every text in one bucket.
+    const texts = Array.from(
+      { length: 20 },
+      (_, i) => `x${String.fromCharCode(65 + i)}x${String.fromCharCode(65 + i)}xxxx`,
+    );
+    let made = 0;
+    const dictionary = new FieldDictionary((t) => {
+      made++;
+      return t;
+    });
+    const data = [...texts, ...texts].map((t) => `${t}\n`).join('');
+    const cursor = new CopyCursor(data);
+    const read: string[] = [];
+    while (cursor.nextRow()) read.push(cursor.dictionaryField(dictionary)!);
+    expect(read).toEqual([...texts, ...texts]);
+    // Eight kept; the other twelve made on both reads.
+    expect(made).toBe(8 + 12 * 2);
+  });
+
+  it('reads whole numbers in place and refuses anything else', () => {
+    const cursor = new CopyCursor('0\t-17\t123456789012345\t7\n12a\n\\N\n\t\n1234567890123456\n');
+    cursor.nextRow();
+    expect([cursor.intField(), cursor.intField(), cursor.intField(), cursor.intField()]).toEqual([
+      0, -17, 123456789012345, 7,
+    ]);
+    for (const bad of ['12a', '\\N', '', '1234567890123456']) {
+      expect(cursor.nextRow()).toBe(true);
+      expect(() => cursor.intField(), bad).toThrow(/not a whole number/);
+      // The row is left unread: skip it.
+      cursor.restOfRow();
+    }
   });
 
   it('reads a last row without its newline, and nothing from nothing', () => {

@@ -86,6 +86,49 @@ export class CopyCursor {
     return field.indexOf('\\') < 0 ? field : unescapeCopy(field);
   }
 
+  /**
+   * The row's next field as a whole number, read in place (no string made): for integer columns,
+   * which COPY writes as an optional minus sign and digits. A null or anything else is an error.
+   */
+  intField(): number {
+    const from = this.from;
+    if (from > this.end) throw new Error('COPY row has fewer fields than read');
+    const data = this.data;
+    let i = from;
+    const negative = data.charCodeAt(i) === 45;
+    if (negative) i++;
+    let value = 0;
+    let digits = 0;
+    for (; i < this.end; i++) {
+      const c = data.charCodeAt(i);
+      if (c === 9) break;
+      const d = c - 48;
+      if (d < 0 || d > 9) throw new Error(`COPY field is not a whole number: ${data.slice(from, i + 1)}`);
+      value = value * 10 + d;
+      digits++;
+    }
+    if (digits === 0 || digits > 15)
+      throw new Error(`COPY field is not a whole number: ${data.slice(from, i)}`);
+    this.from = i + 1;
+    return negative ? -value : value;
+  }
+
+  /**
+   * The row's next field through a dictionary of the values read so far (null for a null): a value
+   * seen before is found by comparing its text in place, so no string is made and no string hashed
+   * again. For columns with few distinct values (course ids, credit lists, providers).
+   */
+  dictionaryField<T>(dictionary: FieldDictionary<T>): T | null {
+    const from = this.from;
+    if (from > this.end) throw new Error('COPY row has fewer fields than read');
+    let tab = this.data.indexOf('\t', from);
+    if (tab < 0 || tab > this.end) tab = this.end;
+    this.from = tab + 1;
+    if (tab - from === 2 && this.data.charCodeAt(from) === 92 && this.data.charCodeAt(from + 1) === 78)
+      return null;
+    return dictionary.at(this.data, from, tab);
+  }
+
   /** The row's fields not read yet. */
   restOfRow(): (string | null)[] {
     const fields: (string | null)[] = [];
@@ -112,4 +155,53 @@ function unescapeCopy(field: string): string {
                 ? '\v'
                 : c,
   );
+}
+
+const BUCKET = 8;
+
+/**
+ * The values of one column as they are read (CopyCursor.dictionaryField): each distinct raw text is
+ * unescaped and turned into its value once (`make`), and found again by its length and a few of
+ * its characters, then checked character for character in place.
+ */
+export class FieldDictionary<T> {
+  private readonly entries = new Map<number, { raw: string; value: T }[]>();
+  private readonly make: (text: string) => T;
+
+  constructor(make: (text: string) => T) {
+    this.make = make;
+  }
+
+  /** The value of the raw field text data[from, to). */
+  at(data: string, from: number, to: number): T {
+    const length = to - from;
+    // A small integer key (no number allocated): the length and five of the characters.
+    const key =
+      length === 0
+        ? 0
+        : ((length << 20) ^
+            (data.charCodeAt(from) << 15) ^
+            (data.charCodeAt(to - 1) << 10) ^
+            (data.charCodeAt(from + (length >> 1)) << 5) ^
+            data.charCodeAt(from + (length >> 2)) ^
+            (data.charCodeAt(to - 1 - (length >> 2)) << 3)) &
+          0x3fffffff;
+    const bucket = this.entries.get(key);
+    if (bucket !== undefined) {
+      for (const entry of bucket) {
+        if (entry.raw.length === length && data.startsWith(entry.raw, from)) return entry.value;
+      }
+    }
+    const raw = data.slice(from, to);
+    const value = this.make(raw.indexOf('\\') < 0 ? raw : unescapeCopy(raw));
+    // A bucket stays short: texts past its eighth are made again each time they are read.
+    if (bucket === undefined) this.entries.set(key, [{ raw, value }]);
+    else if (bucket.length < BUCKET) bucket.push({ raw, value });
+    return value;
+  }
+}
+
+/** A dictionary of a text column's values as strings (each distinct text one string). */
+export function textDictionary(): FieldDictionary<string> {
+  return new FieldDictionary((text) => text);
 }

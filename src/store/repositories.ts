@@ -15,7 +15,14 @@ import {
   completionLine,
   completionLineOf,
 } from './completion-line.ts';
-import { CopyCursor, type CopyDriver, copyText, parseCopyText } from './copy.ts';
+import {
+  CopyCursor,
+  type CopyDriver,
+  copyText,
+  FieldDictionary,
+  parseCopyText,
+  textDictionary,
+} from './copy.ts';
 import * as m from './mappers.ts';
 import {
   type CompletionFacts,
@@ -1039,8 +1046,21 @@ function textLiteral(value: string): string {
 
 /** `'{"a","b"}'::text[]` as SQL text, for statements that take no parameters (COPY). */
 function textArrayLiteral(values: readonly string[]): string {
-  const array = `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
-  return `'${array.replace(/'/g, "''")}'::text[]`;
+  // Ids and dates hold no quote or backslash: join them as they are (a re-evaluation builds a
+  // literal of 2,000 ids per read) and escape element by element only when one does.
+  let plain = true;
+  for (const v of values) {
+    if (v.includes('"') || v.includes('\\')) {
+      plain = false;
+      break;
+    }
+  }
+  const array = plain
+    ? values.length === 0
+      ? '{}'
+      : `{"${values.join('","')}"}`
+    : `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
+  return `'${array.includes("'") ? array.replace(/'/g, "''") : array}'::text[]`;
 }
 
 /** `roster.list` through COPY: the same entries and people, in the same order. */
@@ -1106,7 +1126,7 @@ function renewalsOf(text: string): Holding['renewals'] {
 async function loadHoldingsByCopy(
   db: Db,
   copy: CopyDriver,
-  ids: string,
+  personIds: readonly string[],
   result: Map<string, { holdings: StoredHolding[] }>,
   range?: { first: string; last: string },
 ): Promise<void> {
@@ -1115,19 +1135,20 @@ async function loadHoldingsByCopy(
   // each batch, which grows with the population.
   const heldBy = range
     ? `(select * from holdings x where x.person_id >= ${textLiteral(range.first)} and x.person_id <= ${textLiteral(range.last)}) h`
-    : `unnest(${ids}) as u(person_id) cross join lateral (select * from holdings x where x.person_id = u.person_id order by x.position) h`;
+    : `unnest(${textArrayLiteral(personIds)}) as u(person_id) cross join lateral (select * from holdings x where x.person_id = u.person_id order by x.position) h`;
   const holdingRows = new CopyCursor(
     await copy.copyOut(
       db,
       `select h.id, h.person_id, h.position, h.credential, h.earned, h.expires, h.number, h.lifetime_plan, h.member, h.hands_on, h.renewals from ${heldBy}`,
     ),
   );
+  const credentials = textDictionary();
   while (holdingRows.nextRow()) {
     const row = {
       id: holdingRows.field()!,
       personId: holdingRows.field()!,
-      position: int(holdingRows.field()),
-      credential: holdingRows.field()!,
+      position: holdingRows.intField(),
+      credential: holdingRows.dictionaryField(credentials)!,
       earned: holdingRows.field()!,
       expires: holdingRows.field(),
       number: holdingRows.field(),
@@ -1143,15 +1164,19 @@ async function loadHoldingsByCopy(
 
 /**
  * The FROM clause reading the completions of these people: one index scan per person (LATERAL),
- * in position order, keeping the rows on or after the person's date when there is one.
+ * in position order, keeping the rows on or after the person's date when there is one. `u.n` is
+ * the person's place in `whose` (from 1), so a read can name each row's person by a number.
  */
 function completionsSource(
-  ids: string,
+  personIds: readonly string[],
   result: Map<string, { holdings: StoredHolding[] }>,
   completionsFrom: LoadOptions['completionsFrom'],
-): string {
+): { from: string; whose: readonly string[] } {
   if (!completionsFrom) {
-    return `unnest(${ids}) as u(person_id) cross join lateral (select * from completions x where x.person_id = u.person_id order by x.position) c`;
+    return {
+      from: `unnest(${textArrayLiteral(personIds)}) with ordinality as u(person_id, n) cross join lateral (select * from completions x where x.person_id = u.person_id order by x.position) c`,
+      whose: personIds,
+    };
   }
   const since: string[] = [];
   const whose: string[] = [];
@@ -1161,7 +1186,10 @@ function completionsSource(
     whose.push(personId);
     since.push(day ?? '-infinity');
   }
-  return `unnest(${textArrayLiteral(whose)}, ${textArrayLiteral(since)}::date[]) as u(person_id, since) cross join lateral (select * from completions x where x.person_id = u.person_id and x.completed >= u.since order by x.position) c`;
+  return {
+    from: `unnest(${textArrayLiteral(whose)}, ${textArrayLiteral(since)}::date[]) with ordinality as u(person_id, since, n) cross join lateral (select * from completions x where x.person_id = u.person_id and x.completed >= u.since order by x.position) c`,
+    whose,
+  };
 }
 
 /** Parses each distinct credits text once (most completions share a handful). */
@@ -1184,52 +1212,44 @@ async function loadFactsByCopy(
   result: Map<string, EvaluationRecords>,
   options: Parameters<Repositories['records']['loadFacts']>[1] = {},
 ): Promise<Map<string, EvaluationRecords>> {
-  const ids = textArrayLiteral(personIds);
   const range =
     options.contiguous && personIds.length > 0
       ? { first: personIds[0]!, last: personIds[personIds.length - 1]! }
       : undefined;
-  await loadHoldingsByCopy(db, copy, ids, result, range);
-  const from = completionsSource(ids, result, options.completionsFrom);
+  await loadHoldingsByCopy(db, copy, personIds, result, range);
+  const { from, whose } = completionsSource(personIds, result, options.completionsFrom);
+  const lists = whose.map((id) => result.get(id)!.completions);
   const rows = new CopyCursor(
     await copy.copyOut(
       db,
-      // The date as days since 1970-01-01: cheaper to write and to read than its text.
-      `select c.person_id, c.position, c.activity, c.title, c.provider, c.completed - date '1970-01-01', c.hours, c.type, c.event, c.has_college, c.credits from ${from}`,
+      // Each row's person as its place in the list, and the date as days since 1970-01-01: cheaper
+      // to write and to read than their text.
+      `select u.n, c.position, c.activity, c.title, c.provider, c.completed - date '1970-01-01', c.hours, c.type, c.event, c.has_college, c.credits from ${from}`,
     ),
   );
-  // The stored credits are the domain's own shape; shared between completions of equal text.
-  const creditsOf = creditsParser() as (text: string) => Credit[];
-  let list: CompletionFacts[] | undefined;
-  let listOf = '';
+  // Columns of few distinct values are read through dictionaries: each distinct text becomes one
+  // value (the stored credits, the domain's own shape, parsed once and shared).
+  const activities = textDictionary();
+  const titles = textDictionary();
+  const providers = textDictionary();
+  const hoursOf = new FieldDictionary(Number);
+  const types = textDictionary();
+  const events = textDictionary();
+  const creditLists = new FieldDictionary((text) => JSON.parse(text) as Credit[]);
   while (rows.nextRow()) {
-    const personId = rows.field()!;
-    if (personId !== listOf) {
-      list = result.get(personId)?.completions;
-      listOf = personId;
-    }
-    const position = int(rows.field());
-    const activity = rows.field() ?? undefined;
-    const title = rows.field() ?? undefined;
-    const provider = rows.field() ?? undefined;
-    const day = int(rows.field());
-    const hours = rows.field();
-    const type = (rows.field() ?? undefined) as CompletionFacts['type'];
-    const event = rows.field() ?? undefined;
+    const list = lists[rows.intField() - 1];
+    if (list === undefined) throw new Error('COPY row names no person of the read');
+    const position = rows.intField();
+    const activity = rows.dictionaryField(activities) ?? undefined;
+    const title = rows.dictionaryField(titles) ?? undefined;
+    const provider = rows.dictionaryField(providers) ?? undefined;
+    const day = rows.intField();
+    const hours = rows.dictionaryField(hoursOf) ?? undefined;
+    const type = (rows.dictionaryField(types) ?? undefined) as CompletionFacts['type'];
+    const event = rows.dictionaryField(events) ?? undefined;
     const college = rows.field() === 't';
-    const credits = creditsOf(rows.field()!);
-    list?.push({
-      position,
-      activity,
-      title,
-      provider,
-      day,
-      hours: hours === null ? undefined : Number(hours),
-      type,
-      event,
-      college,
-      credits,
-    });
+    const credits = rows.dictionaryField(creditLists)!;
+    list.push({ position, activity, title, provider, day, hours, type, event, college, credits });
   }
   for (const records of result.values()) inPositionOrder(records.completions);
   return result;
@@ -1242,13 +1262,12 @@ async function loadByCopy(
   result: Map<string, PersonRecords>,
   options: LoadOptions,
 ): Promise<Map<string, PersonRecords>> {
-  const ids = textArrayLiteral(personIds);
-  await loadHoldingsByCopy(db, copy, ids, result);
+  await loadHoldingsByCopy(db, copy, personIds, result);
 
   // Which completions to read: everyone's, or from each person's own date (none for null).
   const COLUMNS =
     'c.id, c.person_id, c.position, c.ref, c.activity, c.title, c.provider, c.completed, c.hours, c.format, c.type, c.event, c.has_college, c.college_semester_hours, c.college_quarter_hours, c.college_grade, c.source, c.credits';
-  const from = completionsSource(ids, result, options.completionsFrom);
+  const { from } = completionsSource(personIds, result, options.completionsFrom);
   // In the index's order, person by person; no sort of the whole batch (each list is checked below).
   const completionRows = parseCopyText(await copy.copyOut(db, `select ${COLUMNS} from ${from}`));
   // The mapper copies every credit, so no two completions share one.

@@ -244,16 +244,19 @@ export function columnsOf(
         holding.handsOn === undefined ? HANDS_ON.unknown : holding.handsOn ? HANDS_ON.yes : HANDS_ON.no,
       );
       holdingRenewalStart.push(renewalDay.length);
-      const renewals = holding.renewals
-        .map((r) =>
-          typeof r === 'string'
-            ? { day: toEpochDay(r), kind: 0 }
-            : { day: toEpochDay(r.date), kind: RENEWAL_KIND.indexOf(r.kind) },
-        )
-        .sort((a, b) => a.day - b.day);
-      for (const r of renewals) {
-        renewalDay.push(r.day);
-        renewalKind.push(r.kind);
+      // Most holdings have no renewal on record.
+      if (holding.renewals.length > 0) {
+        const renewals = holding.renewals
+          .map((r) =>
+            typeof r === 'string'
+              ? { day: toEpochDay(r), kind: 0 }
+              : { day: toEpochDay(r.date), kind: RENEWAL_KIND.indexOf(r.kind) },
+          )
+          .sort((a, b) => a.day - b.day);
+        for (const r of renewals) {
+          renewalDay.push(r.day);
+          renewalKind.push(r.kind);
+        }
       }
       holdingCompletionStart.push(c.day.length);
       for (let r = 0; r < plan.n; r++) {
