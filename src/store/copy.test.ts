@@ -13,10 +13,11 @@ import {
   mergeCompletionTails,
 } from './completion-line.ts';
 import { CopyCursor, copyText, FieldDictionary, parseCopyText, textDictionary } from './copy.ts';
-import { completionToRows } from './mappers.ts';
-import type { StoredCompletion } from './model.ts';
+import { completionToRows, statusToRow } from './mappers.ts';
+import type { HoldingStatusSummary, StoredCompletion } from './model.ts';
 import { copyFormat } from './repositories.ts';
 import * as t from './schema.ts';
+import { statusLine } from './status-line.ts';
 
 describe('COPY text', () => {
   const field = fc.oneof(
@@ -268,5 +269,39 @@ describe('completionLine', () => {
     for (let i = 0; i < 200_000; i++)
       many.add(contentHashOfTail(base.replace('Kettlebell', `Kettlebell ${i}`)));
     expect(many.size).toBe(200_000);
+  });
+});
+
+describe('statusLine', () => {
+  const text = fc.string({ unit: fc.constantFrom('a', 'é', '\\', '\t', '\n', '\r', 'N', ' ', '😀') });
+  const day = fc.constantFrom('2026-11-21', '1999-01-31', '2030-02-28');
+  const units = fc.oneof(
+    fc.integer({ min: -5000, max: 3_000_000 }),
+    fc.constantFrom(2 ** 31 - 1, 2 ** 31, -(2 ** 31), 2 ** 40),
+  );
+  const summary: fc.Arbitrary<HoldingStatusSummary> = fc.record(
+    {
+      holdingId: text,
+      personId: text,
+      credential: text,
+      asOf: day,
+      status: fc.constantFrom('complete', 'in-progress', 'lapsed', 'grace'),
+      cycleStart: day,
+      cycleEnd: day,
+      requiredMilli: units,
+      countedMilli: units,
+      missingMilli: units,
+    },
+    { requiredKeys: ['holdingId', 'personId', 'credential', 'asOf', 'status'] },
+  );
+
+  it("writes what the generic encoder writes for the summary's row", () => {
+    const format = copyFormat(t.holdingStatuses);
+    fc.assert(
+      fc.property(summary, (s) => {
+        expect(statusLine(s)).toBe(format.line(statusToRow(s)));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

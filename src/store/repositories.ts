@@ -44,6 +44,7 @@ import type {
   TableAccess,
 } from './port.ts';
 import * as t from './schema.ts';
+import { STATUS_LINE_COLUMNS, statusLine } from './status-line.ts';
 import { KEY_COLUMNS, TABLES_IN_ORDER } from './tables.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: both drivers' databases and transactions share this shape
@@ -94,6 +95,15 @@ function completionsCopyTarget(): string {
     throw new Error(`completionLine writes ${COMPLETION_LINE_COLUMNS.join()}, the table has ${keys.join()}`);
   }
   return copyFormat(t.completions).target;
+}
+
+/** The holding_statuses COPY target, checked once against the column order `statusLine` writes. */
+function statusesCopyTarget(): string {
+  const keys = insertedColumns(t.holdingStatuses).map(([key]) => key);
+  if (keys.join() !== STATUS_LINE_COLUMNS.join()) {
+    throw new Error(`statusLine writes ${STATUS_LINE_COLUMNS.join()}, the table has ${keys.join()}`);
+  }
+  return copyFormat(t.holdingStatuses).target;
 }
 
 /**
@@ -621,15 +631,15 @@ const STAGING_NAME = new RegExp(`^${STATUS_STAGING}_[0-9a-f]{12}$`);
 /** Writes summaries into a rebuild's staging table by COPY, in chunks. */
 function stagingWriter(db: Db, copy: CopyDriver, staging: string): StatusRebuildWriter {
   const live = getTableName(t.holdingStatuses);
-  const format = copyFormat(t.holdingStatuses);
-  const target = `"${staging}"${format.target.slice(format.target.indexOf(' '))}`;
+  const format = statusesCopyTarget();
+  const target = `"${staging}"${format.slice(format.indexOf(' '))}`;
   return {
     async add(rows) {
       try {
         for (let start = 0; start < rows.length; start += COPY_BATCH) {
           const end = Math.min(rows.length, start + COPY_BATCH);
           let text = '';
-          for (let i = start; i < end; i++) text += format.line(m.statusToRow(rows[i]!));
+          for (let i = start; i < end; i++) text += statusLine(rows[i]!);
           await copy.copyIn(db, target, text);
         }
       } catch (error) {

@@ -99,6 +99,16 @@ function kernelSummaries(
   const { columns } = batch;
   const rows: HoldingStatusSummary[] = [];
   const value = (n: number) => (n === NONE ? undefined : n);
+  // Cycles of a batch start and end on few distinct days: each day's text is made once.
+  const days = new Map<number, string>();
+  const dayText = (day: number) => {
+    let text = days.get(day);
+    if (text === undefined) {
+      text = toIsoDate(day);
+      days.set(day, text);
+    }
+    return text;
+  };
   for (let p = 0; p < columns.persons; p++) {
     const personId = batch.personIds[p]!;
     const records = loaded.get(personId)!;
@@ -113,8 +123,8 @@ function kernelSummaries(
       };
       const start = value(result.cycleStart[h]!);
       if (start !== undefined) {
-        summary.cycleStart = toIsoDate(start);
-        summary.cycleEnd = toIsoDate(result.cycleEnd[h]!);
+        summary.cycleStart = dayText(start);
+        summary.cycleEnd = dayText(result.cycleEnd[h]!);
       }
       const required = value(result.required[h]!);
       const counted = value(result.counted[h]!);
