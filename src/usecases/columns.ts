@@ -140,12 +140,13 @@ class RecordScratch {
   directAt: number[] = [];
   /** Per completion: known credentials credited that are not held. */
   foreignCi: number[] = [];
+  /** Per person: each holding's credential code, in holding order. */
+  heldCi: number[] = [];
+  /** Per person: held certifications. */
+  certifications: number[] = [];
   /** Per completion: held certifications that convert its hours, with the units. */
   byHoursCi: number[] = [];
   byHoursUnits: number[] = [];
-  /** Per person: codes of the person's courses and events. */
-  activityCodes = new Map<string, number>();
-  eventCodes = new Map<string, number>();
 
   add(
     holding: number,
@@ -200,7 +201,16 @@ export function columnsOf(
   const topicCode = new Map(vocab.topics.map((t, i) => [t, i]));
   const providerCode = new Map(vocab.providers.map((p, i) => [p, i]));
   const typeCode = new Map(vocab.types.map((t, i) => [t as string, i]));
-  const codes: Codes = { sameCourse: new Map(), categoryCode, topicCode, providerCode, typeCode };
+  const codes: Codes = {
+    sameCourse: new Map(),
+    categoryCode,
+    topicCode,
+    providerCode,
+    typeCode,
+    activityCode: new Map(),
+    eventCode: new Map(),
+    activityLimit: Math.floor(KEY_LIMIT / Math.max(1, vocab.providers.length)) - 1,
+  };
 
   const personHoldingStart = i32();
   const holdingCredential = i32();
@@ -237,7 +247,7 @@ export function columnsOf(
     personHoldingStart.push(holdingsSoFar);
     for (const [h, stored] of records.holdings.entries()) {
       const holding = stored.holding;
-      holdingCredential.push(vocab.credentialIndex.get(holding.credential)!);
+      holdingCredential.push(plan.heldCi[h]!);
       holdingEarned.push(toEpochDay(holding.earned));
       holdingPrinted.push(holding.expires ? toEpochDay(holding.expires) : NO_DAY);
       holdingHandsOn.push(
@@ -316,24 +326,39 @@ interface Codes {
   topicCode: Map<string, number>;
   providerCode: Map<string, number>;
   typeCode: Map<string, number>;
+  /**
+   * Codes of courses (the engine's "same course" key) and of events, for the whole batch: the
+   * kernel only compares them within a person, and one map for the batch is cheaper than one
+   * cleared per person. Course codes stay below activityLimit, so that the kernel's course key
+   * (code × providers + provider) is a 32-bit integer; events below the kernel's own event keys.
+   */
+  activityCode: Map<string, number>;
+  eventCode: Map<string, number>;
+  activityLimit: number;
 }
+
+/** The kernel's course keys and event keys are below this. */
+const KEY_LIMIT = 0x40000000;
 
 /** Lays one person's kernel records out in rules.scratch; false when the kernel cannot represent them exactly. */
 function planPerson(records: EvaluationRecords, rules: KernelRules, codes: Codes): boolean {
   const { held } = rules;
   // Hidden-from masks have a bit per holding.
   if (records.holdings.length > 31) return false;
-  const heldList: number[] = [];
+  // Each holding's credential code, in the scratch (columnsOf reads them back).
+  const heldList = rules.scratch.heldCi;
+  let n = 0;
   try {
-    for (const [i, h] of records.holdings.entries()) {
-      const ci = rules.vocab.credentialIndex.get(h.holding.credential);
+    const holdings = records.holdings;
+    for (let i = 0; i < holdings.length; i++) {
+      const ci = rules.vocab.credentialIndex.get(holdings[i]!.holding.credential);
       if (ci === undefined || held[ci] !== -1) return false;
       held[ci] = i;
-      heldList.push(ci);
+      heldList[n++] = ci;
     }
-    return recordsOf(records, rules, codes, heldList);
+    return recordsOf(records, rules, codes, heldList, n);
   } finally {
-    for (const ci of heldList) held[ci] = -1;
+    for (let i = 0; i < n; i++) held[heldList[i]!] = -1;
   }
 }
 
@@ -345,16 +370,22 @@ function recordsOf(
   rules: KernelRules,
   codes: Codes,
   heldList: readonly number[],
+  heldCount: number,
 ): boolean {
   const { ruleSet, held, vocab } = rules;
   const n = vocab.credentials.length;
   const acceptsFrom = rules.accepts;
-  const certifications = heldList.filter((ci) => rules.certification[ci] === 1);
+  // The person's held certifications, in the scratch (no array per person).
+  const certifications = rules.scratch.certifications;
+  let nc = 0;
+  for (let i = 0; i < heldCount; i++) {
+    const ci = heldList[i]!;
+    if (rules.certification[ci] === 1) certifications[nc++] = ci;
+  }
   const out = rules.scratch;
   out.n = 0;
-  const { activityCodes, eventCodes, directCi, directAt, foreignCi, byHoursCi, byHoursUnits } = out;
-  activityCodes.clear();
-  eventCodes.clear();
+  const { directCi, directAt, foreignCi, byHoursCi, byHoursUnits } = out;
+  const { activityCode, eventCode } = codes;
   let total = 0;
   for (const completion of records.completions) {
     if (completion.college) return false;
@@ -389,7 +420,8 @@ function recordsOf(
     // or credit the kernel does not have (foreign credits).
     // Held certifications this completion counts for through its hours, with the units.
     let nh = 0;
-    for (const b of certifications) {
+    for (let j = 0; j < nc; j++) {
+      const b = certifications[j]!;
       let seen = 0;
       let own = false;
       for (let i = 0; i < nd; i++) {
@@ -421,15 +453,22 @@ function recordsOf(
     // The engine's "same course" key: the activity id, or the title and provider.
     const activityKey =
       completion.activity ?? sameCourseKey(codes, completion.title ?? '', providerName ?? '');
-    let activity = activityCodes.get(activityKey);
+    let activity = activityCode.get(activityKey);
     if (activity === undefined) {
-      activity = activityCodes.size + 1;
-      activityCodes.set(activityKey, activity);
+      // Past the limit (a batch of more than about fifty million distinct courses), the object engine.
+      if (activityCode.size >= codes.activityLimit) return false;
+      activity = activityCode.size + 1;
+      activityCode.set(activityKey, activity);
     }
     let event = 0;
     if (completion.event !== undefined) {
-      event = eventCodes.get(completion.event) ?? eventCodes.size + 1;
-      eventCodes.set(completion.event, event);
+      const known = eventCode.get(completion.event);
+      if (known !== undefined) event = known;
+      else {
+        if (eventCode.size + 1 >= KEY_LIMIT) return false;
+        event = eventCode.size + 1;
+        eventCode.set(completion.event, event);
+      }
     }
     const day = completion.day;
     for (let i = 0; i < nd; i++) total += resolved.credit[directAt[i]!]!.units;
